@@ -1,0 +1,1 @@
+"""genelit: a literature and knowledge assistant for genetics research."""

@@ -1,0 +1,52 @@
+"""Split papers into chunks that fit the embedding model's window.
+
+A paper is one chunk (title + abstract) whenever it fits. Only a longer one is split,
+at token boundaries with some overlap, and every piece keeps the title in front, since
+the title is usually the best summary of what the piece is about. Without splitting, the
+model would silently drop everything past its window: on the 2021 sample file two thirds
+of the abstracts are longer than all-MiniLM-L6-v2's 256 tokens.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from genelit.types import Chunk, Paper
+
+
+def paper_text(paper: Paper) -> str:
+    return f"{paper.title}\n{paper.abstract}".strip()
+
+
+def chunk_papers(papers: list[Paper], tokenizer: Any, window: int, overlap: int) -> list[list[Chunk]]:
+    """Chunks for each paper, in order. `window` counts tokens without the special ones."""
+    texts = [paper_text(p) for p in papers]
+    encoded = tokenizer(texts, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
+    titles = tokenizer([p.title for p in papers], add_special_tokens=False, verbose=False)["input_ids"]
+    result = []
+    for paper, text, offsets, title_ids in zip(papers, texts, encoded["offset_mapping"], titles):
+        if len(offsets) <= window:
+            result.append([Chunk(id=paper.citation_id, pmid=paper.pmid, text=text)])
+            continue
+        result.append(_split(paper, text, offsets, len(title_ids), window, overlap))
+    return result
+
+
+def _split(paper: Paper, text: str, offsets: list[tuple[int, int]], title_len: int, window: int, overlap: int) -> list[Chunk]:
+    # The title is repeated in front of every piece only when it leaves room for real content.
+    prefix_title = 0 < title_len <= window // 3
+    body_start = len(paper.title) + 1 if prefix_title else 0
+    body = [(s, e) for s, e in offsets if s >= body_start] if prefix_title else list(offsets)
+    size = window - (title_len + 1 if prefix_title else 0)
+    step = max(1, size - min(overlap, size // 2))
+    chunks = []
+    start = 0
+    while True:
+        piece = body[start : start + size]
+        span = text[piece[0][0] : piece[-1][1]]
+        body_text = f"{paper.title}\n{span}" if prefix_title else span
+        chunks.append(Chunk(id=f"{paper.citation_id}#{len(chunks)}", pmid=paper.pmid, text=body_text))
+        if start + size >= len(body):
+            break
+        start += step
+    return chunks

@@ -1,0 +1,182 @@
+"""Put papers into the index: idempotent, resumable, and never half-written.
+
+Each batch goes through the same three steps:
+1. its chunk ids are recorded as pending in the manifest;
+2. its vectors are upserted into the store (upsert by id, so a repeat adds nothing);
+3. its papers and chunks are committed to the manifest, which clears `pending`, in one transaction.
+A writer killed anywhere in between leaves ids in `pending`, which the next writer rolls
+back before it starts (`LiteratureIndex.recover`). Papers whose stored content hash is
+unchanged are skipped, so running the same file twice, or again after a crash, only does
+the work that is missing.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from pydantic import BaseModel, Field
+
+from genelit.index.chunking import chunk_papers
+from genelit.index.literature import LiteratureIndex
+from genelit.index.manifest import content_hash
+from genelit.index.medline import Deletion, Malformed, Record
+from genelit.index.store import chunk_metadata
+from genelit.types import Chunk, Paper
+
+# Word stems that mark a citation as being about genetics, for `--topic genetics`.
+GENETICS_TOPIC = (
+    "gene,genes,genetic,genetics,genom,mutation,mutat,variant,allele,polymorphism,snp,dna,rna,"
+    "chromosom,heredit,inherit,exome,sequencing,transcript,locus,loci,gwas,germline,somatic,haplotyp,"
+    "epigenet,methylation,crispr,knockout,phenotyp,genotyp,pathogenic"
+)
+TOPICS = {"genetics": GENETICS_TOPIC}
+
+MAX_EXAMPLES = 10
+
+
+def topic_pattern(topic: str) -> re.Pattern[str]:
+    """A case-insensitive pattern for a named topic or comma-separated word stems."""
+    stems = [s.strip() for s in TOPICS.get(topic.lower(), topic).split(",") if s.strip()]
+    return re.compile(r"\b(" + "|".join(re.escape(s) for s in stems) + ")", re.IGNORECASE)
+
+
+class IngestReport(BaseModel):
+    """What one ingest run did, for the CLI's summary and `--json`."""
+
+    source: str
+    read: int = Field(0, description="Citations read from the source.")
+    added: int = 0
+    updated: int = Field(0, description="Papers re-indexed because their content or version changed.")
+    unchanged: int = Field(0, description="Papers already indexed as they are; nothing was done.")
+    deleted: int = Field(0, description="Papers removed by DeleteCitation entries.")
+    skipped_no_abstract: int = 0
+    skipped_topic: int = 0
+    malformed: int = 0
+    malformed_examples: list[str] = Field(default_factory=list, description="The first reasons, with where.")
+    chunks_written: int = 0
+    recovered: int = Field(0, description="Vectors of an interrupted earlier run that were rolled back first.")
+    seconds: float = 0.0
+
+    @property
+    def indexed(self) -> int:
+        return self.added + self.updated + self.unchanged
+
+    @property
+    def rate(self) -> float:
+        """Papers embedded per second."""
+        return (self.added + self.updated) / self.seconds if self.seconds else 0.0
+
+
+@dataclass
+class _Batch:
+    papers: dict[str, Paper] = field(default_factory=dict)
+
+    def add(self, paper: Paper) -> None:
+        current = self.papers.get(paper.pmid)
+        if current is None or paper.version >= current.version:
+            self.papers[paper.pmid] = paper
+
+
+class Ingestor:
+    """Streams records into a LiteratureIndex that the caller holds open for writing."""
+
+    def __init__(
+        self,
+        index: LiteratureIndex,
+        source: str,
+        *,
+        limit: int | None = None,
+        topic: str | None = None,
+        batch_size: int = 512,
+        on_batch: Callable[[IngestReport], None] | None = None,
+    ) -> None:
+        self.index = index
+        self.report = IngestReport(source=source)
+        self.limit = limit
+        self.topic = topic_pattern(topic) if topic else None
+        self.batch_size = batch_size
+        self.on_batch = on_batch
+
+    def run(self, records: Iterable[Record]) -> IngestReport:
+        started = time.perf_counter()
+        self.report.recovered = self.index.recover()
+        batch = _Batch()
+        accepted = 0
+        for record in records:
+            if isinstance(record, Deletion):
+                self._flush(batch)
+                batch = _Batch()
+                self._delete(list(record.pmids))
+                continue
+            self.report.read += 1
+            if isinstance(record, Malformed):
+                self._malformed(record)
+                continue
+            if not record.abstract:
+                self.report.skipped_no_abstract += 1
+                continue
+            if self.topic and not self.topic.search(" ".join([record.title, record.abstract, *record.mesh])):
+                self.report.skipped_topic += 1
+                continue
+            batch.add(record)
+            accepted += 1
+            if len(batch.papers) >= self.batch_size:
+                self._flush(batch)
+                batch = _Batch()
+                self.report.seconds = time.perf_counter() - started
+            if self.limit is not None and accepted >= self.limit:
+                break
+        self._flush(batch)
+        self.report.seconds = time.perf_counter() - started
+        return self.report
+
+    def _malformed(self, record: Malformed) -> None:
+        self.report.malformed += 1
+        if len(self.report.malformed_examples) < MAX_EXAMPLES:
+            self.report.malformed_examples.append(f"{record.where}: {record.reason}")
+
+    def _flush(self, batch: _Batch) -> None:
+        if not batch.papers:
+            return
+        manifest, store, embedder = self.index.manifest, self.index.store, self.index.embedder
+        known = manifest.known_hashes(batch.papers)
+        todo: list[Paper] = []
+        for pmid, paper in batch.papers.items():
+            old = known.get(pmid)
+            if old is not None and (old[1] == content_hash(paper) or old[0] > paper.version):
+                self.report.unchanged += 1
+            else:
+                todo.append(paper)
+        if todo:
+            chunks = chunk_papers(todo, embedder.model.tokenizer, embedder.window, embedder.settings.chunk_overlap)
+            flat: list[Chunk] = [c for per_paper in chunks for c in per_paper]
+            vectors = embedder.embed([c.text for c in flat])
+            new_ids = {c.id for c in flat}
+            stale = [i for i in manifest.chunk_ids_of(p.pmid for p in todo if p.pmid in known) if i not in new_ids]
+            manifest.mark_pending(sorted(new_ids) + stale)
+            store.delete(stale)
+            by_pmid = {p.pmid: p for p in todo}
+            store.upsert(flat, vectors, [chunk_metadata(by_pmid[c.pmid]) for c in flat])
+            manifest.commit_papers(list(zip(todo, chunks)), self.report.source)
+            self.report.chunks_written += len(flat)
+            for paper in todo:
+                if paper.pmid in known:
+                    self.report.updated += 1
+                else:
+                    self.report.added += 1
+        if self.on_batch is not None:
+            self.on_batch(self.report)
+
+    def _delete(self, pmids: list[str]) -> None:
+        manifest = self.index.manifest
+        present = list(manifest.known_hashes(pmids))
+        if not present:
+            return
+        ids = manifest.chunk_ids_of(present)
+        manifest.mark_pending(ids)
+        self.index.store.delete(ids)
+        manifest.delete_papers(present)
+        self.report.deleted += len(present)

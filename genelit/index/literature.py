@@ -1,0 +1,184 @@
+"""The literature index as one object: manifest, vector store, lexical index and embedder.
+
+Readers need no lock: the manifest is SQLite in WAL mode and the lexical index is
+swapped in whole. Writers take an exclusive file lock, so a second writer fails at once
+with a clear message instead of interleaving batches with the first.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from genelit.errors import IndexConflictError, MissingResourceError
+from genelit.index.embeddings import Embedder
+from genelit.index.lexical import LexicalIndex
+from genelit.index.manifest import Manifest
+from genelit.index.store import VectorStore
+from genelit.settings import Settings
+
+
+class IndexStats(BaseModel):
+    """What `genelit index stats` reports."""
+
+    location: str
+    papers: int
+    chunks: int
+    vectors: int
+    embedding_model: str | None
+    embedding_dim: int | None
+    lexical_current: bool
+    disk_bytes: int = Field(description="Bytes on disk under the index folder (the server's own storage excluded).")
+
+
+def _disk_usage(folder: Path) -> int:
+    total = 0
+    for root, _dirs, files in os.walk(folder):
+        for name in files:
+            try:
+                total += (Path(root) / name).stat().st_size
+            except OSError:
+                pass
+    return total
+
+
+class LiteratureIndex:
+    """Owns the parts of the index; each loads on first use."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.folder = settings.index_dir
+        self._manifest: Manifest | None = None
+        self._store: VectorStore | None = None
+        self._embedder: Embedder | None = None
+        self._lexical: LexicalIndex | None = None
+
+    # -- parts ------------------------------------------------------------------------
+    @property
+    def manifest(self) -> Manifest:
+        if self._manifest is None:
+            self._manifest = Manifest(self.folder / "manifest.sqlite")
+        return self._manifest
+
+    @property
+    def store(self) -> VectorStore:
+        if self._store is None:
+            self._store = VectorStore(self.settings.store, self.folder / "chroma")
+        return self._store
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = Embedder(self.settings.embedding)
+        return self._embedder
+
+    @property
+    def lexical_folder(self) -> Path:
+        return self.folder / "bm25"
+
+    def lexical(self) -> LexicalIndex:
+        """The BM25 index for the manifest's current generation, rebuilt in memory if the saved one is stale."""
+        generation = self.manifest.generation
+        if self._lexical is None or self._lexical.generation != generation:
+            saved = LexicalIndex.load(self.lexical_folder)
+            self._lexical = saved if saved is not None and saved.generation == generation else LexicalIndex.build(self.manifest)
+        return self._lexical
+
+    def refresh_lexical(self) -> None:
+        """Rebuild and save the lexical index if the manifest moved on (writers call this)."""
+        saved = LexicalIndex.load(self.lexical_folder)
+        if saved is None or saved.generation != self.manifest.generation:
+            self._lexical = LexicalIndex.build(self.manifest)
+            self._lexical.save(self.lexical_folder)
+
+    # -- state ------------------------------------------------------------------------
+    def _missing(self) -> MissingResourceError:
+        return MissingResourceError(
+            f"no literature index at {self.folder}",
+            "build one first: `genelit index sample` or `genelit index files FILE.xml.gz`",
+        )
+
+    def exists(self) -> bool:
+        return (self.folder / "manifest.sqlite").exists() and self.store.exists()
+
+    def require(self) -> None:
+        """Fail with a clear message when there is no index, or it was built with another model."""
+        if not (self.folder / "manifest.sqlite").exists() or not self.store.exists():
+            raise self._missing()
+        self.store.check_model(self.embedder.name)
+
+    @contextmanager
+    def writing(self) -> Iterator[LiteratureIndex]:
+        """Hold the writer lock and open the collection; the lexical index is refreshed on the way out."""
+        with self._writer_lock():
+            self.store.open_for_writing(self.embedder.name, self.embedder.dimension)
+            yield self
+            self.refresh_lexical()
+
+    @contextmanager
+    def _writer_lock(self) -> Iterator[None]:
+        from filelock import FileLock, Timeout
+
+        self.folder.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(self.folder / "write.lock"), timeout=0)
+        try:
+            lock.acquire()
+        except Timeout:
+            raise IndexConflictError(
+                f"another genelit process is writing to the index at {self.folder}",
+                "wait for it to finish, then run this again; it will resume where things stand",
+            ) from None
+        try:
+            yield
+        finally:
+            lock.release()
+
+    def recover(self) -> int:
+        """Roll back vectors a killed writer upserted but never committed; returns how many."""
+        pending = self.manifest.pending()
+        if not pending:
+            return 0
+        committed = set(self.manifest.chunk_texts(pending))
+        # Committed ids were overwritten by the same writer; their papers are re-checked on the next ingest.
+        pmids = sorted({i.split("#")[0].removeprefix("PMID:") for i in committed})
+        self.store.delete(pending)
+        if pmids:
+            self.manifest.delete_papers(pmids)
+        else:
+            self.manifest.clear_pending()
+        return len(pending)
+
+    def stats(self) -> IndexStats:
+        if not (self.folder / "manifest.sqlite").exists():
+            raise self._missing()
+        m = self.manifest.stats()
+        recorded = self.store.recorded_model()
+        saved = LexicalIndex.load(self.lexical_folder)
+        return IndexStats(
+            location=self.store.location,
+            papers=m.papers,
+            chunks=m.chunks,
+            vectors=self.store.count(),
+            embedding_model=recorded[0] if recorded else None,
+            embedding_dim=recorded[1] if recorded else None,
+            lexical_current=saved is not None and saved.generation == m.generation,
+            disk_bytes=_disk_usage(self.folder),
+        )
+
+    def reset(self) -> None:
+        """Delete everything in the index (vectors, manifest, lexical index)."""
+        import shutil
+
+        with self._writer_lock():
+            self.store.reset()
+            if self._manifest is not None:
+                self._manifest.close()
+                self._manifest = None
+            for name in ("manifest.sqlite", "manifest.sqlite-wal", "manifest.sqlite-shm"):
+                (self.folder / name).unlink(missing_ok=True)
+            shutil.rmtree(self.lexical_folder, ignore_errors=True)
+            self._lexical = None

@@ -1,0 +1,213 @@
+"""The manifest: an SQLite record of exactly what the index holds.
+
+It is the index's source of truth. A paper is in the index when, and only when, its row
+is committed here; the vector store may briefly hold more (a batch upserted but not yet
+committed), and `pending` names those ids so that a writer killed mid-batch can be rolled
+back by the next one. The manifest also keeps the chunk texts, from which the lexical
+index is rebuilt, and a generation number that tells whether the lexical index is current.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from genelit.types import Chunk, Paper
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS papers (
+    pmid TEXT PRIMARY KEY,
+    version INTEGER NOT NULL,
+    content_hash TEXT NOT NULL,
+    year INTEGER,
+    journal_key TEXT NOT NULL,
+    paper_json TEXT NOT NULL,
+    source TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS chunks (
+    id TEXT PRIMARY KEY,
+    pmid TEXT NOT NULL REFERENCES papers(pmid),
+    text TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chunks_pmid ON chunks(pmid);
+CREATE TABLE IF NOT EXISTS mesh (
+    pmid TEXT NOT NULL,
+    term_key TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS mesh_term ON mesh(term_key);
+CREATE INDEX IF NOT EXISTS mesh_pmid ON mesh(pmid);
+CREATE TABLE IF NOT EXISTS pending (id TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+def content_hash(paper: Paper) -> str:
+    """Changes whenever anything stored about the paper changes, so unchanged re-ingests are skipped."""
+    return hashlib.sha256(paper.model_dump_json().encode()).hexdigest()
+
+
+def journal_key(journal: str) -> str:
+    return " ".join(journal.lower().split())
+
+
+@dataclass(frozen=True)
+class ManifestStats:
+    papers: int
+    chunks: int
+    generation: int
+
+
+class Manifest:
+    """Thin, typed access to the manifest database."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- meta -------------------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+
+    @property
+    def generation(self) -> int:
+        return int(self.get_meta("generation") or 0)
+
+    # -- reads ------------------------------------------------------------------------
+    def stats(self) -> ManifestStats:
+        papers = self.db.execute("SELECT COUNT(*) FROM papers").fetchone()[0]
+        chunks = self.db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
+        return ManifestStats(papers=papers, chunks=chunks, generation=self.generation)
+
+    def known_hashes(self, pmids: Iterable[str]) -> dict[str, tuple[int, str]]:
+        """pmid -> (version, content hash) for those of `pmids` already indexed."""
+        pmids = list(pmids)
+        found: dict[str, tuple[int, str]] = {}
+        for start in range(0, len(pmids), 500):
+            part = pmids[start : start + 500]
+            marks = ",".join("?" * len(part))
+            for pmid, version, digest in self.db.execute(
+                f"SELECT pmid, version, content_hash FROM papers WHERE pmid IN ({marks})", part
+            ):
+                found[pmid] = (version, digest)
+        return found
+
+    def chunk_ids_of(self, pmids: Iterable[str]) -> list[str]:
+        pmids = list(pmids)
+        ids: list[str] = []
+        for start in range(0, len(pmids), 500):
+            part = pmids[start : start + 500]
+            marks = ",".join("?" * len(part))
+            ids += [r[0] for r in self.db.execute(f"SELECT id FROM chunks WHERE pmid IN ({marks})", part)]
+        return ids
+
+    def papers(self, pmids: Iterable[str]) -> dict[str, Paper]:
+        pmids = list(pmids)
+        out: dict[str, Paper] = {}
+        for start in range(0, len(pmids), 500):
+            part = pmids[start : start + 500]
+            marks = ",".join("?" * len(part))
+            for pmid, blob in self.db.execute(f"SELECT pmid, paper_json FROM papers WHERE pmid IN ({marks})", part):
+                out[pmid] = Paper.model_validate_json(blob)
+        return out
+
+    def chunk_texts(self, ids: Iterable[str]) -> dict[str, str]:
+        ids = list(ids)
+        out: dict[str, str] = {}
+        for start in range(0, len(ids), 500):
+            part = ids[start : start + 500]
+            marks = ",".join("?" * len(part))
+            out.update(self.db.execute(f"SELECT id, text FROM chunks WHERE id IN ({marks})", part).fetchall())
+        return out
+
+    def iter_chunks(self) -> Iterator[tuple[str, str]]:
+        """(id, text) of every chunk, in a stable order (the lexical index's row order)."""
+        yield from self.db.execute("SELECT id, text FROM chunks ORDER BY id")
+
+    def filtered_chunk_ids(self, where_sql: str, params: list[object]) -> set[str]:
+        sql = f"SELECT c.id FROM chunks c JOIN papers p ON p.pmid = c.pmid WHERE {where_sql}"
+        return {r[0] for r in self.db.execute(sql, params)}
+
+    def pending(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT id FROM pending")]
+
+    # -- writes -----------------------------------------------------------------------
+    def mark_pending(self, ids: Iterable[str]) -> None:
+        """Record ids about to be written to the vector store, before they are written."""
+        with self._txn():
+            self.db.executemany("INSERT OR IGNORE INTO pending(id) VALUES (?)", [(i,) for i in ids])
+
+    def commit_papers(self, items: list[tuple[Paper, list[Chunk]]], source: str) -> None:
+        """Make a batch of papers part of the index, replacing older versions, in one transaction."""
+        pmids = [p.pmid for p, _ in items]
+        with self._txn():
+            self._remove(pmids)
+            self.db.executemany(
+                "INSERT INTO papers(pmid, version, content_hash, year, journal_key, paper_json, source) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (p.pmid, p.version, content_hash(p), p.year, journal_key(p.journal), p.model_dump_json(), source)
+                    for p, _ in items
+                ],
+            )
+            self.db.executemany(
+                "INSERT INTO chunks(id, pmid, text) VALUES (?, ?, ?)",
+                [(c.id, c.pmid, c.text) for _, chunks in items for c in chunks],
+            )
+            self.db.executemany(
+                "INSERT INTO mesh(pmid, term_key) VALUES (?, ?)",
+                [(p.pmid, m.lower()) for p, _ in items for m in p.mesh],
+            )
+            self.db.execute("DELETE FROM pending")
+            self._bump()
+
+    def delete_papers(self, pmids: list[str]) -> None:
+        with self._txn():
+            self._remove(pmids)
+            self.db.execute("DELETE FROM pending")
+            self._bump()
+
+    def clear_pending(self) -> None:
+        self.db.execute("DELETE FROM pending")
+
+    def _remove(self, pmids: list[str]) -> None:
+        for start in range(0, len(pmids), 500):
+            part = pmids[start : start + 500]
+            marks = ",".join("?" * len(part))
+            for table in ("chunks", "mesh", "papers"):
+                self.db.execute(f"DELETE FROM {table} WHERE pmid IN ({marks})", part)
+
+    def _bump(self) -> None:
+        self.set_meta("generation", str(self.generation + 1))
+
+    def _txn(self) -> _Transaction:
+        return _Transaction(self.db)
+
+
+class _Transaction:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def __enter__(self) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        self.db.execute("COMMIT" if exc_type is None else "ROLLBACK")
+
+
+def dump_json(value: object) -> str:
+    return json.dumps(value, sort_keys=True)

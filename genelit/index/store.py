@@ -1,0 +1,151 @@
+"""The vector-store seam: ChromaDB, on disk by default or a `chroma run` server when a URL is set.
+
+The collection records which embedding model filled it, because vectors from two models
+are not comparable: searching with another model would return confident nonsense.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import numpy as np
+
+from genelit.errors import IndexConflictError, MissingResourceError, RemoteServiceError
+from genelit.settings import StoreSettings
+from genelit.types import Chunk, Paper
+
+MODEL_KEY = "genelit_embedding_model"
+DIM_KEY = "genelit_embedding_dim"
+
+
+def chunk_metadata(paper: Paper) -> dict[str, Any]:
+    """Metadata filters run on. Chroma rejects None and empty lists, so those keys are left out."""
+    meta: dict[str, Any] = {"pmid": paper.pmid, "journal": " ".join(paper.journal.lower().split())}
+    if paper.year is not None:
+        meta["year"] = paper.year
+    if paper.mesh:
+        meta["mesh"] = [m.lower() for m in paper.mesh]
+    return meta
+
+
+class VectorStore:
+    """One Chroma collection of chunk vectors."""
+
+    def __init__(self, settings: StoreSettings, path: Path) -> None:
+        self.settings = settings
+        self.path = path
+        self._client = self._connect()
+        self._collection: Any = None
+
+    def _connect(self) -> Any:
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+        if self.settings.chroma_url:
+            url = urlparse(self.settings.chroma_url)
+            try:
+                return chromadb.HttpClient(
+                    host=url.hostname or "localhost",
+                    port=url.port or (443 if url.scheme == "https" else 8000),
+                    ssl=url.scheme == "https",
+                    settings=chroma_settings,
+                )
+            except Exception as exc:  # chromadb raises bare ValueError/ConnectionError variants
+                raise RemoteServiceError(
+                    f"cannot reach the Chroma server at {self.settings.chroma_url}: {exc}",
+                    "start it with `chroma run --path DIR --port PORT`, or unset GENELIT_STORE__CHROMA_URL",
+                ) from None
+        self.path.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(self.path), settings=chroma_settings)
+
+    @property
+    def location(self) -> str:
+        return self.settings.chroma_url or str(self.path)
+
+    def _existing(self) -> Any:
+        if self._collection is None:
+            try:
+                self._collection = self._client.get_collection(self.settings.collection)
+            except Exception:  # NotFoundError in 1.x; ValueError in older clients
+                return None
+        return self._collection
+
+    def exists(self) -> bool:
+        return self._existing() is not None
+
+    def recorded_model(self) -> tuple[str, int] | None:
+        coll = self._existing()
+        if coll is None:
+            return None
+        meta = coll.metadata or {}
+        if MODEL_KEY not in meta:
+            return None
+        return str(meta[MODEL_KEY]), int(meta[DIM_KEY])
+
+    def check_model(self, model: str) -> None:
+        """Refuse to mix vectors of two models in one collection."""
+        recorded = self.recorded_model()
+        if recorded is not None and recorded[0] != model:
+            raise IndexConflictError(
+                f"the index at {self.location} was built with embedding model {recorded[0]!r}, "
+                f"but the settings ask for {model!r}",
+                f"set GENELIT_EMBEDDING__MODEL={recorded[0]} to use this index, "
+                "or `genelit index reset` and re-index with the new model",
+            )
+
+    def open_for_writing(self, model: str, dim: int) -> None:
+        self.check_model(model)
+        if self._existing() is None:
+            self._collection = self._client.create_collection(
+                self.settings.collection,
+                metadata={MODEL_KEY: model, DIM_KEY: dim},
+                configuration={"hnsw": {"space": "cosine"}},
+            )
+
+    def _require(self) -> Any:
+        coll = self._existing()
+        if coll is None:
+            raise MissingResourceError(
+                f"no index at {self.location}",
+                "build one first: `genelit index sample` or `genelit index files FILE.xml.gz`",
+            )
+        return coll
+
+    def count(self) -> int:
+        coll = self._existing()
+        return 0 if coll is None else int(coll.count())
+
+    def upsert(self, chunks: list[Chunk], vectors: np.ndarray, metadata: list[dict[str, Any]]) -> None:
+        coll = self._require()
+        step = max(1, int(self._client.get_max_batch_size()))
+        for start in range(0, len(chunks), step):
+            part = slice(start, start + step)
+            coll.upsert(
+                ids=[c.id for c in chunks[part]],
+                embeddings=vectors[part],
+                documents=[c.text for c in chunks[part]],
+                metadatas=metadata[part],
+            )
+
+    def delete(self, ids: list[str]) -> None:
+        coll = self._existing()
+        if coll is None or not ids:
+            return
+        step = max(1, int(self._client.get_max_batch_size()))
+        for start in range(0, len(ids), step):
+            coll.delete(ids=ids[start : start + step])
+
+    def query(self, vector: np.ndarray, n: int, where: dict[str, Any] | None) -> list[str]:
+        """Ids of the n nearest chunks, nearest first."""
+        coll = self._require()
+        n = min(n, max(1, coll.count()))
+        result = coll.query(query_embeddings=[vector], n_results=n, where=where, include=[])
+        return list(result["ids"][0])
+
+    def reset(self) -> None:
+        if self._existing() is not None:
+            self._client.delete_collection(self.settings.collection)
+            self._collection = None
