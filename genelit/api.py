@@ -57,7 +57,14 @@ class Assistant:
     ) -> IngestReport:
         """Ingest any stream of records under the writer lock."""
         with self.index.writing():
-            return Ingestor(self.index, source, limit=limit, topic=topic, on_batch=on_batch).run(records)
+            return Ingestor(
+                self.index,
+                source,
+                limit=limit,
+                topic=topic,
+                batch_size=self.settings.index.batch_papers,
+                on_batch=on_batch,
+            ).run(records)
 
     def index_files(
         self,

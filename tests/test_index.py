@@ -1,0 +1,129 @@
+"""The index with its real parts: the packaged embedding model, Chroma on disk, bm25s, the manifest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from genelit.api import Assistant
+from genelit.errors import BadInputError, IndexConflictError, MissingResourceError
+from genelit.index.chunking import chunk_papers
+from genelit.index.embeddings import Embedder
+from genelit.settings import EmbeddingSettings, Settings
+from genelit.types import Paper
+from tests.test_medline import ARTICLE, write_xml
+
+
+def test_index_holds_every_chunk_once(small_index: Settings) -> None:
+    assistant = Assistant(small_index)
+    stats = assistant.index_stats()
+    assert stats.papers == 120
+    assert stats.chunks == stats.vectors >= 120
+    assert stats.embedding_model == "sentence-transformers/all-MiniLM-L6-v2"
+    assert stats.embedding_dim == 384
+    assert stats.lexical_current
+    assert stats.disk_bytes > 0
+
+
+def test_known_item_search_finds_the_paper_first(small_index: Settings) -> None:
+    assistant = Assistant(small_index)
+    paper = assistant.index.manifest.papers(["17942999"])["17942999"]
+    hits = assistant.search(paper.title, k=5)
+    assert hits[0].id == "PMID:17942999"
+    assert set(hits[0].retrievers) == {"bm25", "dense"}
+    assert hits[0].paper.journal == "Restorative neurology and neuroscience"
+    assert len({h.id for h in hits}) == len(hits)
+
+
+def test_dense_alone_finds_a_paraphrase(small_index: Settings) -> None:
+    assistant = Assistant(small_index)
+    hits = assistant.search("how the brain responds to musical tone differences in Chinese speakers", k=5, retrievers=("dense",))
+    assert "PMID:17942999" in [h.id for h in hits]
+    assert all(set(h.retrievers) == {"dense"} for h in hits)
+
+
+def test_filters_apply_to_both_retrievers(small_index: Settings) -> None:
+    assistant = Assistant(small_index)
+    for retrievers in (("bm25",), ("dense",), ("bm25", "dense")):
+        hits = assistant.search("brain", k=20, year="2014-2015", retrievers=retrievers)
+        assert hits and all(h.paper.year in (2014, 2015) for h in hits)
+    mesh_hits = assistant.search("patients", k=20, mesh="humans")
+    assert mesh_hits and all("humans" in [m.lower() for m in h.paper.mesh] for h in mesh_hits)
+    journal = assistant.index.manifest.papers(["17942999"])["17942999"].journal
+    journal_hits = assistant.search("pitch", k=20, journal=journal.upper())
+    assert journal_hits and {h.paper.journal for h in journal_hits} == {journal}
+
+
+@pytest.mark.parametrize("year", ["20x5", "2020-2010", "-", "201"])
+def test_bad_filters_are_rejected(small_index: Settings, year: str) -> None:
+    with pytest.raises(BadInputError, match="year filter"):
+        Assistant(small_index).search("brain", year=year)
+
+
+def test_empty_query_is_rejected(small_index: Settings) -> None:
+    with pytest.raises(BadInputError, match="empty query"):
+        Assistant(small_index).search("   ")
+
+
+def test_missing_index(settings: Settings) -> None:
+    with pytest.raises(MissingResourceError, match="no literature index"):
+        Assistant(settings).search("BRCA1")
+    with pytest.raises(MissingResourceError):
+        Assistant(settings).index_stats()
+
+
+def test_other_model_is_refused(small_index: Settings) -> None:
+    other = small_index.model_copy(update={"embedding": EmbeddingSettings(model="some-org/another-model")})
+    with pytest.raises(IndexConflictError, match="built with embedding model"):
+        Assistant(other).search("brain")
+
+
+def test_reingest_changes_nothing_and_updates_and_deletions_apply(settings: Settings, tmp_path: Path) -> None:
+    assistant = Assistant(settings)
+    first = write_xml(tmp_path / "a.xml", "".join(ARTICLE.format(pmid=i, version=1, abstract=f"Gene {i} variant study.") for i in (1, 2, 3)))
+    report = assistant.index_files(first)
+    assert (report.added, report.unchanged) == (3, 0)
+    generation = assistant.index.manifest.generation
+
+    again = assistant.index_files(first)
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 3)
+    assert assistant.index.manifest.generation == generation
+    assert assistant.index.store.count() == 3
+
+    update = write_xml(
+        tmp_path / "b.xml",
+        ARTICLE.format(pmid=2, version=2, abstract="Revised: TP53 hotspot mutation.")
+        + "<DeleteCitation><PMID>3</PMID><PMID>999</PMID></DeleteCitation>",
+    )
+    report = assistant.index_files(update)
+    assert (report.updated, report.deleted) == (1, 1)
+    stats = assistant.index_stats()
+    assert (stats.papers, stats.chunks, stats.vectors) == (2, 2, 2)
+    hits = assistant.search("TP53 hotspot mutation", k=5)
+    assert hits[0].id == "PMID:2" and hits[0].paper.version == 2
+    assert "PMID:3" not in [h.id for h in assistant.search("Gene 3 variant study", k=5)]
+
+
+def test_malformed_records_are_counted_and_skipped(settings: Settings, tmp_path: Path) -> None:
+    body = ARTICLE.format(pmid=1, version=1, abstract="ok") + ARTICLE.format(pmid="x1", version=1, abstract="bad")
+    report = Assistant(settings).index_files(write_xml(tmp_path / "m.xml", body))
+    assert (report.added, report.malformed) == (1, 1)
+    assert "not a number" in report.malformed_examples[0]
+
+
+def test_long_abstracts_are_split_with_overlap_and_keep_the_title() -> None:
+    embedder = Embedder(EmbeddingSettings())
+    long = Paper(pmid="7", title="A short title", abstract=" ".join(f"word{i}" for i in range(600)))
+    short = Paper(pmid="8", title="Short", abstract="Just a few words.")
+    long_chunks, short_chunks = chunk_papers([long, short], embedder.model.tokenizer, embedder.window, 32)
+    assert [c.id for c in short_chunks] == ["PMID:8"]
+    assert len(long_chunks) >= 2 and [c.id for c in long_chunks][:2] == ["PMID:7#0", "PMID:7#1"]
+    tokenizer = embedder.model.tokenizer
+    for chunk in long_chunks:
+        assert chunk.text.startswith("A short title\n")
+        assert len(tokenizer(chunk.text, add_special_tokens=False)["input_ids"]) <= embedder.window
+    # consecutive pieces share words, and together they cover the whole abstract
+    words = [set(c.text.split()) for c in long_chunks]
+    assert all(words[i] & words[i + 1] - {"A", "short", "title"} for i in range(len(words) - 1))
+    assert set().union(*words) >= set(long.abstract.split())
