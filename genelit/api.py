@@ -68,7 +68,7 @@ class Assistant:
 
     def index_files(
         self,
-        path: Path,
+        path: str | Path,
         *,
         limit: int | None = None,
         topic: str | None = None,
@@ -77,7 +77,7 @@ class Assistant:
     ) -> IngestReport:
         """Index one PubMed XML (.xml/.xml.gz) or MEDLINE text file."""
         return self.index_records(
-            read_records(path, on_progress), str(path), limit=limit, topic=topic, on_batch=on_batch
+            read_records(Path(path), on_progress), str(path), limit=limit, topic=topic, on_batch=on_batch
         )
 
     def index_sample(

@@ -227,8 +227,9 @@ class EntrezClient:
             total = min(total, max_records)
         done = 0
         for search in searches:
-            for start in range(0, min(search.count, MAX_PER_SEARCH), self.settings.batch_size):
-                size = min(self.settings.batch_size, total - done)
+            available = min(search.count, MAX_PER_SEARCH)
+            for start in range(0, available, self.settings.batch_size):
+                size = min(self.settings.batch_size, available - start, total - done)
                 if size <= 0:
                     return
                 records = self.efetch(search, start, size)

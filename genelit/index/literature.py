@@ -110,6 +110,11 @@ class LiteratureIndex:
         if not (self.folder / "manifest.sqlite").exists() or not self.store.exists():
             raise self._missing()
         self.store.check_model(self.embedder.name)
+        if self.manifest.stats().papers == 0:
+            raise MissingResourceError(
+                f"the literature index at {self.folder} is empty",
+                "index something first: `genelit index sample` or `genelit index files FILE.xml.gz`",
+            )
 
     @contextmanager
     def writing(self) -> Iterator[LiteratureIndex]:

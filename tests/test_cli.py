@@ -1,0 +1,76 @@
+"""The command line: help with examples, --json, and one-line errors with exit code 2."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from genelit.cli import app
+from genelit.settings import Settings
+from tests.conftest import shared
+
+runner = CliRunner()
+
+COMMANDS = [[], ["index"], ["index", "files"], ["index", "sample"], ["index", "pubmed"], ["index", "stats"],
+            ["index", "reset"], ["search"], ["eval", "retrieval"]]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "genelit")
+def test_help_has_examples(command: list[str]) -> None:
+    result = runner.invoke(app, [*command, "--help"])
+    assert result.exit_code == 0
+    if command and command != ["index"]:
+        assert "Example" in result.output
+
+
+def run(data_dir: Path, *args: str) -> tuple[int, str]:
+    result = runner.invoke(app, ["--data-dir", str(data_dir), *args])
+    return result.exit_code, result.output
+
+
+def assert_one_line_error(code: int, output: str, needle: str) -> None:
+    assert code == 2, output
+    assert "Traceback" not in output
+    lines = [line for line in output.splitlines() if line.strip()]
+    assert lines[-1].startswith("error:") and needle in " ".join(lines)
+
+
+def test_bad_input_exits_2_with_one_line(tmp_path: Path, small_index: Settings) -> None:
+    assert_one_line_error(*run(tmp_path, "index", "files", str(tmp_path / "missing.xml")), "cannot read")
+    (tmp_path / "notes.txt").write_text("hello")
+    assert_one_line_error(*run(tmp_path, "index", "files", str(tmp_path / "notes.txt")), "XML breaks")
+    assert_one_line_error(*run(tmp_path, "search", "BRCA1"), "literature index")
+    assert_one_line_error(*run(tmp_path / "fresh", "search", "BRCA1"), "no literature index")
+    assert_one_line_error(*run(small_index.data_dir, "search", " "), "empty query")
+    assert_one_line_error(*run(small_index.data_dir, "search", "brain", "--year", "1999-1990"), "bad year filter")
+    assert_one_line_error(*run(small_index.data_dir, "search", "brain", "--mesh", ""), "empty MeSH filter")
+
+
+def test_model_mismatch_exits_2(small_index: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GENELIT_EMBEDDING__MODEL", "another/model")
+    assert_one_line_error(*run(small_index.data_dir, "search", "brain"), "built with embedding model")
+
+
+def test_search_and_stats_json(small_index: Settings) -> None:
+    code, output = run(small_index.data_dir, "search", "pitch processing", "--k", "3", "--json")
+    assert code == 0
+    hits = json.loads(output)
+    assert len(hits) == 3 and all(h["id"].startswith("PMID:") and h["paper"]["title"] for h in hits)
+    code, output = run(small_index.data_dir, "index", "stats", "--json")
+    assert code == 0
+    assert json.loads(output)["papers"] == 120
+
+
+def test_search_table_names_papers(small_index: Settings) -> None:
+    code, output = run(small_index.data_dir, "search", "pitch processing", "--k", "2")
+    assert code == 0 and "PMID:" in output and "pubmed.ncbi.nlm.nih.gov" in output
+
+
+def test_index_files_reports_counts(tmp_path: Path) -> None:
+    code, output = run(tmp_path, "index", "files", str(shared("pubmed_xml/biopython_Entrez/pubmed2.xml")), "--json")
+    assert code == 0, output
+    report = json.loads(output)
+    assert report["added"] == 2 and report["read"] == 2
