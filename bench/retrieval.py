@@ -73,12 +73,12 @@ def main() -> None:
         subset.write_text(json.dumps(qa))
         args.qa = subset
     ours = run_retrieval_eval(args.qa, Settings(), args.distractors)
-    base = langchain_recall(qa, args.distractors)
     print(f"retrieval benchmark: {ours.n} PubMedQA questions, {ours.distractors:,} distractor abstracts")
     print(f"{'retriever':<30}{'recall@1':>10}{'recall@10':>11}{'MRR@10':>9}")
     for name in ("bm25", "dense", "hybrid"):
         s = getattr(ours, name)
-        print(f"{'genelit ' + name:<30}{s.recall_at_1:>10.3f}{s.recall_at_10:>11.3f}{s.mrr:>9.3f}")
+        print(f"{'genelit ' + name:<30}{s.recall_at_1:>10.3f}{s.recall_at_10:>11.3f}{s.mrr:>9.3f}", flush=True)
+    base = langchain_recall(qa, args.distractors)
     print(f"{'langchain Chroma (dense)':<30}{base['recall@1']:>10.3f}{base['recall@10']:>11.3f}{base['mrr']:>9.3f}")
     best_single = max(ours.bm25.recall_at_10, ours.dense.recall_at_10)
     print(f"hybrid recall@10 vs best single retriever: {ratio(ours.hybrid.recall_at_10, best_single)}; "

@@ -98,6 +98,24 @@ class EntrezSettings(BaseModel):
     timeout_s: float = Field(60.0, gt=0, description="Seconds to wait for one HTTP answer.")
 
 
+class SequenceSettings(BaseModel):
+    """Local sequence models."""
+
+    default_scorer: str = Field(
+        "calibrated",
+        description="Variant scorer used when none is named: 'calibrated' (offline, no weights), 'esm2', "
+        "'blosum62' or 'grantham'. It is printed with every result.",
+    )
+    esm_model: str = Field(
+        "facebook/esm2_t33_650M_UR50D",
+        description="ESM-2 weights: a local directory or a model name already in the Hugging Face cache.",
+    )
+    esm_window: int = Field(1022, ge=8, description="Residues the ESM-2 model sees at once; longer proteins are windowed.")
+    device: str = Field("cpu", description="Torch device for sequence models.")
+    batch_size: int = Field(8, ge=1, description="Masked copies per ESM-2 forward pass.")
+    max_length: int = Field(100_000, ge=1, description="Longest sequence accepted (residues or bases).")
+
+
 class Settings(BaseSettings):
     """Everything that can be configured. Pass one of these explicitly; nothing reads globals."""
 
@@ -116,6 +134,7 @@ class Settings(BaseSettings):
     store: StoreSettings = Field(default_factory=StoreSettings, description="Vector store.")
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings, description="Hybrid retrieval.")
     entrez: EntrezSettings = Field(default_factory=EntrezSettings, description="NCBI E-utilities.")
+    sequence: SequenceSettings = Field(default_factory=SequenceSettings, description="Sequence models.")
 
     @classmethod
     def settings_customise_sources(

@@ -92,3 +92,76 @@ class Variant(BaseModel):
     alt: str = Field("", description="New residue(s), one-letter codes; '*' for a stop.")
     hgvs: str = Field(description="Normalised protein HGVS, e.g. p.Arg175His.")
     text: str = Field(description="The variant as the user wrote it.")
+
+
+class Orf(BaseModel):
+    """An open reading frame, in forward-strand 0-based half-open coordinates."""
+
+    strand: int = Field(description="+1 or -1.")
+    frame: int = Field(description="0, 1 or 2, counted on its own strand.")
+    start: int
+    end: int
+    length_aa: int = Field(description="Residues, the stop codon excluded.")
+    protein: str = ""
+
+
+class ProteinProperties(BaseModel):
+    """Bio.SeqUtils.ProtParam figures for a protein sequence."""
+
+    length: int
+    molecular_weight: float = Field(description="Daltons.")
+    isoelectric_point: float
+    instability_index: float = Field(description="Guruprasad et al. 1990; above 40 suggests an unstable protein.")
+    ignored: int = Field(0, description="Letters left out of the computation (stops, X, B, Z and the like).")
+
+
+class CpgIsland(BaseModel):
+    start: int
+    end: int
+    gc: float
+    obs_exp: float = Field(description="Observed/expected CpG ratio.")
+
+
+class Annotation(BaseModel):
+    """What `genelit annotate` finds in one sequence."""
+
+    id: str
+    alphabet: str
+    length: int
+    genetic_code: int | None = None
+    gc: float | None = None
+    gc_windows: list[tuple[int, float]] = Field(default_factory=list, description="(window start, GC fraction).")
+    cpg_islands: list[CpgIsland] = Field(default_factory=list)
+    orfs: list[Orf] = Field(default_factory=list)
+    longest_orf: Orf | None = None
+    protein: ProteinProperties | None = None
+    features: dict[str, int] = Field(default_factory=dict, description="Annotated feature types and counts (GenBank).")
+    cds_found: int | None = Field(None, description="Annotated CDS whose strand and stop match a predicted ORF.")
+    cds_annotated: int | None = None
+
+    @property
+    def cds_sensitivity(self) -> float | None:
+        return self.cds_found / self.cds_annotated if self.cds_annotated else None
+
+
+class VariantScore(BaseModel):
+    """One model's score for one variant, with what produced it and how to read it. Never a clinical classification."""
+
+    variant: Variant
+    gene: str | None = None
+    scorer: str = Field(description="Registry name, e.g. 'calibrated' or 'esm2'.")
+    model: str = Field(description="Model name or path.")
+    weights_hash: str = Field(description="First 12 hex digits of the SHA-256 of the weights (or 'none').")
+    method: str = Field(description="How the score is computed, in one line.")
+    score: float
+    damaging_if: str = Field(description="'above' or 'below': which side of the threshold looks damaging.")
+    threshold: float
+    threshold_source: str
+    interpretation: str = Field(description="'damaging-looking' or 'tolerated-looking'; a model opinion, not a classification.")
+
+
+class ScoreError(BaseModel):
+    """A variant in a batch that could not be scored, and why; the rest of the batch is unaffected."""
+
+    variant: str
+    error: str

@@ -77,12 +77,13 @@ def qa_papers(data: dict[str, dict]) -> list[Paper]:
 
 
 def distractor_papers(source: Path, count: int, exclude: set[str]) -> Iterator[Paper]:
-    taken = 0
+    """The first `count` distinct papers with abstracts of a PubMed file, skipping `exclude`d PMIDs."""
+    seen = set(exclude)
     for record in read_records(source):
-        if taken >= count:
+        if len(seen) - len(exclude) >= count:
             return
-        if isinstance(record, Paper) and record.abstract and record.pmid not in exclude:
-            taken += 1
+        if isinstance(record, Paper) and record.abstract and record.pmid not in seen:
+            seen.add(record.pmid)
             yield record
 
 

@@ -1,0 +1,122 @@
+"""Variant-effect evaluation on labelled sets: gene,variant,label CSV plus a FASTA of the proteins.
+
+The FASTA header's second word is the gene symbol (`>NP_000537.3 TP53 ...`). Rows whose
+protein is missing or whose reference residue disagrees are counted and left out, never
+silently scored against the wrong residue.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from pydantic import BaseModel, Field
+
+from genelit.errors import BadInputError
+from genelit.eval.metrics import per_group_auc, roc_auc
+from genelit.sequence.scorers.base import Scorer
+from genelit.sequence.variants import check_reference, parse_protein_variant
+from genelit.types import Variant, VariantScore
+
+
+@dataclass(frozen=True)
+class LabelledVariant:
+    gene: str
+    variant: Variant
+    pathogenic: bool
+
+
+def read_proteins(path: Path) -> dict[str, str]:
+    from Bio import SeqIO
+
+    try:
+        records = list(SeqIO.parse(str(path), "fasta"))
+    except (OSError, ValueError) as exc:
+        raise BadInputError(f"cannot read proteins from {path}: {exc}", "give a FASTA file") from None
+    proteins = {}
+    for record in records:
+        words = record.description.split()
+        if len(words) < 2:
+            raise BadInputError(f"{path}: header {record.description!r} has no gene symbol as its second word", "e.g. >NP_000537.3 TP53")
+        proteins[words[1]] = str(record.seq).upper()
+    if not proteins:
+        raise BadInputError(f"{path}: no sequences", "give a FASTA file")
+    return proteins
+
+
+def read_labelled(csv_path: Path, proteins: dict[str, str]) -> tuple[list[LabelledVariant], dict[str, int]]:
+    """Usable rows, and counts of the rows left out by reason."""
+    try:
+        handle = open(csv_path, newline="")
+    except OSError as exc:
+        raise BadInputError(f"cannot read {csv_path}: {exc.strerror}", "check the path") from None
+    with handle:
+        reader = csv.DictReader(handle)
+        missing = {"gene", "variant", "label"} - set(reader.fieldnames or [])
+        if missing:
+            raise BadInputError(f"{csv_path}: missing column(s) {', '.join(sorted(missing))}", "needs gene,variant,label")
+        rows, dropped = [], {"no protein": 0, "unparsable": 0, "reference mismatch": 0, "not missense": 0, "bad label": 0}
+        for row in reader:
+            label = row["label"].strip().upper()
+            if label not in ("P", "B"):
+                dropped["bad label"] += 1
+                continue
+            sequence = proteins.get(row["gene"])
+            if sequence is None:
+                dropped["no protein"] += 1
+                continue
+            try:
+                variant = parse_protein_variant(row["variant"])
+            except BadInputError:
+                dropped["unparsable"] += 1
+                continue
+            if variant.kind != "missense":
+                dropped["not missense"] += 1
+                continue
+            try:
+                check_reference(variant, sequence)
+            except BadInputError:
+                dropped["reference mismatch"] += 1
+                continue
+            rows.append(LabelledVariant(row["gene"], variant, label == "P"))
+    return rows, {k: v for k, v in dropped.items() if v}
+
+
+class ScorerResult(BaseModel):
+    auc_pooled: float
+    auc_per_gene_mean: float
+    genes: int = Field(description="Genes with at least 5 pathogenic and 5 benign variants, averaged over.")
+
+
+class VariantEval(BaseModel):
+    n: int
+    dropped: dict[str, int] = Field(default_factory=dict)
+    scorers: dict[str, ScorerResult]
+
+
+def damage_scores(scorer: Scorer, rows: list[LabelledVariant], proteins: dict[str, str]) -> np.ndarray:
+    """Scores oriented so that higher always means more damaging-looking."""
+    out = np.empty(len(rows))
+    by_gene: dict[str, list[int]] = {}
+    for i, row in enumerate(rows):
+        by_gene.setdefault(row.gene, []).append(i)
+    for gene, indices in by_gene.items():
+        results = scorer.score(proteins[gene], [rows[i].variant for i in indices], gene)
+        for i, result in zip(indices, results):
+            if not isinstance(result, VariantScore):
+                raise BadInputError(f"{gene} {rows[i].variant.text}: {result.error}", "")
+            out[i] = result.score if scorer.damaging_if == "above" else -result.score
+    return out
+
+
+def evaluate(rows: list[LabelledVariant], proteins: dict[str, str], scorers: list[Scorer], dropped: dict[str, int]) -> VariantEval:
+    labels = np.array([r.pathogenic for r in rows])
+    genes = np.array([r.gene for r in rows])
+    results = {}
+    for scorer in scorers:
+        scores = damage_scores(scorer, rows, proteins)
+        mean, count = per_group_auc(labels, scores, genes)
+        results[scorer.name] = ScorerResult(auc_pooled=roc_auc(labels, scores), auc_per_gene_mean=mean, genes=count)
+    return VariantEval(n=len(rows), dropped=dropped, scorers=results)

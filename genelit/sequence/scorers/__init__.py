@@ -1,0 +1,1 @@
+"""Variant-effect scorers behind one interface, built by name from a registry."""
