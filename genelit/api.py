@@ -16,8 +16,17 @@ from genelit.index.literature import IndexStats, LiteratureIndex
 from genelit.index.medline import Record, read_records
 from genelit.index.retriever import BOTH, HybridRetriever, Retriever, SearchFilters
 from genelit.index.sample import Downloader, fetch_sample, pip_download
+from genelit.errors import BadInputError, MissingResourceError
+from genelit.sequence.annotation import annotate
+from genelit.sequence.genes import GeneTable
+from genelit.sequence.io import from_string, read_file
+from genelit.sequence.scan import ScanSummary, parse_region, scan, summarise, write_csv, write_heatmap
+from genelit.sequence.scorers.base import Scorer
+from genelit.sequence.scorers.registry import build_scorer
+from genelit.sequence.store import SequenceStore
+from genelit.sequence.variants import parse_protein_variant
 from genelit.settings import Settings
-from genelit.types import Evidence
+from genelit.types import Annotation, Evidence, Gene, GeneMatch, ScoreError, VariantScore
 
 ProgressCallback = Callable[[int, int], None]
 BatchCallback = Callable[[IngestReport], None]
@@ -30,6 +39,13 @@ class Assistant:
         self.settings = settings or Settings()
         self.index = LiteratureIndex(self.settings)
         self.retriever = HybridRetriever(self.index, self.settings.retrieval)
+        self._genes: GeneTable | None = None
+        self._scorers: dict[str, Scorer] = {}
+        self.sequences = SequenceStore(
+            self.settings.data_dir / "sequences",
+            self.settings.sequence.max_length,
+            self._fetch_protein_online if self.settings.entrez.email else None,
+        )
 
     # -- literature -------------------------------------------------------------------
     def search(
@@ -113,3 +129,92 @@ class Assistant:
 
     def reset_index(self) -> None:
         self.index.reset()
+
+    # -- genes and sequences ----------------------------------------------------------
+    @property
+    def genes(self) -> GeneTable:
+        if self._genes is None:
+            self._genes = GeneTable()
+        return self._genes
+
+    def gene(self, query: str) -> GeneMatch:
+        """Resolve a symbol, alias, previous symbol or id; an ambiguous alias returns every candidate."""
+        return self.genes.resolve(query)
+
+    def _one_gene(self, query: str) -> Gene:
+        match = self.gene(query)
+        if match.ambiguous:
+            names = ", ".join(g.symbol for g in match.genes)
+            raise BadInputError(f"{query!r} is an {match.matched_by} of several genes: {names}", "use the approved symbol")
+        return match.genes[0]
+
+    def _fetch_protein_online(self, gene: Gene) -> tuple[str, str]:
+        mrna = [r for r in gene.refseq_ids if r.startswith("NM_")]
+        if not mrna:
+            raise MissingResourceError(f"{gene.symbol} has no RefSeq mRNA in the HGNC table", "add its protein with `genelit seq add`")
+        return EntrezClient(self.settings.entrez).refseq_protein(mrna[0])
+
+    def protein(self, gene: str, fasta: Path | None = None) -> tuple[Gene, str, str]:
+        """(gene, where the sequence came from, protein sequence)."""
+        resolved = self._one_gene(gene)
+        source, sequence = self.sequences.get(resolved, fasta)
+        return resolved, source, sequence
+
+    def add_sequences(self, path: Path) -> list[tuple[str, str, int]]:
+        """Store the proteins of a FASTA file by gene, for later variant scoring offline."""
+        return self.sequences.add_file(path, self._one_gene)
+
+    def scorer(self, name: str | None = None) -> Scorer:
+        """A scorer by registry name (default from settings), built once per Assistant."""
+        name = name or self.settings.sequence.default_scorer
+        if name not in self._scorers:
+            self._scorers[name] = build_scorer(name, self.settings.sequence)
+        return self._scorers[name]
+
+    def score_variants(
+        self, gene: str, variants: list[str], scorer: str | None = None, fasta: Path | None = None
+    ) -> list[VariantScore | ScoreError]:
+        """Score protein variants of one gene; unparsable or mismatching ones come back as ScoreError."""
+        resolved, _source, sequence = self.protein(gene, fasta)
+        parsed, errors = [], {}
+        for i, text in enumerate(variants):
+            try:
+                parsed.append(parse_protein_variant(text))
+            except BadInputError as exc:
+                errors[i] = ScoreError(variant=text, error=str(exc))
+        scored = iter(self.scorer(scorer).score(sequence, parsed, resolved.symbol))
+        return [errors[i] if i in errors else next(scored) for i in range(len(variants))]
+
+    def annotate(
+        self, path: Path | None = None, sequence: str | None = None, table: int = 1, min_orf_aa: int = 100
+    ) -> list[Annotation]:
+        """Annotate the records of a FASTA/GenBank file, or one sequence given as text."""
+        if (path is None) == (sequence is None):
+            raise BadInputError("give a file or a sequence, not both or neither", "genelit annotate FILE or --seq ACGT...")
+        limit = self.settings.sequence.max_length
+        records = read_file(path, max_length=limit) if path is not None else [from_string(sequence or "", max_length=limit)]
+        return [annotate(r, table, min_orf_aa) for r in records]
+
+    def scan(
+        self,
+        gene: str,
+        region: str | None = None,
+        scorer: str | None = None,
+        fasta: Path | None = None,
+        png: Path | None = None,
+        csv_path: Path | None = None,
+    ) -> ScanSummary:
+        """Score every missense change over a region; optionally write a heatmap PNG and a CSV."""
+        resolved, _source, sequence = self.protein(gene, fasta)
+        bounds = parse_region(region, len(sequence))
+        chosen = self.scorer(scorer)
+        matrix, results = scan(sequence, chosen, bounds, resolved.symbol)
+        summary = summarise(matrix, results, sequence, bounds, chosen, resolved.symbol)
+        if png is not None:
+            write_heatmap(matrix, sequence, bounds, chosen, f"{resolved.symbol} {bounds[0]}-{bounds[1]}: {chosen.name}", png)
+            summary.png = str(png)
+        if csv_path is not None:
+            write_csv(matrix, sequence, bounds, csv_path)
+            summary.csv = str(csv_path)
+        return summary
+

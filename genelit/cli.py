@@ -19,11 +19,11 @@ from rich.table import Table
 from rich.text import Text
 
 from genelit.api import Assistant
-from genelit.errors import GenelitError
+from genelit.errors import BadInputError, GenelitError
 from genelit.index.ingest import IngestReport
 from genelit.index.sample import sample_path
 from genelit.settings import Settings
-from genelit.types import Evidence
+from genelit.types import Evidence, ScoreError, VariantScore
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -45,6 +45,8 @@ index_app = typer.Typer(help="Build and inspect the literature index.", no_args_
 eval_app = typer.Typer(help="Benchmarks on labelled files (printed tables or --json).", no_args_is_help=True)
 app.add_typer(index_app, name="index")
 app.add_typer(eval_app, name="eval")
+seq_app = typer.Typer(help="The local store of protein sequences used for variant scoring.", no_args_is_help=True)
+app.add_typer(seq_app, name="seq")
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of tables.")]
 LimitOpt = Annotated[int | None, typer.Option("--limit", min=1, help="Stop after this many papers with abstracts.")]
@@ -297,6 +299,134 @@ def search(
     _emit_json(evidence) if as_json else _print_evidence(evidence)
 
 
+# -- genes, sequences, variants ---------------------------------------------------------
+@app.command("gene", epilog="Examples:\n\n  genelit gene LMP10\n\n  genelit gene P04637 --json")
+@friendly
+def gene(ctx: typer.Context, query: Annotated[str, typer.Argument(help="Symbol, alias, previous symbol, HGNC/Entrez/Ensembl/UniProt id.")],
+         as_json: JsonOpt = False) -> None:
+    """Look a gene up in the HGNC table (offline); an ambiguous alias lists every candidate."""
+    match = assistant(ctx).gene(query)
+    if as_json:
+        _emit_json(match)
+        return
+    if match.ambiguous:
+        out.print(f"[yellow]{escape(query)} is an {match.matched_by} of {len(match.genes)} genes:[/]")
+    for g in match.genes:
+        table = Table(show_header=False, title=f"{g.symbol} ({match.matched_by} match)", title_justify="left")
+        table.add_row("name", escape(g.name))
+        table.add_row("HGNC", g.hgnc_id)
+        table.add_row("locus group", g.locus_group)
+        table.add_row("location", g.location or "not in the offline HGNC table")
+        table.add_row("aliases", ", ".join(g.aliases) or "-")
+        table.add_row("previous symbols", ", ".join(g.previous_symbols) or "-")
+        table.add_row("Entrez / Ensembl", f"{g.entrez_id or '-'} / {g.ensembl_id or '-'}")
+        table.add_row("UniProt / RefSeq", f"{', '.join(g.uniprot_ids) or '-'} / {', '.join(g.refseq_ids) or '-'}")
+        out.print(table)
+
+
+@seq_app.command("add", epilog="Example:\n\n  genelit seq add ../shared/data/variants/reference_proteins_8genes.fasta")
+@friendly
+def seq_add(ctx: typer.Context, path: Annotated[Path, typer.Argument(help="Protein FASTA; the gene symbol is the header's first or second word.")]) -> None:
+    """Store proteins by gene so that variants can be scored offline."""
+    for symbol, accession, length in assistant(ctx).add_sequences(path):
+        out.print(f"stored {symbol}: {accession} ({length} aa)")
+
+
+ScorerOpt = Annotated[str | None, typer.Option("--scorer", help="calibrated (default, offline), esm2, blosum62 or grantham.")]
+FastaOpt = Annotated[Path | None, typer.Option("--fasta", help="Take the protein from this FASTA instead of the store.")]
+
+
+@app.command("variant", epilog="Examples:\n\n  genelit variant TP53 p.R175H\n\n  genelit variant BRCA1 C61G R71G --scorer esm2 --json")
+@friendly
+def variant(
+    ctx: typer.Context,
+    gene_name: Annotated[str, typer.Argument(metavar="GENE", help="Gene symbol or alias.")],
+    variants: Annotated[list[str], typer.Argument(help="Protein variants: p.Arg175His, p.R175H, R175H ...")],
+    scorer: ScorerOpt = None,
+    fasta: FastaOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The gene, each parsed variant, its consequence and its score, with how to read the score."""
+    a = assistant(ctx)
+    resolved, source, sequence = a.protein(gene_name, fasta)
+    results = a.score_variants(resolved.symbol, variants, scorer, fasta)
+    if as_json:
+        _emit_json({"gene": resolved.model_dump(mode="json"), "protein_source": source,
+                    "results": [r.model_dump(mode="json") for r in results]})
+    else:
+        out.print(f"[bold]{resolved.symbol}[/] ({escape(resolved.name)}), protein from {escape(source)}, {len(sequence)} aa")
+        for r in results:
+            if isinstance(r, ScoreError):
+                out.print(f"  [red]{escape(r.variant)}[/]: {escape(r.error)}")
+                continue
+            out.print(f"  [bold]{r.variant.hgvs}[/] ({r.variant.kind}): {r.scorer} score {r.score:g} -> "
+                      f"[{'red' if r.interpretation == 'damaging-looking' else 'green'}]{r.interpretation}[/] "
+                      f"(damaging if {r.damaging_if} {r.threshold:g}; {escape(r.threshold_source)})")
+        first = next((r for r in results if isinstance(r, VariantScore)), None)
+        if first is not None:
+            out.print(f"[dim]model {escape(first.model)}, weights {first.weights_hash}; {escape(first.method)}. "
+                      "A model's opinion, not a clinical classification.[/]")
+    if results and all(isinstance(r, ScoreError) for r in results):
+        raise typer.Exit(2)
+
+
+@app.command("scan", epilog="Example:\n\n  genelit scan TP53 --region 94-292 -o tp53.png")
+@friendly
+def scan_command(
+    ctx: typer.Context,
+    gene_name: Annotated[str, typer.Argument(metavar="GENE")],
+    region: Annotated[str | None, typer.Option("--region", help="START-END residues; default the whole protein.")] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Heatmap PNG; a CSV of the matrix is written beside it.")] = None,
+    scorer: ScorerOpt = None,
+    fasta: FastaOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Saturation scan: all 19 substitutions at every position, as a heatmap, a CSV and a summary."""
+    csv_path = output.with_suffix(".csv") if output else None
+    summary = assistant(ctx).scan(gene_name, region, scorer, fasta, output, csv_path)
+    if as_json:
+        _emit_json(summary)
+        return
+    out.print(f"[bold]{summary.gene}[/] {summary.region[0]}-{summary.region[1]}: {summary.variants:,} changes scored by "
+              f"{summary.scorer} ({escape(summary.model)}, weights {summary.weights_hash}); "
+              f"{summary.damaging_fraction:.0%} damaging-looking")
+    out.print("least tolerant: " + ", ".join(f"{r}{p} ({v:.2f})" for p, r, v in summary.least_tolerant))
+    out.print("most tolerant:  " + ", ".join(f"{r}{p} ({v:.2f})" for p, r, v in summary.most_tolerant))
+    if summary.png:
+        out.print(f"wrote {summary.png} and {summary.csv}")
+
+
+@app.command("annotate", epilog="Examples:\n\n  genelit annotate NC_005816.gb --table 11\n\n  genelit annotate --seq ATGAAACCC...TAA --min-orf 30")
+@friendly
+def annotate_command(
+    ctx: typer.Context,
+    path: Annotated[Path | None, typer.Argument(help="FASTA or GenBank file.")] = None,
+    seq: Annotated[str | None, typer.Option("--seq", help="A sequence given directly.")] = None,
+    table: Annotated[int, typer.Option("--table", help="NCBI genetic code (1 standard, 11 bacterial ...).")] = 1,
+    min_orf: Annotated[int, typer.Option("--min-orf", min=1, help="Shortest ORF reported, in residues.")] = 100,
+    as_json: JsonOpt = False,
+) -> None:
+    """ORFs in six frames, GC content and CpG islands, protein properties; GenBank CDS compared with ORFs."""
+    annotations = assistant(ctx).annotate(path, seq, table, min_orf)
+    if as_json:
+        _emit_json(annotations)
+        return
+    for a in annotations:
+        out.print(f"[bold]{escape(a.id)}[/]: {a.alphabet}, {a.length:,} residues" + (f", GC {a.gc:.1%}" if a.gc is not None else ""))
+        if a.alphabet != "protein":
+            out.print(f"  {len(a.orfs)} ORFs >= {min_orf} aa (code {a.genetic_code}); CpG islands: {len(a.cpg_islands)}")
+            if a.longest_orf:
+                o = a.longest_orf
+                out.print(f"  longest ORF: {o.start + 1}-{o.end} ({'+' if o.strand == 1 else '-'} strand), {o.length_aa} aa")
+        if a.protein:
+            p = a.protein
+            out.print(f"  protein: {p.length} aa, {p.molecular_weight / 1000:.1f} kDa, pI {p.isoelectric_point:.2f}, "
+                      f"instability {p.instability_index:.1f}")
+        if a.cds_annotated is not None:
+            out.print(f"  annotated CDS found by ORF prediction: {a.cds_found}/{a.cds_annotated} "
+                      f"(sensitivity {a.cds_sensitivity:.0%}); features: {a.features}")
+
+
 # -- eval ------------------------------------------------------------------------------
 @eval_app.command(
     "retrieval",
@@ -337,6 +467,41 @@ def eval_retrieval(
         table.add_row(name, f"{scores.recall_at_1:.3f}", f"{scores.recall_at_10:.3f}", f"{scores.mrr:.3f}")
     out.print(table)
     out.print(f"hybrid query latency p50: {result.query_ms_p50:.1f} ms")
+
+
+@eval_app.command(
+    "variants",
+    epilog="Example:\n\n  genelit eval variants ../shared/data/variants/clinvar2019_missense_dev.csv "
+    "--proteins ../shared/data/variants/clinvar2019_proteins_dev.fasta",
+)
+@friendly
+def eval_variants(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="CSV with columns gene,variant,label (label P or B).")],
+    proteins: Annotated[Path, typer.Option("--proteins", help="FASTA; the header's second word is the gene symbol.")],
+    scorers: Annotated[str, typer.Option("--scorers", help="Comma-separated scorers.")] = "calibrated,blosum62,grantham",
+    as_json: JsonOpt = False,
+) -> None:
+    """ROC-AUC of variant scorers against P/B labels, pooled and as the mean per gene (shipped models, no retraining)."""
+    from genelit.eval.variants import evaluate, read_labelled, read_proteins
+
+    a = assistant(ctx)
+    sequences = read_proteins(proteins)
+    rows, dropped = read_labelled(path, sequences)
+    if not rows:
+        raise BadInputError(f"{path}: no usable rows", f"left out: {dropped}")
+    result = evaluate(rows, sequences, [a.scorer(name.strip()) for name in scorers.split(",") if name.strip()], dropped)
+    if as_json:
+        _emit_json(result.model_dump(mode="json", exclude={"dropped"}))
+        return
+    table = Table(title=f"Variant scorers on {escape(path.name)}: {result.n:,} variants", title_justify="left")
+    for column in ("scorer", "AUC pooled", "AUC mean per gene", "genes"):
+        table.add_column(column)
+    for name, r in result.scorers.items():
+        table.add_row(name, f"{r.auc_pooled:.3f}", f"{r.auc_per_gene_mean:.3f}", str(r.genes))
+    out.print(table)
+    if dropped:
+        out.print(f"left out: {dropped}")
 
 
 def main() -> None:

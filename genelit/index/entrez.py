@@ -238,3 +238,19 @@ class EntrezClient:
                 done += size
                 if on_progress is not None:
                     on_progress(done, total)
+
+    def refseq_protein(self, mrna_accession: str) -> tuple[str, str]:
+        """(protein accession, sequence) of the CDS annotated on a RefSeq mRNA (NM_...) record."""
+
+        def parse(body: bytes) -> tuple[str, str]:
+            from Bio import SeqIO
+
+            record = SeqIO.read(io.StringIO(body.decode("utf-8", errors="replace")), "genbank")
+            for feature in record.features:
+                if feature.type == "CDS" and "translation" in feature.qualifiers:
+                    return feature.qualifiers.get("protein_id", [mrna_accession])[0], feature.qualifiers["translation"][0]
+            raise ValueError(f"{mrna_accession} has no translated CDS")
+
+        params: dict[str, object] = {"db": "nuccore", "id": mrna_accession, "rettype": "gb", "retmode": "text"}
+        return self.call("efetch", params, parse)
+

@@ -1,0 +1,108 @@
+"""Saturation scan: every possible missense change over a region, as an L x 20 matrix, a heatmap and a CSV."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+from pydantic import BaseModel, Field
+
+from genelit.errors import BadInputError
+from genelit.sequence.features import AMINO_ACIDS
+from genelit.sequence.scorers.base import Scorer
+from genelit.types import Variant, VariantScore
+
+
+class ScanSummary(BaseModel):
+    """What a scan says in a few lines, for people and for the LLM."""
+
+    gene: str | None
+    scorer: str
+    model: str
+    weights_hash: str
+    region: tuple[int, int]
+    variants: int
+    damaging_fraction: float = Field(description="Share of changes on the damaging-looking side of the threshold.")
+    least_tolerant: list[tuple[int, str, float]] = Field(description="(position, residue, mean damage) of the 10 least tolerant.")
+    most_tolerant: list[tuple[int, str, float]]
+    png: str | None = None
+    csv: str | None = None
+
+
+def parse_region(text: str | None, length: int) -> tuple[int, int]:
+    if not text:
+        return 1, length
+    try:
+        start_text, end_text = text.split("-")
+        start, end = int(start_text), int(end_text)
+    except ValueError:
+        raise BadInputError(f"bad region {text!r}", "write START-END in residues, e.g. 94-292") from None
+    if not 1 <= start <= end <= length:
+        raise BadInputError(f"region {text} is outside the protein (1-{length})", "choose positions within the sequence")
+    return start, end
+
+
+def scan(sequence: str, scorer: Scorer, region: tuple[int, int], gene: str | None = None) -> tuple[np.ndarray, list[VariantScore]]:
+    """Scores of all 19 changes at each position; the matrix has NaN at the wild-type residue."""
+    start, end = region
+    variants = []
+    for position in range(start, end + 1):
+        ref = sequence[position - 1]
+        if ref not in AMINO_ACIDS:
+            continue
+        for alt in AMINO_ACIDS:
+            if alt != ref:
+                variants.append(Variant(kind="missense", ref=ref, position=position, alt=alt, hgvs=f"p.{ref}{position}{alt}", text=f"{ref}{position}{alt}", gene=gene))
+    results = [r for r in scorer.score(sequence, variants, gene) if isinstance(r, VariantScore)]
+    matrix = np.full((end - start + 1, len(AMINO_ACIDS)), np.nan)
+    for result in results:
+        matrix[result.variant.position - start, AMINO_ACIDS.index(result.variant.alt)] = result.score
+    return matrix, results
+
+
+def summarise(matrix: np.ndarray, results: list[VariantScore], sequence: str, region: tuple[int, int], scorer: Scorer, gene: str | None) -> ScanSummary:
+    damage = matrix if scorer.damaging_if == "above" else -matrix
+    with np.errstate(all="ignore"):
+        per_position = np.nanmean(damage, axis=1)
+    order = [i for i in np.argsort(-per_position) if not np.isnan(per_position[i])]
+    rows = [(region[0] + i, sequence[region[0] - 1 + i], round(float(per_position[i]), 4)) for i in order]
+    damaging = sum(r.interpretation == "damaging-looking" for r in results)
+    return ScanSummary(
+        gene=gene, scorer=scorer.name, model=scorer.model, weights_hash=scorer.weights_hash, region=region,
+        variants=len(results), damaging_fraction=round(damaging / max(1, len(results)), 4),
+        least_tolerant=rows[:10], most_tolerant=rows[::-1][:10],
+    )
+
+
+def write_csv(matrix: np.ndarray, sequence: str, region: tuple[int, int], path: Path) -> None:
+    with open(path, "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["position", "ref", *AMINO_ACIDS])
+        for i, row in enumerate(matrix):
+            position = region[0] + i
+            writer.writerow([position, sequence[position - 1], *("" if np.isnan(v) else f"{v:.4f}" for v in row)])
+
+
+def write_heatmap(matrix: np.ndarray, sequence: str, region: tuple[int, int], scorer: Scorer, title: str, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    width = min(40.0, max(6.0, matrix.shape[0] / 8))
+    fig, ax = plt.subplots(figsize=(width, 4.2))
+    cmap = "viridis_r" if scorer.damaging_if == "above" else "viridis"
+    image = ax.imshow(matrix.T, aspect="auto", cmap=cmap, interpolation="nearest")
+    ax.set_yticks(range(len(AMINO_ACIDS)), list(AMINO_ACIDS))
+    step = max(1, matrix.shape[0] // 30)
+    ticks = list(range(0, matrix.shape[0], step))
+    ax.set_xticks(ticks, [f"{sequence[region[0] - 1 + t]}{region[0] + t}" for t in ticks], rotation=90, fontsize=7)
+    ax.set_xlabel("position (wild-type residue)")
+    ax.set_ylabel("substituted residue")
+    ax.set_title(title)
+    label = f"{scorer.name} score ({'higher' if scorer.damaging_if == 'above' else 'lower'} = more damaging-looking)"
+    fig.colorbar(image, ax=ax, label=label, fraction=0.03)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)

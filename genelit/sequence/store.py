@@ -1,0 +1,80 @@
+"""Where protein sequences for genes come from: the user's FASTA, a local store, or NCBI online.
+
+The local store is one FASTA file per gene under data_dir/sequences, so it can be read and
+edited by hand. Online fetches land there too, so each protein is fetched at most once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from genelit.errors import BadInputError, MissingResourceError
+from genelit.sequence.io import read_file, validate
+from genelit.types import Gene
+
+OnlineFetcher = Callable[[Gene], tuple[str, str]]  # gene -> (accession, protein sequence)
+
+
+class SequenceStore:
+    """Protein sequences by gene symbol."""
+
+    def __init__(self, folder: Path, max_length: int, fetch_online: OnlineFetcher | None = None) -> None:
+        self.folder = folder
+        self.max_length = max_length
+        self.fetch_online = fetch_online
+
+    def _path(self, symbol: str) -> Path:
+        return self.folder / f"{symbol.upper()}.fasta"
+
+    def add_file(self, path: Path, resolve: Callable[[str], Gene]) -> list[tuple[str, str, int]]:
+        """Store every protein of a FASTA file under its gene: the header's second word, else its first."""
+        added = []
+        for record in read_file(path, alphabet="protein", max_length=self.max_length):
+            words = record.description.split()
+            candidates = [w for w in words[1:2] + words[:1]]
+            gene = None
+            for word in candidates:
+                try:
+                    gene = resolve(word)
+                    break
+                except BadInputError:
+                    continue
+            if gene is None:
+                raise BadInputError(
+                    f"{path}: cannot tell the gene of '>{record.description}'",
+                    "put the HGNC symbol as the header's first or second word, e.g. '>NP_000537.3 TP53'",
+                )
+            self.put(gene.symbol, record.id, record.sequence)
+            added.append((gene.symbol, record.id, len(record.sequence)))
+        return added
+
+    def put(self, symbol: str, accession: str, sequence: str) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        target = self._path(symbol)
+        tmp = target.with_suffix(".tmp")
+        tmp.write_text(f">{accession} {symbol}\n{sequence}\n")
+        tmp.replace(target)
+
+    def get(self, gene: Gene, fasta: Path | None = None) -> tuple[str, str]:
+        """(source, protein sequence) for a gene, from the given FASTA, the store, or online."""
+        if fasta is not None:
+            records = read_file(fasta, alphabet="protein", max_length=self.max_length)
+            for record in records:
+                if gene.symbol in record.description.split()[:2] or len(records) == 1:
+                    return f"{fasta.name}:{record.id}", record.sequence
+            raise BadInputError(f"{fasta} has no protein for {gene.symbol}", "name the gene in the FASTA header")
+        stored = self._path(gene.symbol)
+        if stored.exists():
+            (record,) = read_file(stored, alphabet="protein", max_length=self.max_length)
+            return f"local store:{record.id}", record.sequence
+        if self.fetch_online is not None:
+            accession, sequence = self.fetch_online(gene)
+            sequence = validate(sequence, "protein", accession, self.max_length)
+            self.put(gene.symbol, accession, sequence)
+            return f"NCBI:{accession}", sequence
+        raise MissingResourceError(
+            f"no protein sequence for {gene.symbol} on this machine",
+            f"add one with `genelit seq add FILE.fasta` (header like '>NP_000537.3 {gene.symbol}'), pass --fasta, "
+            "or set GENELIT_ENTREZ__EMAIL to fetch the RefSeq protein online",
+        )
