@@ -17,13 +17,13 @@ from genelit.types import Paper
 def sample_papers(limit: int | None) -> list[Paper]:
     """The first `limit` papers with abstracts of the sample file (fetched and cached on first use)."""
     source = fetch_sample(Settings().cache_dir)
-    papers: list[Paper] = []
+    papers: dict[str, Paper] = {}  # an update file can carry two versions of a PMID: keep the later one
     for record in read_records(source):
         if isinstance(record, Paper) and record.abstract:
-            papers.append(record)
-            if limit is not None and len(papers) >= limit:
+            if record.pmid not in papers and limit is not None and len(papers) >= limit:
                 break
-    return papers
+            papers[record.pmid] = record
+    return list(papers.values())
 
 
 def peak_rss_mb() -> float:
@@ -40,4 +40,4 @@ def run_side(script: str, *args: str) -> dict:
 
 
 def ratio(ours: float, baseline: float) -> str:
-    return f"{ours / baseline:.2f}x" if baseline else "n/a"
+    return f"{ours / baseline:.3f}x" if baseline else "n/a"

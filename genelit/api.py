@@ -7,7 +7,9 @@ second-class citizen: `Assistant().search(...)` is exactly what `genelit search`
 from __future__ import annotations
 
 import datetime as dt
+import asyncio
 from collections.abc import Callable, Iterable
+from typing import Any
 from pathlib import Path
 
 from genelit.index.entrez import EntrezClient, parse_date
@@ -16,6 +18,8 @@ from genelit.index.literature import IndexStats, LiteratureIndex
 from genelit.index.medline import Record, read_records
 from genelit.index.retriever import BOTH, HybridRetriever, Retriever, SearchFilters
 from genelit.index.sample import Downloader, fetch_sample, pip_download
+from genelit.agent.answer import Answerer, Events
+from genelit.agent.llm import LLMProvider
 from genelit.errors import BadInputError, MissingResourceError
 from genelit.sequence.annotation import annotate
 from genelit.sequence.genes import GeneTable
@@ -26,7 +30,9 @@ from genelit.sequence.scorers.registry import build_scorer
 from genelit.sequence.store import SequenceStore
 from genelit.sequence.variants import parse_protein_variant
 from genelit.settings import Settings
-from genelit.types import Annotation, Evidence, Gene, GeneMatch, ScoreError, VariantScore
+from genelit.tools.base import EvidenceLedger
+from genelit.tools.toolbox import Backends, build_tools
+from genelit.types import Annotation, Answer, Evidence, Gene, GeneMatch, Paper, ScoreError, VariantScore
 
 ProgressCallback = Callable[[int, int], None]
 BatchCallback = Callable[[IngestReport], None]
@@ -41,6 +47,7 @@ class Assistant:
         self.retriever = HybridRetriever(self.index, self.settings.retrieval)
         self._genes: GeneTable | None = None
         self._scorers: dict[str, Scorer] = {}
+        self._answerer: Answerer | None = None
         self.sequences = SequenceStore(
             self.settings.data_dir / "sequences",
             self.settings.sequence.max_length,
@@ -217,4 +224,56 @@ class Assistant:
             write_csv(matrix, sequence, bounds, csv_path)
             summary.csv = str(csv_path)
         return summary
+
+    # -- answers ----------------------------------------------------------------------
+    def _backends(self) -> Backends:
+        def score_one(gene: str, variant: str, scorer: str | None) -> VariantScore | ScoreError:
+            return self.score_variants(gene, [variant], scorer)[0]
+
+        def paper(pmid: str) -> Paper | None:
+            return self.index.manifest.papers([pmid]).get(pmid)
+
+        return Backends(
+            search=lambda query, k, year: self.search(query, k, year=year),
+            get_paper=paper,
+            gene=self.gene,
+            score=score_one,
+            scan=lambda gene, region: self.scan(gene, region),
+            annotate=lambda sequence, table: self.annotate(sequence=sequence, table=table, min_orf_aa=30),
+        )
+
+    @property
+    def answerer(self) -> Answerer:
+        if self._answerer is None:
+            llm = self.settings.llm
+            self._answerer = Answerer(
+                build_tools(self._backends()),
+                LLMProvider(llm, self.settings.cache_dir),
+                lambda: self.genes,
+                self.index.embedder.embed,
+                self.settings.fingerprint(),
+                llm.max_steps,
+                llm.time_limit_s,
+                llm.mode,
+            )
+        return self._answerer
+
+    def ask(self, question: str, mode: str | None = None, on_event: Events | None = None,
+            ledger: EvidenceLedger | None = None, history: list[Any] | None = None) -> Answer:
+        """Answer a question with cited evidence. `mode`: auto, agent, pipeline or extractive."""
+        self.index.require()
+        return self.answerer.answer(question, mode, ledger, history, on_event)
+
+    async def aask(self, question: str, mode: str | None = None) -> Answer:
+        """`ask` without blocking an event loop (the work runs in a thread)."""
+        return await asyncio.to_thread(self.ask, question, mode)
+
+    def ask_many(self, questions: list[str], mode: str | None = None) -> list[Answer]:
+        """Answer several questions in turn, sharing the loaded models and the LLM server."""
+        return [self.ask(q, mode) for q in questions]
+
+    def close(self) -> None:
+        """Stop the local LLM server, if this Assistant started one."""
+        if self._answerer is not None:
+            self._answerer.llm.stop()
 

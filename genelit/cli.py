@@ -23,7 +23,7 @@ from genelit.errors import BadInputError, GenelitError
 from genelit.index.ingest import IngestReport
 from genelit.index.sample import sample_path
 from genelit.settings import Settings
-from genelit.types import Evidence, ScoreError, VariantScore
+from genelit.types import Answer, Evidence, ScoreError, VariantScore
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -297,6 +297,116 @@ def search(
     """Hybrid (BM25 + dense) search of the local index, collapsed to papers."""
     evidence = assistant(ctx).search(query, k, year=year, journal=journal, mesh=mesh)
     _emit_json(evidence) if as_json else _print_evidence(evidence)
+
+
+# -- answers ---------------------------------------------------------------------------
+ModeOpt = Annotated[str | None, typer.Option("--mode", help="auto (default), agent, pipeline or extractive.")]
+FastOpt = Annotated[bool, typer.Option("--fast", help="Use the smaller local model (Qwen2.5-Coder-0.5B).")]
+
+
+def _assistant_for(ctx: typer.Context, fast: bool) -> Assistant:
+    if fast:
+        overrides = dict(ctx.meta.get("overrides", {}))
+        base = Settings(**overrides)
+        ctx.obj = Assistant(base.model_copy(update={"llm": base.llm.model_copy(update={"local_model": "qwen2.5-coder-0.5b"})}))
+    return assistant(ctx)
+
+
+def _print_answer(answer: Answer) -> None:
+    out.print()
+    out.print(escape(answer.text))
+    papers = [c for c in answer.citations if c.kind == "paper"]
+    models = [c for c in answer.citations if c.kind == "model"]
+    if papers:
+        out.print("\n[bold]References[/]")
+        for c in papers:
+            out.print(f"  [{c.id}] {escape(c.title)} {escape(c.journal)} ({c.year or 'n.d.'}). {c.url}")
+    if models:
+        out.print("\n[bold]Model evidence[/]")
+        for c in models:
+            out.print(f"  [{c.id}] {escape(c.model)} (weights {c.weights_hash}) on {escape(c.input)}: {escape(c.title)}")
+    for note in answer.notes:
+        out.print(f"[yellow]note:[/] {escape(note)}")
+    if answer.unsupported_sentences:
+        out.print(f"[yellow]{len(answer.unsupported_sentences)} sentence(s) carry no citation and are marked [unsupported].[/]")
+    out.print(f"[dim]{answer.mode} mode{' · ' + escape(answer.llm) if answer.llm else ''} · {answer.timings.get('total', 0):.1f} s · settings {answer.settings_hash}[/]")
+
+
+def _stream(enabled: bool) -> Callable[[str, str], None] | None:
+    if not enabled:
+        return None
+
+    def on_event(kind: str, text: str) -> None:
+        style = {"tool": "cyan", "observation": "dim", "step": "bold"}.get(kind, "")
+        err.print(f"[{style}]{'→' if kind == 'tool' else '·'} {escape(text)}[/]" if style else escape(text))
+
+    return on_event
+
+
+@app.command("ask", epilog="Examples:\n\n  genelit ask 'Is BRCA1 p.Cys61Gly damaging, and what is the evidence?'\n\n"
+             "  genelit ask 'What does TP53 R175H do?' --mode extractive --json")
+@friendly
+def ask(
+    ctx: typer.Context,
+    question: Annotated[str, typer.Argument(help="A genetics question in plain words.")],
+    mode: ModeOpt = None,
+    fast: FastOpt = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Answer a question with cited evidence: papers as [PMID:n], model outputs as [Mn]."""
+    answer = _assistant_for(ctx, fast).ask(question, mode, on_event=_stream(not as_json))
+    _emit_json(answer) if as_json else _print_answer(answer)
+
+
+CHAT_HELP = "commands: /sources (evidence so far), /clear (forget), /mode MODE, /quit"
+
+
+@app.command("chat", epilog="Example:\n\n  genelit chat --mode pipeline")
+@friendly
+def chat(ctx: typer.Context, mode: ModeOpt = None, fast: FastOpt = False) -> None:
+    """A conversation: follow-up questions keep the evidence gathered so far. /sources, /clear, /mode, /quit."""
+    from langchain_core.messages import AIMessage, HumanMessage
+
+    from genelit.tools.base import EvidenceLedger
+
+    a = _assistant_for(ctx, fast)
+    ledger, history = EvidenceLedger(), []
+    out.print(f"genelit chat · {CHAT_HELP}")
+    while True:
+        try:
+            line = input("you> ").strip()
+        except EOFError:
+            break
+        if not line:
+            continue
+        if line in ("/quit", "/exit"):
+            break
+        if line == "/clear":
+            ledger, history = EvidenceLedger(), []
+            out.print("cleared the conversation and its evidence")
+            continue
+        if line.startswith("/mode"):
+            mode = line.removeprefix("/mode").strip() or None
+            out.print(f"mode: {a.answerer.resolve_mode(mode)}")
+            continue
+        if line == "/sources":
+            if not ledger.papers and not ledger.models:
+                out.print("no evidence yet")
+            for e in ledger.papers.values():
+                out.print(f"  [{e.id}] {escape(e.paper.title)} ({e.paper.year or 'n.d.'})")
+            for m in ledger.models:
+                out.print(f"  [{m.id}] {escape(m.model)} on {escape(m.input)}: {escape(m.summary)}")
+            continue
+        if line.startswith("/"):
+            out.print(f"unknown command {escape(line)}; {CHAT_HELP}")
+            continue
+        try:
+            answer = a.ask(line, mode, on_event=_stream(True), ledger=ledger, history=history)
+        except GenelitError as exc:
+            err.print(Text("error: ", style="bold red") + Text(str(exc)))
+            continue
+        history += [HumanMessage(line), AIMessage(answer.text)]
+        _print_answer(answer)
 
 
 # -- genes, sequences, variants ---------------------------------------------------------

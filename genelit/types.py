@@ -165,3 +165,57 @@ class ScoreError(BaseModel):
 
     variant: str
     error: str
+
+
+class ModelOutput(BaseModel):
+    """A local model's result that an answer can cite as [Mn]."""
+
+    id: str = Field(description="'M1', 'M2', ... in the order the run produced them.")
+    tool: str
+    model: str
+    weights_hash: str
+    input: str = Field(description="What the model was given, e.g. 'TP53 p.Arg175His'.")
+    summary: str = Field(description="One line of what it said.")
+
+
+class Citation(BaseModel):
+    """A citation in an answer, resolved to a paper or a model run."""
+
+    id: str
+    kind: str = Field(description="'paper' or 'model'.")
+    title: str = ""
+    journal: str = ""
+    year: int | None = None
+    url: str = ""
+    model: str = ""
+    weights_hash: str = ""
+    input: str = ""
+
+
+class ToolCall(BaseModel):
+    """One step of the tool trace."""
+
+    tool: str
+    arguments: dict[str, object]
+    ok: bool
+    observation: str = Field(description="What the LLM (or the digest) was shown.")
+    seconds: float
+
+
+class Answer(BaseModel):
+    """A cited answer, with everything needed to check it."""
+
+    question: str
+    text: str
+    mode: str = Field(description="agent, pipeline or extractive: the mode that actually ran.")
+    citations: list[Citation] = Field(default_factory=list)
+    evidence: list[Evidence] = Field(default_factory=list)
+    model_outputs: list[ModelOutput] = Field(default_factory=list)
+    unknown_citations: list[str] = Field(default_factory=list, description="Ids the LLM cited that the run never collected; removed from the text.")
+    unsupported_sentences: list[str] = Field(default_factory=list, description="Sentences with no citation, marked in the text.")
+    trace: list[ToolCall] = Field(default_factory=list)
+    timings: dict[str, float] = Field(default_factory=dict, description="Seconds per stage.")
+    tokens: dict[str, int] = Field(default_factory=dict, description="prompt and completion tokens, when the LLM reports them.")
+    notes: list[str] = Field(default_factory=list, description="Fallbacks and caveats, said out loud.")
+    llm: str = ""
+    settings_hash: str = ""

@@ -1,16 +1,26 @@
 #!/usr/bin/env bash
-# Create .venv and install genelit with the extras named in $GENELIT_EXTRAS (default: test,bench).
-# Wheels land in pip's user cache (~/.cache/pip), so a second run installs in seconds.
+# Create .venv and install genelit with the extras named in $GENELIT_EXTRAS (default: test,llm).
+#
+# llama-cpp-python has no prebuilt wheel for this platform and compiles from source (about
+# 7 minutes on 2 cores). The built wheel is kept in the user cache ($XDG_CACHE_HOME/genelit/wheels),
+# so only the first install pays for it; everything else comes from pip's own cache.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-extras="${GENELIT_EXTRAS:-test,bench}"
+extras="${GENELIT_EXTRAS:-test,llm}"
 python="${PYTHON:-python3}"
 "$python" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "genelit needs Python >= 3.11")'
-if [ ! -x .venv/bin/python ]; then
-  "$python" -m venv .venv
-fi
-.venv/bin/python -m pip install --quiet --upgrade pip
+[ -x .venv/bin/python ] || "$python" -m venv .venv
+pip=(.venv/bin/python -m pip --disable-pip-version-check)
+"${pip[@]}" install --quiet --upgrade pip
 # The CPU build of torch first: with it in place, nothing later can pull a CUDA build.
-.venv/bin/python -m pip install --quiet "torch==2.13.0"
-.venv/bin/python -m pip install --quiet -e ".[${extras}]"
-echo "genelit installed in .venv ($(.venv/bin/genelit --version 2>/dev/null || echo ok))"
+"${pip[@]}" install --quiet "torch==2.13.0"
+wheels="${XDG_CACHE_HOME:-$HOME/.cache}/genelit/wheels"
+if [[ ",$extras," == *",llm,"* ]]; then
+  mkdir -p "$wheels"
+  if ! ls "$wheels"/llama_cpp_python-0.3.36-*.whl >/dev/null 2>&1; then
+    echo "building llama-cpp-python 0.3.36 from source (first time only, about 7 minutes on 2 cores)..."
+    CMAKE_BUILD_PARALLEL_LEVEL="$(nproc)" "${pip[@]}" wheel --quiet --no-deps "llama-cpp-python==0.3.36" -w "$wheels"
+  fi
+fi
+"${pip[@]}" install --quiet --find-links "$wheels" -e ".[${extras}]"
+echo "genelit installed in .venv ($(.venv/bin/genelit --version))"

@@ -2,5 +2,5 @@
 # Install, then run the whole test suite (real embedding model, Chroma on disk and as a server).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-GENELIT_EXTRAS="${GENELIT_EXTRAS:-test}" scripts/setup.sh
+scripts/setup.sh
 exec .venv/bin/python -m pytest "$@"

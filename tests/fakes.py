@@ -142,3 +142,72 @@ class RecordingSleep:
 
     def __call__(self, seconds: float) -> None:
         self.delays.append(seconds)
+
+
+def scripted_chat_model(*replies: object):
+    """A LangChain chat model that returns the given replies in order, like simonw/llm's mock model.
+
+    Each reply is an AIMessage, a string, or a callable taking the messages and returning one of those.
+    It records every list of messages it was sent, and bind_tools/bind return the same object so the
+    script carries on, as a real model's bound copy would.
+    """
+    from langchain_core.language_models.chat_models import BaseChatModel
+    from langchain_core.messages import AIMessage
+    from langchain_core.outputs import ChatGeneration, ChatResult
+
+    class ScriptedChatModel(BaseChatModel):
+        script: list = []
+        seen: list = []
+        bound_tools: list = []
+        bound_kwargs: dict = {}
+
+        @property
+        def _llm_type(self) -> str:
+            return "scripted"
+
+        def enqueue(self, *more: object) -> None:
+            self.script.extend(more)
+
+        def bind_tools(self, tools, **kwargs):
+            self.bound_tools = list(tools)
+            return self
+
+        def bind(self, **kwargs):
+            self.bound_kwargs = kwargs
+            return self
+
+        def _generate(self, messages, stop=None, run_manager=None, **kwargs) -> ChatResult:
+            self.seen.append(list(messages))
+            if not self.script:
+                raise AssertionError("the scripted chat model ran out of replies")
+            reply = self.script.pop(0)
+            if callable(reply):
+                reply = reply(messages)
+            if isinstance(reply, str):
+                reply = AIMessage(reply)
+            return ChatResult(generations=[ChatGeneration(message=reply)])
+
+    model = ScriptedChatModel()
+    model.script = list(replies)
+    model.seen = []
+    return model
+
+
+class FakeProvider:
+    """Stands in for LLMProvider: hands out a given chat model; `local` decides what 'auto' means."""
+
+    def __init__(self, chat_model, local: bool = False) -> None:
+        self._chat_model = chat_model
+        self.is_local = local
+        self.model_name = "scripted"
+
+    def chat_model(self, **overrides):
+        return self._chat_model
+
+    def unreachable_errors(self):
+        from genelit.errors import MissingResourceError, RemoteServiceError
+
+        return (MissingResourceError, RemoteServiceError, ConnectionError)
+
+    def stop(self) -> None:
+        pass

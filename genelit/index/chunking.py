@@ -19,9 +19,11 @@ def paper_text(paper: Paper) -> str:
     return f"{paper.title}\n{paper.abstract}".strip()
 
 
-def chunk_papers(papers: list[Paper], tokenizer: Any, window: int, overlap: int) -> list[list[Chunk]]:
+def chunk_papers(papers: list[Paper], tokenizer: Any, window: int, overlap: int, split: bool = True) -> list[list[Chunk]]:
     """Chunks for each paper, in order. `window` counts tokens without the special ones."""
     texts = [paper_text(p) for p in papers]
+    if not split:
+        return [[Chunk(id=p.citation_id, pmid=p.pmid, text=t)] for p, t in zip(papers, texts)]
     encoded = tokenizer(texts, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
     titles = tokenizer([p.title for p in papers], add_special_tokens=False, verbose=False)["input_ids"]
     result = []

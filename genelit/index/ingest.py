@@ -151,7 +151,9 @@ class Ingestor:
             else:
                 todo.append(paper)
         if todo:
-            chunks = chunk_papers(todo, embedder.model.tokenizer, embedder.window, embedder.settings.chunk_overlap)
+            chunks = chunk_papers(
+                todo, embedder.model.tokenizer, embedder.window, embedder.settings.chunk_overlap, self.index.settings.index.split_long
+            )
             flat: list[Chunk] = [c for per_paper in chunks for c in per_paper]
             vectors = embedder.embed([c.text for c in flat])
             new_ids = {c.id for c in flat}

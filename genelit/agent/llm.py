@@ -1,0 +1,168 @@
+"""The LLM seam: an OpenAI-protocol chat model through LangChain, local by default.
+
+With no endpoint configured, genelit runs llama-cpp-python's OpenAI-compatible server itself,
+on 127.0.0.1 and a free port, with a packaged GGUF model. The server starts on first use, is
+reused by every question the Assistant asks, is restarted once if it crashes, and is stopped
+when the process exits. Any other OpenAI-compatible endpoint (OpenAI, vLLM, Ollama, a remote
+llama.cpp) is used as given through `GENELIT_LLM__BASE_URL`, `GENELIT_LLM__MODEL` and an API key.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from genelit.agent.gguf import MODELS, ensure_model
+from genelit.errors import MissingResourceError, RemoteServiceError
+from genelit.settings import LLMSettings
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class LocalLlamaServer:
+    """One llama-cpp-python server process for one GGUF model."""
+
+    def __init__(self, model_path: Path, alias: str, n_ctx: int, log_path: Path, start_timeout_s: float = 180.0) -> None:
+        self.model_path = model_path
+        self.alias = alias
+        self.n_ctx = n_ctx
+        self.log_path = log_path
+        self.start_timeout_s = start_timeout_s
+        self.process: subprocess.Popen[bytes] | None = None
+        self.port = 0
+        self.restarts = 0
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    def _healthy(self) -> bool:
+        try:
+            with urllib.request.urlopen(f"{self.base_url}/models", timeout=2) as response:
+                return response.status == 200
+        except OSError:
+            return False
+
+    def _start(self) -> None:
+        try:
+            import llama_cpp.server  # noqa: F401
+        except ImportError:
+            raise MissingResourceError(
+                "llama-cpp-python is not installed, so the local LLM cannot run",
+                "run scripts/setup.sh (it builds and caches the wheel), or set GENELIT_LLM__BASE_URL to an endpoint",
+            ) from None
+        self.port = _free_port()
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        log = open(self.log_path, "ab")
+        command = [
+            sys.executable, "-m", "llama_cpp.server", "--model", str(self.model_path), "--model_alias", self.alias,
+            "--host", "127.0.0.1", "--port", str(self.port), "--n_ctx", str(self.n_ctx),
+            "--n_threads", str(os.cpu_count() or 2),
+        ]
+        self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        log.close()
+        deadline = time.monotonic() + self.start_timeout_s
+        while not self._healthy():
+            if self.process.poll() is not None:
+                raise RemoteServiceError(
+                    f"the local LLM server exited with code {self.process.returncode} while starting",
+                    f"see {self.log_path}",
+                )
+            if time.monotonic() > deadline:
+                self.stop()
+                raise RemoteServiceError(f"the local LLM server did not answer within {self.start_timeout_s:.0f} s", f"see {self.log_path}")
+            time.sleep(0.25)
+        atexit.register(self.stop)
+
+    def ensure_running(self) -> str:
+        """Start on first use; after a crash, restart once, then report."""
+        if self.process is not None and self.process.poll() is None:
+            return self.base_url
+        if self.process is not None:
+            if self.restarts >= 1:
+                raise RemoteServiceError(
+                    f"the local LLM server crashed again (exit code {self.process.returncode})", f"see {self.log_path}"
+                )
+            self.restarts += 1
+        self._start()
+        return self.base_url
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+class LLMProvider:
+    """Builds chat models for the configured endpoint, or for the local server it owns."""
+
+    def __init__(self, settings: LLMSettings, cache_dir: Path) -> None:
+        self.settings = settings
+        self.cache_dir = cache_dir
+        self._server: LocalLlamaServer | None = None
+
+    @property
+    def is_local(self) -> bool:
+        return not self.settings.base_url
+
+    @property
+    def model_name(self) -> str:
+        return self.settings.model or (MODELS[self.settings.local_model].description if self.is_local else "")
+
+    def local_server(self) -> LocalLlamaServer:
+        if self._server is None:
+            spec = MODELS[self.settings.local_model]
+            path = ensure_model(spec, self.settings.model_dir or self.cache_dir / "models")
+            self._server = LocalLlamaServer(path, spec.key, self.settings.n_ctx, self.cache_dir / "llm-server.log")
+        return self._server
+
+    def endpoint(self) -> tuple[str, str, str]:
+        """(base URL, model name, API key) to talk to."""
+        if self.is_local:
+            server = self.local_server()
+            return server.ensure_running(), server.alias, "local"
+        key = self.settings.api_key or os.environ.get("OPENAI_API_KEY") or "none"
+        if not self.settings.model:
+            raise MissingResourceError("GENELIT_LLM__BASE_URL is set but no model is named", "set GENELIT_LLM__MODEL too")
+        return self.settings.base_url or "", self.settings.model, key
+
+    def chat_model(self, **overrides: Any) -> Any:
+        """A LangChain ChatOpenAI for the endpoint; the only place genelit imports langchain_openai."""
+        from langchain_openai import ChatOpenAI
+
+        base_url, model, key = self.endpoint()
+        return ChatOpenAI(
+            base_url=base_url,
+            model=model,
+            api_key=key,
+            timeout=self.settings.timeout_s,
+            temperature=self.settings.temperature,
+            max_tokens=self.settings.max_tokens,
+            max_retries=1,
+            **overrides,
+        )
+
+    def unreachable_errors(self) -> tuple[type[BaseException], ...]:
+        """Errors that mean 'no model to talk to', after which genelit answers extractively."""
+        import openai
+
+        return (MissingResourceError, RemoteServiceError, openai.APIConnectionError, openai.APITimeoutError)
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.stop()

@@ -1,0 +1,78 @@
+"""Agent mode: a LangChain tool-calling loop with a step limit and a time limit.
+
+The model sees the tools' schemas; each reply's tool calls (structured, <tool_call> tagged or
+fenced JSON) are validated and run; errors go back as observations. When the model stops
+calling tools, or the limits are reached, its last text is the draft answer.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from genelit.agent.prompts import AGENT, FINAL_NUDGE
+from genelit.agent.toolcalls import parse_reply
+from genelit.tools.base import EvidenceLedger, Tool
+
+
+def _count_tokens(reply: Any, tokens: dict[str, int]) -> None:
+    usage = getattr(reply, "usage_metadata", None) or {}
+    tokens["prompt"] = tokens.get("prompt", 0) + int(usage.get("input_tokens", 0))
+    tokens["completion"] = tokens.get("completion", 0) + int(usage.get("output_tokens", 0))
+
+
+def run_agent(
+    question: str,
+    chat_model: Any,
+    tools: list[Tool],
+    ledger: EvidenceLedger,
+    max_steps: int,
+    time_limit_s: float,
+    history: list[Any] | None = None,
+    on_event: Callable[[str, str], None] | None = None,
+) -> tuple[str, dict[str, int], list[str]]:
+    """(draft answer, token counts, notes)."""
+    from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
+
+    by_name = {t.name: t for t in tools}
+    bound = chat_model.bind_tools([t.schema() for t in tools])
+    messages: list[Any] = [SystemMessage(AGENT), *(history or []), HumanMessage(question)]
+    tokens: dict[str, int] = {}
+    notes: list[str] = []
+    started = time.monotonic()
+    for _step in range(max_steps):
+        if time.monotonic() - started > time_limit_s:
+            notes.append(f"agent stopped at its {time_limit_s:.0f} s time limit")
+            break
+        reply = bound.invoke(messages)
+        _count_tokens(reply, tokens)
+        parsed = parse_reply(str(reply.content or ""), list(getattr(reply, "tool_calls", []) or []))
+        if not parsed.calls and not parsed.errors:
+            return parsed.text, tokens, notes
+        structured = bool(getattr(reply, "tool_calls", None))
+        messages.append(reply if structured else AIMessage(str(reply.content)))
+        observations = []
+        for call in parsed.calls:
+            tool = by_name.get(call.name)
+            if on_event is not None:
+                on_event("tool", f"{call.name}({', '.join(f'{k}={str(v)[:40]!r}' for k, v in call.arguments.items())})")
+            if tool is None:
+                text = f"error: there is no tool named {call.name!r}; the tools are {', '.join(by_name)}"
+            else:
+                text = tool.run(ledger, call.arguments).observation
+            if on_event is not None:
+                on_event("observation", text.splitlines()[0][:120] if text else "")
+            if structured:
+                messages.append(ToolMessage(content=text, tool_call_id=call.id or uuid.uuid4().hex))
+            else:
+                observations.append(f"<tool_response name=\"{call.name}\">\n{text}\n</tool_response>")
+        observations += [f"error: {e}" for e in parsed.errors]
+        if observations:
+            messages.append(HumanMessage("\n".join(observations)))
+    else:
+        notes.append(f"agent reached its limit of {max_steps} steps")
+    final = chat_model.invoke([*messages, HumanMessage(FINAL_NUDGE)])
+    _count_tokens(final, tokens)
+    return parse_reply(str(final.content or "")).text, tokens, notes

@@ -1,0 +1,1 @@
+"""Agent-facing tools: thin wrappers whose docstrings are their contract with the LLM."""
