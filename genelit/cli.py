@@ -614,6 +614,72 @@ def eval_variants(
         out.print(f"left out: {dropped}")
 
 
+@eval_app.command(
+    "pubmedqa",
+    epilog="Examples:\n\n  genelit eval pubmedqa ../shared/data/pubmedqa/pqal_dev_500.json --mode extractive\n\n"
+    "  genelit eval pubmedqa qa.json --limit 50 --mode pipeline --json",
+)
+@friendly
+def eval_pubmedqa(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="PubMedQA-format JSON: PMID -> {QUESTION, CONTEXTS, final_decision}.")],
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help="Only the first N questions.")] = None,
+    mode: Annotated[str, typer.Option("--mode", help="pipeline, agent or extractive.")] = "pipeline",
+    distractors: Annotated[int, typer.Option("--distractors", min=0, help="Sample abstracts indexed beside the contexts.")] = 5000,
+    distractor_file: Annotated[Path | None, typer.Option("--distractor-file", help="Distractors from this PubMed file.")] = None,
+    fast: FastOpt = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Accuracy, macro-F1, source-citation rate, citation validity and latency of answers reduced to yes/no/maybe."""
+    from genelit.eval.pubmedqa import run_pubmedqa
+
+    settings = _assistant_for(ctx, fast).settings
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  TimeElapsedColumn(), TimeRemainingColumn(), console=err, disable=as_json) as progress:
+        task = progress.add_task("preparing", total=None)
+
+        def on_step(stage: str, done: int, total: int) -> None:
+            progress.update(task, description=stage, completed=done, total=total)
+
+        result = run_pubmedqa(path, settings, mode, limit, distractors, distractor_file, on_step)
+    if as_json:
+        _emit_json(result.model_dump(mode="json", include={"n", "mode", "accuracy", "macro_f1", "source_cited_rate",
+                                                             "citation_validity", "latency_s_p50"}))
+        return
+    table = Table(title=f"PubMedQA on {escape(path.name)}: {result.n} questions, {result.mode} mode", show_header=False, title_justify="left")
+    for name, value in [("accuracy", f"{result.accuracy:.3f} (always 'yes': {result.always_yes_accuracy:.3f})"),
+                        ("macro-F1", f"{result.macro_f1:.3f}"), ("source PMID cited", f"{result.source_cited_rate:.3f}"),
+                        ("citation validity", f"{result.citation_validity:.3f}"), ("latency p50", f"{result.latency_s_p50:.2f} s"),
+                        ("predicted", ", ".join(f"{k} {v}" for k, v in result.predictions.items()))]:
+        table.add_row(name, value)
+    out.print(table)
+
+
+@eval_app.command("geneturing", epilog="Example:\n\n  genelit eval geneturing ../shared/data/geneturing/geneturing_examples.json")
+@friendly
+def eval_geneturing(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="GeneTuring JSON: task -> {question: answer}.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """GeneTuring tasks scored as GeneGPT scores them; tasks needing dbSNP/BLAST are reported unanswerable offline."""
+    from genelit.eval.geneturing import OFFLINE_TASKS, run_geneturing
+
+    result = run_geneturing(path, assistant(ctx).gene)
+    if as_json:
+        _emit_json(result)
+        return
+    table = Table(title=f"GeneTuring on {escape(path.name)}", title_justify="left")
+    for column in ("task", "score", "answered / n", "note"):
+        table.add_column(column)
+    for name, task in result.tasks.items():
+        note = "" if name in OFFLINE_TASKS else "needs dbSNP, BLAST or disease databases: unanswerable offline"
+        if name == "Gene location" and task.answered < task.n:
+            note = "the offline HGNC table has no locations: unanswered, not guessed"
+        table.add_row(name, f"{task.score:.2f}", f"{task.answered}/{task.n}", note)
+    out.print(table)
+
+
 def main() -> None:
     app()
 

