@@ -328,7 +328,7 @@ def _print_answer(answer: Answer) -> None:
     for note in answer.notes:
         out.print(f"[yellow]note:[/] {escape(note)}")
     if answer.unsupported_sentences:
-        out.print(f"[yellow]{len(answer.unsupported_sentences)} sentence(s) carry no citation and are marked [unsupported].[/]")
+        out.print(f"[yellow]{len(answer.unsupported_sentences)} sentence(s) carry no citation and are marked {escape('[unsupported]')}.[/]")
     out.print(f"[dim]{answer.mode} mode{' · ' + escape(answer.llm) if answer.llm else ''} · {answer.timings.get('total', 0):.1f} s · settings {answer.settings_hash}[/]")
 
 

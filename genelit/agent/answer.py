@@ -104,7 +104,7 @@ class Answerer:
             notes.append("extractive mode: no LLM wrote this; it is the cited evidence itself")
         elif weak and draft.strip() and NOT_ANSWERED not in draft:
             notes.append("the retrieved literature is only loosely related to the question")
-        checked = check_citations(draft, ledger.valid_ids)
+        checked = check_citations(draft, ledger.valid_ids, exempt=(NOT_ANSWERED,))
         if checked.unknown:
             notes.append(f"removed citations the run never collected: {', '.join(checked.unknown)}")
         timings["total"] = time.perf_counter() - started

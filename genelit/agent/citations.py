@@ -30,7 +30,7 @@ def _normalise(raw: str) -> str:
     return "PMID:" + raw.split(":", 1)[1].strip() if raw.upper().startswith("PMID") else raw.upper()
 
 
-def check_citations(draft: str, valid: set[str]) -> CheckedText:
+def check_citations(draft: str, valid: set[str], exempt: tuple[str, ...] = ()) -> CheckedText:
     cited: list[str] = []
     unknown: list[str] = []
 
@@ -57,7 +57,8 @@ def check_citations(draft: str, valid: set[str]) -> CheckedText:
         out = []
         for sentence in sentences:
             words = re.findall(r"[A-Za-z]{2,}", sentence)
-            if len(words) >= 4 and not _BRACKET.search(sentence) and not sentence.rstrip().endswith(":"):
+            claim = len(words) >= 4 and not sentence.rstrip().endswith(":") and sentence.strip() not in exempt
+            if claim and not _BRACKET.search(sentence):
                 unsupported.append(sentence.strip())
                 sentence = sentence.rstrip() + " " + UNSUPPORTED
             out.append(sentence)

@@ -22,8 +22,7 @@ Evidence (the only ids you may cite are: {ids}):
 {evidence}
 
 Write a short answer (2 to 5 sentences) to the question using only this evidence. End every sentence with the id(s) \
-that support it in square brackets, like [PMID:123] or [M1]. If the evidence does not answer the question, say \
-"The indexed literature does not answer this." """
+that support it in square brackets, like [PMID:123] or [M1]."""
 
 DECIDE_TEMPLATE = """Evidence:
 {evidence}
