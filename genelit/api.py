@@ -22,6 +22,7 @@ from genelit.agent.answer import Answerer, Events
 from genelit.agent.llm import LLMProvider
 from genelit.errors import BadInputError, MissingResourceError
 from genelit.sequence.annotation import annotate
+from genelit.sequence.coding import CodingConsequence
 from genelit.sequence.genes import GeneTable
 from genelit.sequence.io import from_string, read_file
 from genelit.sequence.scan import ScanSummary, parse_region, scan, summarise, write_csv, write_heatmap
@@ -148,7 +149,8 @@ class Assistant:
         """Resolve a symbol, alias, previous symbol or id; an ambiguous alias returns every candidate."""
         return self.genes.resolve(query)
 
-    def _one_gene(self, query: str) -> Gene:
+    def gene_one(self, query: str) -> Gene:
+        """Exactly one gene for a name; an ambiguous alias is an error that lists the candidates."""
         match = self.gene(query)
         if match.ambiguous:
             names = ", ".join(g.symbol for g in match.genes)
@@ -163,13 +165,13 @@ class Assistant:
 
     def protein(self, gene: str, fasta: Path | None = None) -> tuple[Gene, str, str]:
         """(gene, where the sequence came from, protein sequence)."""
-        resolved = self._one_gene(gene)
+        resolved = self.gene_one(gene)
         source, sequence = self.sequences.get(resolved, fasta)
         return resolved, source, sequence
 
     def add_sequences(self, path: Path) -> list[tuple[str, str, int]]:
         """Store the proteins of a FASTA file by gene, for later variant scoring offline."""
-        return self.sequences.add_file(path, self._one_gene)
+        return self.sequences.add_file(path, self.gene_one)
 
     def scorer(self, name: str | None = None) -> Scorer:
         """A scorer by registry name (default from settings), built once per Assistant."""
@@ -191,6 +193,29 @@ class Assistant:
                 errors[i] = ScoreError(variant=text, error=str(exc))
         scored = iter(self.scorer(scorer).score(sequence, parsed, resolved.symbol))
         return [errors[i] if i in errors else next(scored) for i in range(len(variants))]
+
+    def coding_variants(
+        self, gene: str, variants: list[str], cds: Path, scorer: str | None = None
+    ) -> list[tuple[CodingConsequence | None, VariantScore | ScoreError | None]]:
+        """Classify c. variants against a CDS; missense ones are also scored on the gene's protein."""
+        from genelit.sequence.coding import cds_from_file, coding_consequence
+
+        coding = cds_from_file(cds, self.settings.sequence.max_length)
+        results: list[tuple[CodingConsequence | None, VariantScore | ScoreError | None]] = []
+        for text in variants:
+            try:
+                consequence = coding_consequence(text, coding)
+            except BadInputError as exc:
+                results.append((None, ScoreError(variant=text, error=str(exc))))
+                continue
+            score: VariantScore | ScoreError | None = None
+            if consequence.consequence == "missense" and consequence.hgvs_p:
+                try:
+                    score = self.score_variants(gene, [consequence.hgvs_p], scorer)[0]
+                except MissingResourceError as exc:
+                    score = ScoreError(variant=consequence.hgvs_p, error=str(exc))
+            results.append((consequence, score))
+        return results
 
     def annotate(
         self, path: Path | None = None, sequence: str | None = None, table: int = 1, min_orf_aa: int = 100

@@ -19,7 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from genelit.api import Assistant
-from genelit.errors import BadInputError, GenelitError
+from genelit.errors import BadInputError, GenelitError, MissingResourceError
 from genelit.index.ingest import IngestReport
 from genelit.index.sample import sample_path
 from genelit.settings import Settings
@@ -152,6 +152,19 @@ def ingest_progress(
 
     with progress:
         yield on_progress, on_batch
+
+
+@contextmanager
+def stage_progress(enabled: bool) -> Iterator[Callable[[str, int, int], None]]:
+    """A progress bar for multi-stage evaluations: on_step(stage, done, total)."""
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  TimeElapsedColumn(), TimeRemainingColumn(), console=err, disable=not enabled) as progress:
+        task = progress.add_task("preparing", total=None)
+
+        def on_step(stage: str, done: int, total: int) -> None:
+            progress.update(task, description=stage, completed=done, total=total)
+
+        yield on_step
 
 
 def _print_report(report: IngestReport) -> None:
@@ -446,37 +459,68 @@ ScorerOpt = Annotated[str | None, typer.Option("--scorer", help="calibrated (def
 FastaOpt = Annotated[Path | None, typer.Option("--fasta", help="Take the protein from this FASTA instead of the store.")]
 
 
-@app.command("variant", epilog="Examples:\n\n  genelit variant TP53 p.R175H\n\n  genelit variant BRCA1 C61G R71G --scorer esm2 --json")
+CdsOpt = Annotated[Path | None, typer.Option("--cds", help="The CDS (FASTA) or mRNA (GenBank) that c. variants refer to.")]
+
+
+def _print_score(r: VariantScore | ScoreError, indent: str = "  ") -> None:
+    if isinstance(r, ScoreError):
+        out.print(f"{indent}[red]{escape(r.variant)}[/]: {escape(r.error)}")
+        return
+    out.print(f"{indent}[bold]{r.variant.hgvs}[/] ({r.variant.kind}): {r.scorer} score {r.score:g} -> "
+              f"[{'red' if r.interpretation == 'damaging-looking' else 'green'}]{r.interpretation}[/] "
+              f"(damaging if {r.damaging_if} {r.threshold:g}; {escape(r.threshold_source)})")
+
+
+@app.command("variant", epilog="Examples:\n\n  genelit variant TP53 p.R175H\n\n  genelit variant BRCA1 C61G R71G --scorer esm2 --json\n\n"
+             "  genelit variant BRCA1 c.181T>G --cds BRCA1_mRNA.gb")
 @friendly
 def variant(
     ctx: typer.Context,
     gene_name: Annotated[str, typer.Argument(metavar="GENE", help="Gene symbol or alias.")],
-    variants: Annotated[list[str], typer.Argument(help="Protein variants: p.Arg175His, p.R175H, R175H ...")],
+    variants: Annotated[list[str], typer.Argument(help="Protein (p.Arg175His, R175H) or coding (c.181T>G, needs --cds) variants.")],
     scorer: ScorerOpt = None,
     fasta: FastaOpt = None,
+    cds: CdsOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """The gene, each parsed variant, its consequence and its score, with how to read the score."""
     a = assistant(ctx)
-    resolved, source, sequence = a.protein(gene_name, fasta)
-    results = a.score_variants(resolved.symbol, variants, scorer, fasta)
+    coding_texts = [v for v in variants if v.strip().startswith("c.")]
+    protein_texts = [v for v in variants if not v.strip().startswith("c.")]
+    if coding_texts and cds is None:
+        raise BadInputError(f"{coding_texts[0]} is a coding (c.) variant and needs its CDS", "pass --cds FILE (FASTA CDS or GenBank mRNA)")
+    try:
+        resolved, source, sequence = a.protein(gene_name, fasta)
+    except MissingResourceError:
+        if protein_texts:
+            raise
+        resolved, source, sequence = a.gene_one(gene_name), "none (c. variants are classified from the CDS)", ""
+    results = a.score_variants(resolved.symbol, protein_texts, scorer, fasta) if protein_texts else []
+    coding = a.coding_variants(resolved.symbol, coding_texts, cds, scorer) if coding_texts and cds else []
     if as_json:
         _emit_json({"gene": resolved.model_dump(mode="json"), "protein_source": source,
-                    "results": [r.model_dump(mode="json") for r in results]})
+                    "results": [r.model_dump(mode="json") for r in results],
+                    "coding": [{"consequence": c.model_dump(mode="json") if c else None,
+                                "score": s.model_dump(mode="json") if s else None} for c, s in coding]})
     else:
-        out.print(f"[bold]{resolved.symbol}[/] ({escape(resolved.name)}), protein from {escape(source)}, {len(sequence)} aa")
+        out.print(f"[bold]{resolved.symbol}[/] ({escape(resolved.name)}), protein from {escape(source)}"
+                  + (f", {len(sequence)} aa" if sequence else ""))
         for r in results:
-            if isinstance(r, ScoreError):
-                out.print(f"  [red]{escape(r.variant)}[/]: {escape(r.error)}")
-                continue
-            out.print(f"  [bold]{r.variant.hgvs}[/] ({r.variant.kind}): {r.scorer} score {r.score:g} -> "
-                      f"[{'red' if r.interpretation == 'damaging-looking' else 'green'}]{r.interpretation}[/] "
-                      f"(damaging if {r.damaging_if} {r.threshold:g}; {escape(r.threshold_source)})")
-        first = next((r for r in results if isinstance(r, VariantScore)), None)
+            _print_score(r)
+        for consequence, score in coding:
+            if consequence is not None:
+                flag = " · splice region" if consequence.splice_region else ""
+                out.print(f"  [bold]{consequence.hgvs_c}[/] -> {consequence.consequence} {consequence.hgvs_p or ''}{flag}")
+                for note in consequence.notes:
+                    out.print(f"    [dim]{escape(note)}[/]")
+            if score is not None:
+                _print_score(score, "    ")
+        first = next((r for r in results + [s for _, s in coding] if isinstance(r, VariantScore)), None)
         if first is not None:
             out.print(f"[dim]model {escape(first.model)}, weights {first.weights_hash}; {escape(first.method)}. "
                       "A model's opinion, not a clinical classification.[/]")
-    if results and all(isinstance(r, ScoreError) for r in results):
+    failed = [r for r in results if isinstance(r, ScoreError)] + [s for c, s in coding if c is None]
+    if variants and len(failed) == len(variants):
         raise typer.Exit(2)
 
 
@@ -538,6 +582,11 @@ def annotate_command(
 
 
 # -- eval ------------------------------------------------------------------------------
+DistractorsOpt = Annotated[int, typer.Option("--distractors", min=0, help="Sample abstracts indexed beside the contexts.")]
+DistractorFileOpt = Annotated[
+    Path | None, typer.Option("--distractor-file", help="Take distractors from this PubMed file instead of the sample.")
+]
+
 @eval_app.command(
     "retrieval",
     epilog="Examples:\n\n  genelit eval retrieval ../shared/data/pubmedqa/pqal_dev_500.json\n\n"
@@ -547,23 +596,15 @@ def annotate_command(
 def eval_retrieval(
     ctx: typer.Context,
     path: Annotated[Path, typer.Argument(help="PubMedQA-format JSON: PMID -> {QUESTION, CONTEXTS, ...}.")],
-    distractors: Annotated[int, typer.Option("--distractors", min=0, help="Sample abstracts indexed beside the contexts.")] = 5000,
-    distractor_file: Annotated[
-        Path | None, typer.Option("--distractor-file", help="Take distractors from this PubMed file instead of the sample.")
-    ] = None,
+    distractors: DistractorsOpt = 5000,
+    distractor_file: DistractorFileOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Recall@1/@10 and MRR of BM25, dense and hybrid retrieval, in a fresh temporary index."""
     from genelit.eval.retrieval import run_retrieval_eval
 
     settings = assistant(ctx).settings
-    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                  TimeElapsedColumn(), TimeRemainingColumn(), console=err, disable=as_json) as progress:
-        task = progress.add_task("preparing", total=None)
-
-        def on_step(stage: str, done: int, total: int) -> None:
-            progress.update(task, description=stage, completed=done, total=total)
-
+    with stage_progress(not as_json) as on_step:
         result = run_retrieval_eval(path, settings, distractors, distractor_file, on_step=on_step)
     if as_json:
         _emit_json(result.model_dump(mode="json", by_alias=True))
@@ -625,8 +666,8 @@ def eval_pubmedqa(
     path: Annotated[Path, typer.Argument(help="PubMedQA-format JSON: PMID -> {QUESTION, CONTEXTS, final_decision}.")],
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="Only the first N questions.")] = None,
     mode: Annotated[str, typer.Option("--mode", help="pipeline, agent or extractive.")] = "pipeline",
-    distractors: Annotated[int, typer.Option("--distractors", min=0, help="Sample abstracts indexed beside the contexts.")] = 5000,
-    distractor_file: Annotated[Path | None, typer.Option("--distractor-file", help="Distractors from this PubMed file.")] = None,
+    distractors: DistractorsOpt = 5000,
+    distractor_file: DistractorFileOpt = None,
     fast: FastOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
@@ -634,13 +675,7 @@ def eval_pubmedqa(
     from genelit.eval.pubmedqa import run_pubmedqa
 
     settings = _assistant_for(ctx, fast).settings
-    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                  TimeElapsedColumn(), TimeRemainingColumn(), console=err, disable=as_json) as progress:
-        task = progress.add_task("preparing", total=None)
-
-        def on_step(stage: str, done: int, total: int) -> None:
-            progress.update(task, description=stage, completed=done, total=total)
-
+    with stage_progress(not as_json) as on_step:
         result = run_pubmedqa(path, settings, mode, limit, distractors, distractor_file, on_step)
     if as_json:
         _emit_json(result.model_dump(mode="json", include={"n", "mode", "accuracy", "macro_f1", "source_cited_rate",

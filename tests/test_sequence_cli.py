@@ -108,3 +108,13 @@ def test_eval_variants_json(tmp_path: Path) -> None:
     assert set(report["scorers"]) == {"calibrated", "blosum62", "grantham"}
     assert report["scorers"]["calibrated"]["auc_pooled"] > report["scorers"]["blosum62"]["auc_pooled"]
     assert report["scorers"]["calibrated"]["genes"] == 21
+
+
+def test_coding_variants_against_a_genbank_cds(tmp_path: Path) -> None:
+    mrna = shared("genbank/noref_NM_006141_human_mRNA.gb")
+    code, output = run(tmp_path, "variant", "DYNC1LI2", "c.1A>G", "c.33+1G>A", "--cds", str(mrna), "--json")
+    assert code == 0, output
+    coding = json.loads(output)["coding"]
+    assert [c["consequence"]["consequence"] for c in coding] == ["start_lost", "splice_site"]
+    code, output = run(tmp_path, "variant", "TP53", "c.524G>A")
+    assert code == 2 and "needs its CDS" in output

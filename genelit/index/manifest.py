@@ -92,46 +92,27 @@ class Manifest:
         chunks = self.db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
         return ManifestStats(papers=papers, chunks=chunks, generation=self.generation)
 
+    def _select_in(self, sql: str, keys: Iterable[str]) -> Iterator[tuple]:
+        """Run `sql` (with one `IN ({marks})`) over `keys` in slices SQLite's parameter limit allows."""
+        keys = list(keys)
+        for start in range(0, len(keys), 500):
+            part = keys[start : start + 500]
+            yield from self.db.execute(sql.format(marks=",".join("?" * len(part))), part)
+
     def known_hashes(self, pmids: Iterable[str]) -> dict[str, tuple[int, str]]:
         """pmid -> (version, content hash) for those of `pmids` already indexed."""
-        pmids = list(pmids)
-        found: dict[str, tuple[int, str]] = {}
-        for start in range(0, len(pmids), 500):
-            part = pmids[start : start + 500]
-            marks = ",".join("?" * len(part))
-            for pmid, version, digest in self.db.execute(
-                f"SELECT pmid, version, content_hash FROM papers WHERE pmid IN ({marks})", part
-            ):
-                found[pmid] = (version, digest)
-        return found
+        rows = self._select_in("SELECT pmid, version, content_hash FROM papers WHERE pmid IN ({marks})", pmids)
+        return {pmid: (version, digest) for pmid, version, digest in rows}
 
     def chunk_ids_of(self, pmids: Iterable[str]) -> list[str]:
-        pmids = list(pmids)
-        ids: list[str] = []
-        for start in range(0, len(pmids), 500):
-            part = pmids[start : start + 500]
-            marks = ",".join("?" * len(part))
-            ids += [r[0] for r in self.db.execute(f"SELECT id FROM chunks WHERE pmid IN ({marks})", part)]
-        return ids
+        return [r[0] for r in self._select_in("SELECT id FROM chunks WHERE pmid IN ({marks})", pmids)]
 
     def papers(self, pmids: Iterable[str]) -> dict[str, Paper]:
-        pmids = list(pmids)
-        out: dict[str, Paper] = {}
-        for start in range(0, len(pmids), 500):
-            part = pmids[start : start + 500]
-            marks = ",".join("?" * len(part))
-            for pmid, blob in self.db.execute(f"SELECT pmid, paper_json FROM papers WHERE pmid IN ({marks})", part):
-                out[pmid] = Paper.model_validate_json(blob)
-        return out
+        rows = self._select_in("SELECT pmid, paper_json FROM papers WHERE pmid IN ({marks})", pmids)
+        return {pmid: Paper.model_validate_json(blob) for pmid, blob in rows}
 
     def chunk_texts(self, ids: Iterable[str]) -> dict[str, str]:
-        ids = list(ids)
-        out: dict[str, str] = {}
-        for start in range(0, len(ids), 500):
-            part = ids[start : start + 500]
-            marks = ",".join("?" * len(part))
-            out.update(self.db.execute(f"SELECT id, text FROM chunks WHERE id IN ({marks})", part).fetchall())
-        return out
+        return dict(self._select_in("SELECT id, text FROM chunks WHERE id IN ({marks})", ids))
 
     def iter_chunks(self) -> Iterator[tuple[str, str]]:
         """(id, text) of every chunk, in a stable order (the lexical index's row order)."""
@@ -184,11 +165,8 @@ class Manifest:
         self.db.execute("DELETE FROM pending")
 
     def _remove(self, pmids: list[str]) -> None:
-        for start in range(0, len(pmids), 500):
-            part = pmids[start : start + 500]
-            marks = ",".join("?" * len(part))
-            for table in ("chunks", "mesh", "papers"):
-                self.db.execute(f"DELETE FROM {table} WHERE pmid IN ({marks})", part)
+        for table in ("chunks", "mesh", "papers"):
+            list(self._select_in(f"DELETE FROM {table} WHERE pmid IN ({{marks}})", pmids))
 
     def _bump(self) -> None:
         self.set_meta("generation", str(self.generation + 1))
