@@ -145,9 +145,22 @@ class Assistant:
             self._genes = GeneTable()
         return self._genes
 
-    def gene(self, query: str) -> GeneMatch:
-        """Resolve a symbol, alias, previous symbol or id; an ambiguous alias returns every candidate."""
-        return self.genes.resolve(query)
+    def gene(self, query: str, online: bool = False) -> GeneMatch:
+        """Resolve a symbol, alias, previous symbol or id; an ambiguous alias returns every candidate.
+
+        With `online`, each gene gets its NCBI Gene summary and cytogenetic location (needs GENELIT_ENTREZ__EMAIL).
+        """
+        match = self.genes.resolve(query)
+        if not online:
+            return match
+        if not self.settings.entrez.email:
+            raise MissingResourceError("NCBI asks every client for a contact email", "set GENELIT_ENTREZ__EMAIL to look genes up online")
+        ids = [g.entrez_id for g in match.genes if g.entrez_id]
+        found = EntrezClient(self.settings.entrez).gene_summaries(ids) if ids else {}
+        genes = [g.model_copy(update={"summary": found[g.entrez_id].get("summary") or None,
+                                      "location": found[g.entrez_id].get("maplocation") or g.location})
+                 if g.entrez_id in found else g for g in match.genes]
+        return match.model_copy(update={"genes": genes})
 
     def gene_one(self, query: str) -> Gene:
         """Exactly one gene for a name; an ambiguous alias is an error that lists the candidates."""

@@ -371,6 +371,19 @@ def ask(
     _emit_json(answer) if as_json else _print_answer(answer)
 
 
+def _line_history(path: Path) -> None:
+    """Arrow-key recall of earlier questions, kept across sessions (where readline exists)."""
+    try:
+        import atexit
+        import readline
+    except ImportError:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        readline.read_history_file(str(path))
+    atexit.register(readline.write_history_file, str(path))
+
+
 CHAT_HELP = "commands: /sources (evidence so far), /clear (forget), /mode MODE, /quit"
 
 
@@ -384,6 +397,7 @@ def chat(ctx: typer.Context, mode: ModeOpt = None, fast: FastOpt = False) -> Non
 
     a = _assistant_for(ctx, fast)
     ledger, history = EvidenceLedger(), []
+    _line_history(a.settings.data_dir / "chat_history")
     out.print(f"genelit chat · {CHAT_HELP}")
     while True:
         try:
@@ -423,12 +437,13 @@ def chat(ctx: typer.Context, mode: ModeOpt = None, fast: FastOpt = False) -> Non
 
 
 # -- genes, sequences, variants ---------------------------------------------------------
-@app.command("gene", epilog="Examples:\n\n  genelit gene LMP10\n\n  genelit gene P04637 --json")
+@app.command("gene", epilog="Examples:\n\n  genelit gene LMP10\n\n  genelit gene P04637 --json\n\n  genelit gene TP53 --online")
 @friendly
 def gene(ctx: typer.Context, query: Annotated[str, typer.Argument(help="Symbol, alias, previous symbol, HGNC/Entrez/Ensembl/UniProt id.")],
+         online: Annotated[bool, typer.Option("--online", help="Add the NCBI Gene summary and location (needs GENELIT_ENTREZ__EMAIL).")] = False,
          as_json: JsonOpt = False) -> None:
     """Look a gene up in the HGNC table (offline); an ambiguous alias lists every candidate."""
-    match = assistant(ctx).gene(query)
+    match = assistant(ctx).gene(query, online)
     if as_json:
         _emit_json(match)
         return
@@ -439,11 +454,13 @@ def gene(ctx: typer.Context, query: Annotated[str, typer.Argument(help="Symbol, 
         table.add_row("name", escape(g.name))
         table.add_row("HGNC", g.hgnc_id)
         table.add_row("locus group", g.locus_group)
-        table.add_row("location", g.location or "not in the offline HGNC table")
+        table.add_row("location", g.location or "not in the offline HGNC table (--online adds it)")
         table.add_row("aliases", ", ".join(g.aliases) or "-")
         table.add_row("previous symbols", ", ".join(g.previous_symbols) or "-")
         table.add_row("Entrez / Ensembl", f"{g.entrez_id or '-'} / {g.ensembl_id or '-'}")
         table.add_row("UniProt / RefSeq", f"{', '.join(g.uniprot_ids) or '-'} / {', '.join(g.refseq_ids) or '-'}")
+        if g.summary:
+            table.add_row("NCBI summary", escape(g.summary))
         out.print(table)
 
 

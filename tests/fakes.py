@@ -49,6 +49,8 @@ class FakeNCBI:
     requests: list[dict[str, str]] = field(default_factory=list)
     histories: dict[str, list[FakeArticle]] = field(default_factory=dict)
     slow_s: float = 1.0
+    gene_summaries: dict[str, dict[str, str]] = field(default_factory=dict)
+    genbank: dict[str, str] = field(default_factory=dict)  # nuccore accession -> GenBank text
 
 
 def _handler(state: FakeNCBI) -> type[http.server.BaseHTTPRequestHandler]:
@@ -70,7 +72,14 @@ def _handler(state: FakeNCBI) -> type[http.server.BaseHTTPRequestHandler]:
                 return
             if action == "slow":
                 time.sleep(state.slow_s)
-            body = self._esearch(params) if self.path.endswith("esearch.fcgi") else self._efetch(params)
+            if self.path.endswith("esearch.fcgi"):
+                body = self._esearch(params)
+            elif self.path.endswith("esummary.fcgi"):
+                body = self._esummary(params)
+            elif params.get("db") == "nuccore":
+                body = state.genbank[params["id"]].encode()
+            else:
+                body = self._efetch(params)
             if action == "truncated":
                 self.send_response(200)
                 self.send_header("Content-Type", "text/xml")
@@ -103,6 +112,12 @@ def _handler(state: FakeNCBI) -> type[http.server.BaseHTTPRequestHandler]:
                 f"<TranslationSet></TranslationSet><QueryTranslation>{params.get('term', '')}</QueryTranslation>"
                 f"</eSearchResult>"
             ).encode()
+
+        def _esummary(self, params: dict[str, str]) -> bytes:
+            import json
+
+            ids = [i for i in params["id"].split(",") if i in state.gene_summaries]
+            return json.dumps({"result": {"uids": ids, **{i: state.gene_summaries[i] for i in ids}}}).encode()
 
         def _efetch(self, params: dict[str, str]) -> bytes:
             hits = state.histories[params["WebEnv"]]

@@ -119,3 +119,28 @@ def test_cli_indexes_from_the_fake_ncbi(ncbi: FakeNCBI, tmp_path, monkeypatch: p
         result = CliRunner().invoke(app, ["--data-dir", str(tmp_path), "index", "pubmed", "BRCA1", "--max", "7", "--json"])
     assert result.exit_code == 0, result.output
     assert '"added": 7' in result.output
+
+
+def test_gene_summary_and_refseq_protein_online(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`genelit gene --online` adds NCBI's summary and location; a missing protein is fetched once and cached."""
+    from genelit.api import Assistant
+    from genelit.settings import Settings
+
+    genbank = shared("genbank/noref_NM_006141_human_mRNA.gb").read_text()
+    state = FakeNCBI([], gene_summaries={"7157": {"uid": "7157", "summary": "This gene encodes tumor protein p53.",
+                                                  "maplocation": "17p13.1", "chromosome": "17"}},
+                     genbank={"NM_006141": genbank})
+    with FakeNCBIServer(state) as server:
+        monkeypatch.setenv("GENELIT_ENTREZ__BASE_URL", server.base_url)
+        monkeypatch.setenv("GENELIT_ENTREZ__EMAIL", "curator@example.org")
+        result = CliRunner().invoke(app, ["--data-dir", str(tmp_path), "gene", "TP53", "--online", "--json"])
+        assert result.exit_code == 0, result.output
+        (tp53,) = __import__("json").loads(result.output)["genes"]
+        assert tp53["summary"] == "This gene encodes tumor protein p53." and tp53["location"] == "17p13.1"
+
+        assistant = Assistant(Settings(data_dir=tmp_path))
+        gene, source, protein = assistant.protein("DYNC1LI2")
+        assert source.startswith("NCBI:NP_") and protein.startswith("M") and len(protein) > 100
+        fetches = len(state.requests)
+        assert assistant.protein("DYNC1LI2")[1].startswith("local store:")  # cached, no new request
+        assert len(state.requests) == fetches

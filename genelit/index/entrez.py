@@ -254,3 +254,14 @@ class EntrezClient:
         params: dict[str, object] = {"db": "nuccore", "id": mrna_accession, "rettype": "gb", "retmode": "text"}
         return self.call("efetch", params, parse)
 
+    def gene_summaries(self, entrez_ids: list[str]) -> dict[str, dict[str, str]]:
+        """NCBI Gene esummary fields (summary, maplocation, chromosome, description) by Entrez id."""
+
+        def parse(body: bytes) -> dict[str, dict[str, str]]:
+            import json
+
+            result = json.loads(body)["result"]
+            return {uid: {k: str(v) for k, v in result[uid].items() if isinstance(v, (str, int))} for uid in result.get("uids", [])}
+
+        return self.call("esummary", {"db": "gene", "id": ",".join(entrez_ids), "retmode": "json"}, parse)
+
