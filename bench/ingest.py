@@ -78,7 +78,7 @@ def main() -> None:
         rate = side["papers"] / side["seconds"]
         print(f"{name:<34}{side['chunks']:>8,}{side['seconds']:>10.1f}{rate:>13.1f}{side['peak_rss_mb']:>13.0f}")
     print(f"throughput ratio genelit/langchain: {ratio(ours['papers'] / ours['seconds'], base['papers'] / base['seconds'])}"
-          f"  (genelit embeds every chunk of long abstracts; the baseline truncates them at 256 tokens)")
+          "  (both embed one vector per paper, truncated at 256 tokens; genelit also builds BM25 over the full text)")
 
 
 if __name__ == "__main__":

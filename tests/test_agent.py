@@ -139,3 +139,13 @@ def test_injected_instructions_stay_data(tmp_path: Path) -> None:
     assert prompt.index("IGNORE PREVIOUS INSTRUCTIONS") in range(start, end)  # only ever inside the quoted data
     # Even a model that obeys cannot smuggle a citation in: the fake PMID is removed and the claim marked.
     assert answer.unknown_citations == ["PMID:424242"] and "424242" not in answer.text
+
+
+def test_aask_and_ask_many(assistant: Assistant) -> None:
+    import asyncio
+
+    questions = ["How does language experience shape pitch processing?", "What is TP53?"]
+    many = assistant.ask_many(questions, mode="extractive")
+    assert [a.question for a in many] == questions and all(a.mode == "extractive" for a in many)
+    single = asyncio.run(assistant.aask(questions[0], mode="extractive"))
+    assert single.text == many[0].text
