@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from genelit.cli import app
@@ -46,3 +47,14 @@ def test_reduction_rules_and_f1() -> None:
     assert cue_choice(["Treatment improved survival."]) == "yes"
     assert macro_f1(["yes", "no", "maybe"], ["yes", "no", "maybe"]) == 1.0
     assert macro_f1(["yes", "no"], ["yes", "yes"]) == (2 / 3 + 0 + 0) / 3
+
+
+def test_batch_calibration_removes_a_shared_lean() -> None:
+    from genelit.agent.decide import batch_prior, calibrated_choice
+
+    # A model that leans to "yes" everywhere: raw argmax says yes three times; calibrated, each item's
+    # answer is the option it favours more than the model usually does.
+    batch = [{"yes": 0.8, "no": 0.1, "maybe": 0.1}, {"yes": 0.5, "no": 0.4, "maybe": 0.1}, {"yes": 0.7, "no": 0.1, "maybe": 0.2}]
+    prior = batch_prior(batch)
+    assert prior == pytest.approx({"yes": 2 / 3, "no": 0.2, "maybe": 0.4 / 3})
+    assert [calibrated_choice(p, prior)[0] for p in batch] == ["yes", "no", "maybe"]

@@ -1,10 +1,11 @@
 """Yes / no / maybe from the model's probabilities, not from a sampled word.
 
 Small models say "yes" to almost anything. Instead of sampling, the first answer token's
-log-probabilities for the three options are read, and divided by the same model's
-probabilities on a content-free prompt ("N/A" evidence and question), which is the
-contextual calibration of Zhao et al. (ICML 2021, "Calibrate Before Use"). The prior is
-measured once per model and cached by the caller.
+log-probabilities for the three options are read, and divided by the model's mean
+probabilities over the whole batch of questions, which is the batch calibration of Zhou et al.
+(ICLR 2024, "Batch Calibration"): it removes the model's overall leaning without using any
+label. A content-free prompt ("N/A"), as in Zhao et al. 2021, was tried first and rejected:
+with no evidence "maybe" is the right answer, so that prior pushed every real answer to "yes".
 """
 
 from __future__ import annotations
@@ -40,12 +41,13 @@ def option_probabilities(chat_model: Any, evidence: str, question: str) -> dict[
     return {option: value / total for option, value in mass.items()}
 
 
-def content_free_prior(chat_model: Any) -> dict[str, float]:
-    return option_probabilities(chat_model, "N/A", "N/A")
+def batch_prior(batch: list[dict[str, float]]) -> dict[str, float]:
+    """The model's mean probability for each option over a batch of questions."""
+    return {o: sum(p.get(o, 0.0) for p in batch) / max(1, len(batch)) for o in OPTIONS}
 
 
 def calibrated_choice(probabilities: dict[str, float], prior: dict[str, float]) -> tuple[str, dict[str, float]]:
-    """Divide by the content-free prior, renormalise, take the largest."""
+    """Divide by the prior, renormalise, take the largest."""
     adjusted = {o: probabilities.get(o, 0.0) / max(prior.get(o, 0.0), 1e-3) for o in OPTIONS}
     total = sum(adjusted.values()) or 1.0
     adjusted = {o: v / total for o, v in adjusted.items()}

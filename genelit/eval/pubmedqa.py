@@ -2,8 +2,8 @@
 
 Each question's abstract is indexed among sample distractors; the full answer machinery runs
 in the chosen mode; the answer is then reduced to yes/no/maybe. With an LLM the reduction
-compares the model's probabilities for the three words, calibrated against a content-free
-prompt (agent/decide.py); in extractive mode, with no model, it reads negation and hedging
+compares the model's probabilities for the three words, batch-calibrated over all the
+questions (agent/decide.py); in extractive mode, with no model, it reads negation and hedging
 cues in the selected sentences.
 """
 
@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from genelit.agent.decide import OPTIONS, calibrated_choice, content_free_prior, option_probabilities
+from genelit.agent.decide import OPTIONS, batch_prior, calibrated_choice, option_probabilities
 from genelit.agent.pipeline import evidence_block, key_sentences
 from genelit.eval.retrieval import eval_index, load_pubmedqa
 from genelit.settings import Settings
@@ -76,8 +76,8 @@ def run_pubmedqa(
     with eval_index(data, settings, distractors, distractor_source, on_step=on_step) as (assistant, _n):
         answerer = assistant.answerer
         ran_mode = answerer.resolve_mode(mode)
-        prior: dict[str, float] | None = None
         gold, predicted, latencies = [], [], []
+        raw: dict[int, dict[str, float]] = {}
         cited_source, valid, total_cited = 0, 0, 0
         for done, (pmid, item) in enumerate(data.items(), start=1):
             ledger = EvidenceLedger()
@@ -88,9 +88,8 @@ def run_pubmedqa(
                 choice = cue_choice([s.text for s in sentences])
             else:
                 chat_model = answerer.llm.chat_model()
-                prior = prior or content_free_prior(chat_model)
-                probabilities = option_probabilities(chat_model, evidence_block(sentences, ledger), item["QUESTION"])
-                choice, _ = calibrated_choice(probabilities, prior)
+                raw[done - 1] = option_probabilities(chat_model, evidence_block(sentences, ledger), item["QUESTION"])
+                choice = ""  # decided once the whole batch's probabilities are known
             latencies.append(time.perf_counter() - started)
             ran_mode = answer.mode
             gold.append(str(item.get("final_decision", "")).lower())
@@ -101,6 +100,9 @@ def run_pubmedqa(
             total_cited += len(ids) + len(answer.unknown_citations)
             if on_step is not None:
                 on_step("answering", done, len(data))
+    prior = batch_prior(list(raw.values()))
+    for index, probabilities in raw.items():
+        predicted[index] = calibrated_choice(probabilities, prior)[0]
     n = len(gold)
     return PubMedQAEval(
         n=n,
