@@ -15,7 +15,7 @@ _SEQUENCE = re.compile(r"\b[ACDEFGHIKLMNPQRSTVWYU]{30,}\b")
 # Approved symbols that are also everyday words or abbreviations in questions.
 _COMMON = {"A", "I", "IS", "IT", "AS", "AN", "AT", "BE", "BY", "DO", "GO", "IF", "IN", "ME", "MY", "NO", "OF", "ON", "OR", "SO",
            "TO", "UP", "US", "WE", "CAN", "WAS", "SET", "MET", "ALL", "AND", "FOR", "NOT", "THE", "ARE", "HAS", "HAD", "BUT",
-           "DNA", "RNA", "PCR", "AGE", "MRI", "CT", "ICU", "HIV", "COVID", "CAT", "CAD", "WAS", "SHE", "HE", "HER", "HIS", "TNF"}
+           "DNA", "RNA", "PCR", "AGE", "MRI", "CT", "ICU", "HIV", "COVID", "CAT", "CAD", "SHE", "HE", "HER", "HIS", "TNF"}
 
 
 @dataclass

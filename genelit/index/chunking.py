@@ -1,10 +1,11 @@
 """Split papers into chunks that fit the embedding model's window.
 
-A paper is one chunk (title + abstract) whenever it fits. Only a longer one is split,
-at token boundaries with some overlap, and every piece keeps the title in front, since
-the title is usually the best summary of what the piece is about. Without splitting, the
-model would silently drop everything past its window: on the 2021 sample file two thirds
-of the abstracts are longer than all-MiniLM-L6-v2's 256 tokens.
+By default a paper is one chunk (title + abstract): BM25 indexes all of it and the dense
+model reads its first window, which measured best on PubMedQA (see settings.IndexSettings).
+With `split_long`, a paper longer than the window is split at token boundaries with some
+overlap, and every piece keeps the title in front, since the title is usually the best
+summary of what the piece is about. On the 2021 sample file two thirds of the abstracts are
+longer than all-MiniLM-L6-v2's 256 tokens.
 """
 
 from __future__ import annotations
