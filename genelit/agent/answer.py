@@ -29,6 +29,10 @@ NOT_ANSWERED = "The indexed literature does not answer this."
 Events = Callable[[str, str], None]
 
 
+def _fallback_note(exc: BaseException) -> str:
+    return f"no LLM reachable ({str(exc).splitlines()[0][:160]}): fell back to extractive mode"
+
+
 class Answerer:
     """Holds the tools and the model; `answer` runs one question."""
 
@@ -74,7 +78,7 @@ class Answerer:
                                                        self.max_steps, self.time_limit_s, history, emit)
                 notes += agent_notes
             except self.llm.unreachable_errors() as exc:
-                notes.append(f"no LLM reachable ({str(exc).splitlines()[0][:160]}): fell back to extractive mode")
+                notes.append(_fallback_note(exc))
                 ran = "extractive"
             timings["agent"] = time.perf_counter() - started
         sentences: list[KeySentence] = []
@@ -96,7 +100,7 @@ class Answerer:
                 try:
                     draft, tokens = self._write(question, sentences, ledger, emit)
                 except self.llm.unreachable_errors() as exc:
-                    notes.append(f"no LLM reachable ({str(exc).splitlines()[0][:160]}): fell back to extractive mode")
+                    notes.append(_fallback_note(exc))
                     ran = "extractive"
                 timings["generation"] = time.perf_counter() - t0
         if ran == "extractive":

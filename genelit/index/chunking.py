@@ -16,6 +16,11 @@ from typing import Any
 from genelit.types import Chunk, Paper
 
 
+def pmid_of(chunk_id: str) -> str:
+    """The PMID of a chunk id, whether 'PMID:n' or 'PMID:n#i'."""
+    return chunk_id.split("#")[0].removeprefix("PMID:")
+
+
 def paper_text(paper: Paper) -> str:
     return f"{paper.title}\n{paper.abstract}".strip()
 

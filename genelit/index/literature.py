@@ -15,6 +15,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from genelit.errors import IndexConflictError, MissingResourceError
+from genelit.index.chunking import pmid_of
 from genelit.index.embeddings import Embedder
 from genelit.index.lexical import LexicalIndex
 from genelit.index.manifest import Manifest
@@ -146,7 +147,7 @@ class LiteratureIndex:
             return 0
         committed = set(self.manifest.chunk_texts(pending))
         # Committed ids were overwritten by the same writer; their papers are re-checked on the next ingest.
-        pmids = sorted({i.split("#")[0].removeprefix("PMID:") for i in committed})
+        pmids = sorted({pmid_of(i) for i in committed})
         self.store.delete(pending)
         if pmids:
             self.manifest.delete_papers(pmids)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from genelit.errors import BadInputError
+from genelit.index.chunking import pmid_of
 from genelit.index.literature import LiteratureIndex
 from genelit.index.manifest import journal_key
 from genelit.settings import RetrievalSettings
@@ -127,7 +128,7 @@ class HybridRetriever:
         for name, chunk_ids in rankings.items():
             seen: set[str] = set()
             for chunk_id in chunk_ids:
-                pmid = chunk_id.split("#")[0].removeprefix("PMID:")
+                pmid = pmid_of(chunk_id)
                 if pmid in seen:
                     continue
                 seen.add(pmid)

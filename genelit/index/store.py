@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 import numpy as np
 
 from genelit.errors import IndexConflictError, MissingResourceError, RemoteServiceError
+from genelit.index.manifest import journal_key
 from genelit.settings import StoreSettings
 from genelit.types import Chunk, Paper
 
@@ -22,7 +23,7 @@ DIM_KEY = "genelit_embedding_dim"
 
 def chunk_metadata(paper: Paper) -> dict[str, Any]:
     """Metadata filters run on. Chroma rejects None and empty lists, so those keys are left out."""
-    meta: dict[str, Any] = {"pmid": paper.pmid, "journal": " ".join(paper.journal.lower().split())}
+    meta: dict[str, Any] = {"pmid": paper.pmid, "journal": journal_key(paper.journal)}
     if paper.year is not None:
         meta["year"] = paper.year
     if paper.mesh:
