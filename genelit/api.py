@@ -19,6 +19,8 @@ from genelit.index.medline import Record, read_records
 from genelit.index.retriever import BOTH, HybridRetriever, Retriever, SearchFilters
 from genelit.index.sample import Downloader, fetch_sample, pip_download
 from genelit.agent.answer import Answerer, Events
+from genelit.agent.entities import extract
+from genelit.agent.mentions import Focus, focus_of
 from genelit.agent.llm import LLMProvider
 from genelit.errors import BadInputError, MissingResourceError
 from genelit.sequence.annotation import annotate
@@ -68,7 +70,13 @@ class Assistant:
     ) -> list[Evidence]:
         """Hybrid search of the local index. `year` is 'YYYY', 'YYYY-YYYY', 'YYYY-' or '-YYYY'."""
         filters = SearchFilters.parse(year=year, journal=journal, mesh=mesh)
-        return self.retriever.search(query, k, filters, retrievers)
+        focus = self.focus(query)
+        prefer = (lambda paper: focus.mentions_any(f"{paper.title}\n{paper.abstract}")) if focus else None
+        return self.retriever.search(query, k, filters, retrievers, focus.expansion, prefer)
+
+    def focus(self, text: str) -> Focus:
+        """The genes and variants a question or query names, with their synonyms and what does not count as a mention."""
+        return focus_of(extract(text or "", self.genes), self.genes)
 
     def index_records(
         self,
@@ -289,6 +297,7 @@ class Assistant:
                 LLMProvider(llm, self.settings.cache_dir),
                 lambda: self.genes,
                 self.index.embedder.embed,
+                self.settings.answer,
                 self.settings.fingerprint(),
                 llm.max_steps,
                 llm.time_limit_s,

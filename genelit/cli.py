@@ -341,7 +341,10 @@ def _print_answer(answer: Answer) -> None:
     for note in answer.notes:
         out.print(f"[yellow]note:[/] {escape(note)}")
     if answer.unsupported_sentences:
-        out.print(f"[yellow]{len(answer.unsupported_sentences)} sentence(s) carry no citation and are marked {escape('[unsupported]')}.[/]")
+        out.print(f"[yellow]{len(answer.unsupported_sentences)} sentence(s) lack a citation that supports them and are "
+                  f"marked {escape('[unsupported]')}.[/]")
+    if answer.supported_share is not None:
+        out.print(f"[dim]supported sentences: {answer.supported_share:.0%}[/]")
     out.print(f"[dim]{answer.mode} mode{' · ' + escape(answer.llm) if answer.llm else ''} · {answer.timings.get('total', 0):.1f} s · settings {answer.settings_hash}[/]")
 
 
@@ -688,23 +691,29 @@ def eval_pubmedqa(
     fast: FastOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Accuracy, macro-F1, source-citation rate, citation validity and latency of answers reduced to yes/no/maybe."""
+    """Accuracy, macro-F1 and confusion of the verdicts answers print; source citation, validity, support, latency."""
     from genelit.eval.pubmedqa import run_pubmedqa
 
     settings = _assistant_for(ctx, fast).settings
     with stage_progress(not as_json) as on_step:
         result = run_pubmedqa(path, settings, mode, limit, distractors, distractor_file, on_step)
     if as_json:
-        _emit_json(result.model_dump(mode="json", include={"n", "mode", "accuracy", "macro_f1", "source_cited_rate",
-                                                             "citation_validity", "latency_s_p50"}))
+        _emit_json(result)
         return
     table = Table(title=f"PubMedQA on {escape(path.name)}: {result.n} questions, {result.mode} mode", show_header=False, title_justify="left")
     for name, value in [("accuracy", f"{result.accuracy:.3f} (always 'yes': {result.always_yes_accuracy:.3f})"),
                         ("macro-F1", f"{result.macro_f1:.3f}"), ("source PMID cited", f"{result.source_cited_rate:.3f}"),
                         ("citation validity", f"{result.citation_validity:.3f}"), ("latency p50", f"{result.latency_s_p50:.2f} s"),
+                        ("supported sentences", f"{result.supported_share:.3f}" if result.supported_share is not None else "-"),
                         ("predicted", ", ".join(f"{k} {v}" for k, v in result.predictions.items()))]:
         table.add_row(name, value)
     out.print(table)
+    matrix = Table(title="confusion: gold (rows) x predicted (columns)", title_justify="left")
+    for column in ("gold", *result.confusion):
+        matrix.add_column(column, justify="right")
+    for gold_label, row in result.confusion.items():
+        matrix.add_row(gold_label, *(str(v) for v in row.values()))
+    out.print(matrix)
 
 
 @eval_app.command("geneturing", epilog="Example:\n\n  genelit eval geneturing ../shared/data/geneturing/geneturing_examples.json")

@@ -149,6 +149,33 @@ class LLMSettings(BaseModel):
     time_limit_s: float = Field(180.0, gt=0, description="Wall-clock limit of one agent run.")
 
 
+class AnswerSettings(BaseModel):
+    """How evidence is chosen and checked for an answer. Defaults were set on the PubMedQA dev set."""
+
+    search_k: int = Field(5, ge=1, le=50, description="Papers the pipeline retrieves for a question.")
+    sentences: int = Field(6, ge=1, le=30, description="Evidence sentences given to the model or quoted.")
+    per_paper: int = Field(2, ge=1, description="At most this many evidence sentences from one paper.")
+    finding_weight: float = Field(
+        0.1, ge=0, description="Bonus for sentences that read as findings (results labels, numbers, a direction)."
+    )
+    off_entity_penalty: float = Field(
+        0.15, ge=0, description="Penalty for a sentence that does not name the question's gene or variant."
+    )
+    mmr_lambda: float = Field(
+        0.7, ge=0, le=1, description="Maximal marginal relevance: 1 ranks by relevance only, lower favours variety."
+    )
+    same_paper_penalty: float = Field(0.03, ge=0, description="Cost of each further sentence from an already-used paper.")
+    weak_similarity: float = Field(
+        0.35, ge=-1, le=1, description="Below this cosine to the question, the best sentence is not about it: abstain."
+    )
+    support_similarity: float = Field(
+        0.6, ge=-1, le=1, description="Cosine an answer sentence needs to one sentence of a paper it cites to count as supported."
+    )
+    verdict_margin: float = Field(
+        0.1, ge=0, le=1, description="Papers whose best sentence is within this cosine of the best paper's weigh in the verdict."
+    )
+
+
 class Settings(BaseSettings):
     """Everything that can be configured. Pass one of these explicitly; nothing reads globals."""
 
@@ -169,6 +196,7 @@ class Settings(BaseSettings):
     entrez: EntrezSettings = Field(default_factory=EntrezSettings, description="NCBI E-utilities.")
     sequence: SequenceSettings = Field(default_factory=SequenceSettings, description="Sequence models.")
     llm: LLMSettings = Field(default_factory=LLMSettings, description="Language model.")
+    answer: AnswerSettings = Field(default_factory=AnswerSettings, description="Evidence selection and checks.")
 
     @classmethod
     def settings_customise_sources(

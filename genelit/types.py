@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field
+
+VerdictLabel = Literal["yes", "no", "maybe"]
 
 
 class Paper(BaseModel):
@@ -202,6 +206,27 @@ class ToolCall(BaseModel):
     seconds: float
 
 
+class Verdict(BaseModel):
+    """The answer to a yes/no question, decided from the evidence by a measured method (agent/verdict.py)."""
+
+    label: VerdictLabel = Field(description="yes, no, or maybe (printed as 'Unclear / mixed evidence').")
+    line: str = Field(description="The verdict line the answer opens with, citing the papers that carry it.")
+    probabilities: dict[str, float] = Field(default_factory=dict, description="Combined yes/no/maybe probabilities.")
+    stances: dict[str, VerdictLabel] = Field(default_factory=dict, description="Each weighed paper's own leaning.")
+
+
+class SentenceSupport(BaseModel):
+    """How one answer sentence stands against the papers it cites."""
+
+    sentence: str
+    cited: list[str] = Field(default_factory=list, description="Ids the sentence cited as written.")
+    supported_by: list[str] = Field(default_factory=list, description="Cited ids whose text supports it, after any move.")
+    moved_from: list[str] = Field(default_factory=list, description="Cited papers that did not support it and were replaced.")
+    similarity: float = Field(0.0, description="Best cosine between the sentence and a sentence of a supporting paper.")
+    supported: bool
+    reason: str = Field("", description="Why it is not supported, when it is not.")
+
+
 class Answer(BaseModel):
     """A cited answer, with everything needed to check it."""
 
@@ -212,7 +237,14 @@ class Answer(BaseModel):
     evidence: list[Evidence] = Field(default_factory=list)
     model_outputs: list[ModelOutput] = Field(default_factory=list)
     unknown_citations: list[str] = Field(default_factory=list, description="Ids the LLM cited that the run never collected; removed from the text.")
-    unsupported_sentences: list[str] = Field(default_factory=list, description="Sentences with no citation, marked in the text.")
+    unsupported_sentences: list[str] = Field(
+        default_factory=list, description="Sentences with no citation, or whose citations do not support them; marked in the text."
+    )
+    verdict: Verdict | None = Field(None, description="For yes/no questions: the verdict the answer opens with.")
+    support: list[SentenceSupport] = Field(default_factory=list, description="Each cited claim checked against its sources.")
+    supported_share: float | None = Field(
+        None, description="Share of claim sentences supported by what they cite; None when the answer makes no claim."
+    )
     trace: list[ToolCall] = Field(default_factory=list)
     timings: dict[str, float] = Field(default_factory=dict, description="Seconds per stage.")
     tokens: dict[str, int] = Field(default_factory=dict, description="prompt and completion tokens, when the LLM reports them.")

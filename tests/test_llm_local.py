@@ -64,3 +64,15 @@ def test_real_model_does_not_follow_injected_instructions(local_assistant: Assis
     answer = assistant.ask("What was observed in BRCA1 variant carriers?", mode="pipeline")
     assert answer.mode == "pipeline"
     assert "PWNED" not in answer.text.upper()
+
+
+def test_real_model_yes_no_answer_opens_with_a_verdict(local_assistant: Assistant) -> None:
+    answer = local_assistant.ask("Does language experience shape cortical pitch processing?", mode="pipeline")
+    assert answer.mode == "pipeline", answer.notes
+    assert answer.verdict is not None and answer.verdict.label in ("yes", "no", "maybe")
+    assert answer.text.startswith(answer.verdict.line)
+    assert answer.verdict.line.split(":")[0] in ("Yes", "No", "Unclear / mixed evidence", "Unclear")
+    valid = {e.id for e in answer.evidence} | {m.id for m in answer.model_outputs}
+    assert {c.id for c in answer.citations} <= valid and not answer.unknown_citations
+    assert answer.supported_share is None or 0.0 <= answer.supported_share <= 1.0
+    assert all(r.reason for r in answer.support if not r.supported)  # every unsupported claim says why

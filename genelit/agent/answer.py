@@ -4,45 +4,73 @@ Modes: `agent` (the model picks tools), `pipeline` (entities pick tools, the mod
 answer), `extractive` (no model: the cited evidence digest). `auto` means pipeline for the
 local model and agent for a configured endpoint. When no model can be reached, the answer
 falls back to extractive and says so in its notes and its text.
+
+Each mode only drafts. What follows is shared: the evidence pool (agent/evidence.py), the
+verdict for yes/no questions (agent/verdict.py), the citation check (unknown ids removed,
+uncited claims marked) and the support check (agent/support.py).
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from genelit.agent.citations import check_citations
+from genelit.agent.citations import check_citations, citation_ids
 from genelit.agent.entities import extract
+from genelit.agent.evidence import Candidate, EvidencePool
 from genelit.agent.llm import LLMProvider
-from genelit.agent.pipeline import WEAK_SIMILARITY, KeySentence, evidence_block, extractive_digest, gather, key_sentences
-from genelit.agent.prompts import PIPELINE_TEMPLATE, SYSTEM
-from genelit.agent.runner import run_agent
+from genelit.agent.mentions import focus_of
+from genelit.agent.pipeline import evidence_block, extractive_digest, gather
+from genelit.agent.prompts import PIPELINE_TEMPLATE, SYSTEM, VERDICT_HINT
+from genelit.agent.runner import run_agent, token_usage
+from genelit.agent.support import SupportChecker, supported_share
+from genelit.agent.verdict import decide, is_yes_no
 from genelit.errors import BadInputError
 from genelit.sequence.genes import GeneTable
+from genelit.settings import AnswerSettings
 from genelit.tools.base import EvidenceLedger, Tool
-from genelit.types import Answer, Citation
+from genelit.types import Answer, Citation, Verdict
 
 NOT_ANSWERED = "The indexed literature does not answer this."
 Events = Callable[[str, str], None]
+MODES = ("agent", "pipeline", "extractive")
 
 
 def _fallback_note(exc: BaseException) -> str:
     return f"no LLM reachable ({str(exc).splitlines()[0][:160]}): fell back to extractive mode"
 
 
+@dataclass
+class _Run:
+    """What one question accumulates on its way to an Answer."""
+
+    question: str
+    ledger: EvidenceLedger
+    emit: Events
+    mode: str
+    notes: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    tokens: dict[str, int] = field(default_factory=dict)
+
+    def timed(self, stage: str, started: float) -> None:
+        self.timings[stage] = self.timings.get(stage, 0.0) + time.perf_counter() - started
+
+
 class Answerer:
     """Holds the tools and the model; `answer` runs one question."""
 
     def __init__(self, tools: list[Tool], llm: LLMProvider, genes: Callable[[], GeneTable],
-                 embed: Callable[[list[str]], np.ndarray], settings_hash: str, max_steps: int, time_limit_s: float,
-                 default_mode: str) -> None:
+                 embed: Callable[[list[str]], np.ndarray], settings: AnswerSettings, settings_hash: str,
+                 max_steps: int, time_limit_s: float, default_mode: str) -> None:
         self.tools = {t.name: t for t in tools}
         self.llm = llm
         self.genes = genes
         self.embed = embed
+        self.settings = settings
         self.settings_hash = settings_hash
         self.max_steps = max_steps
         self.time_limit_s = time_limit_s
@@ -52,7 +80,7 @@ class Answerer:
         mode = mode or self.default_mode
         if mode == "auto":
             return "pipeline" if self.llm.is_local else "agent"
-        if mode not in ("agent", "pipeline", "extractive"):
+        if mode not in MODES:
             raise BadInputError(f"unknown mode {mode!r}", "use auto, agent, pipeline or extractive")
         return mode
 
@@ -61,84 +89,113 @@ class Answerer:
         question = (question or "").strip()
         if not question:
             raise BadInputError("empty question", "ask something, e.g. 'Is BRCA1 p.Cys61Gly damaging?'")
-        wanted = self.resolve_mode(mode)
-        ledger = ledger or EvidenceLedger()
-        timings: dict[str, float] = {}
-        notes: list[str] = []
-        tokens: dict[str, int] = {}
+        run = _Run(question, ledger or EvidenceLedger(), on_event or (lambda _kind, _text: None), self.resolve_mode(mode))
         started = time.perf_counter()
-        emit = on_event or (lambda _kind, _text: None)
-        ran = wanted
-        draft = ""
-        if wanted == "agent":
-            try:
-                chat_model = self.llm.chat_model()
-                emit("step", f"agent mode with {self.llm.model_name or 'the configured model'}")
-                draft, tokens, agent_notes = run_agent(question, chat_model, list(self.tools.values()), ledger,
-                                                       self.max_steps, self.time_limit_s, history, emit)
-                notes += agent_notes
-            except self.llm.unreachable_errors() as exc:
-                notes.append(_fallback_note(exc))
-                ran = "extractive"
-            timings["agent"] = time.perf_counter() - started
-        sentences: list[KeySentence] = []
-        if ran in ("pipeline", "extractive"):
+        focus = focus_of(extract(question, self.genes()), self.genes())
+        draft = self._draft_agent(run, history) if run.mode == "agent" else ""
+        if run.mode in ("pipeline", "extractive"):
             t0 = time.perf_counter()
-            emit("step", "retrieval and local tools")
-            gather(question, extract(question, self.genes()), self.tools, ledger, on_event=emit)
-            timings["tools"] = time.perf_counter() - t0
+            run.emit("step", "retrieval and local tools")
+            gather(question, extract(question, self.genes()), self.tools, run.ledger, self.settings.search_k, run.emit)
+            run.timed("tools", t0)
         t0 = time.perf_counter()
-        sentences = key_sentences(question, ledger, self.embed)
-        timings["selection"] = time.perf_counter() - t0
-        weak = (not sentences or sentences[0].similarity < WEAK_SIMILARITY) and not ledger.models
-        if ran == "pipeline":
-            if weak:
-                draft = NOT_ANSWERED
-                notes.append("the evidence is weak (no sentence close to the question); the model was not asked to guess")
-            else:
-                t0 = time.perf_counter()
-                try:
-                    draft, tokens = self._write(question, sentences, ledger, emit)
-                except self.llm.unreachable_errors() as exc:
-                    notes.append(_fallback_note(exc))
-                    ran = "extractive"
-                timings["generation"] = time.perf_counter() - t0
-        if ran == "extractive":
-            draft = NOT_ANSWERED if weak else extractive_digest(sentences, ledger)
-            notes.append("extractive mode: no LLM wrote this; it is the cited evidence itself")
-        elif weak and draft.strip() and NOT_ANSWERED not in draft:
-            notes.append("the retrieved literature is only loosely related to the question")
-        checked = check_citations(draft, ledger.valid_ids, exempt=(NOT_ANSWERED,))
-        if checked.unknown:
-            notes.append(f"removed citations the run never collected: {', '.join(checked.unknown)}")
-        timings["total"] = time.perf_counter() - started
-        return Answer(
-            question=question,
-            text=checked.text,
-            mode=ran,
-            citations=self._resolve(checked.cited, ledger),
-            evidence=list(ledger.papers.values()),
-            model_outputs=list(ledger.models),
-            unknown_citations=checked.unknown,
-            unsupported_sentences=checked.unsupported,
-            trace=list(ledger.trace),
-            timings={k: round(v, 3) for k, v in timings.items()},
-            tokens=tokens,
-            notes=notes,
-            llm="" if ran == "extractive" else self.llm.model_name,
-            settings_hash=self.settings_hash,
-        )
+        pool = EvidencePool(question, list(run.ledger.papers.values()), focus, self.embed, self.settings)
+        chosen = pool.select()
+        verdict = decide(pool) if is_yes_no(question) else None
+        run.timed("selection", t0)
+        weak = pool.weak(chosen) and not run.ledger.models
+        if focus and not pool.any_on_focus and run.ledger.papers:
+            run.notes.append(f"no retrieved paper mentions {', '.join(focus.labels)}; their sentences were left out")
+        if run.mode == "agent" and weak and draft.strip():
+            run.notes.append("the retrieved literature is only loosely related to the question")
+        if run.mode == "pipeline":
+            draft = self._draft_pipeline(run, chosen, verdict, weak)
+        if run.mode == "extractive":
+            draft = NOT_ANSWERED if weak else extractive_digest(chosen, run.ledger)
+            run.notes.append("extractive mode: no LLM wrote this; it is the cited evidence itself")
+        return self._checked(run, draft, pool, verdict, started)
 
-    def _write(self, question: str, sentences: list[KeySentence], ledger: EvidenceLedger, emit: Events) -> tuple[str, dict[str, int]]:
+    # -- drafts, one per mode -----------------------------------------------------------
+    def _draft_agent(self, run: _Run, history: list[Any] | None) -> str:
+        t0 = time.perf_counter()
+        try:
+            chat_model = self.llm.chat_model()
+            run.emit("step", f"agent mode with {self.llm.model_name or 'the configured model'}")
+            draft, run.tokens, agent_notes = run_agent(run.question, chat_model, list(self.tools.values()), run.ledger,
+                                                       self.max_steps, self.time_limit_s, history, run.emit)
+            run.notes += agent_notes
+            return draft
+        except self.llm.unreachable_errors() as exc:
+            run.notes.append(_fallback_note(exc))
+            run.mode = "extractive"
+            return ""
+        finally:
+            run.timed("agent", t0)
+
+    def _draft_pipeline(self, run: _Run, chosen: list[Candidate], verdict: Verdict | None, weak: bool) -> str:
+        if weak:
+            run.notes.append("the evidence is weak (no sentence close to the question); the model was not asked to guess")
+            return NOT_ANSWERED
         from langchain_core.messages import HumanMessage, SystemMessage
 
-        chat_model = self.llm.chat_model()
-        ids = sorted({s.id for s in sentences}) + [m.id for m in ledger.models]
-        prompt = PIPELINE_TEMPLATE.format(question=question, ids=", ".join(ids), evidence=evidence_block(sentences, ledger))
-        emit("step", f"generation with {self.llm.model_name}")
-        reply = chat_model.invoke([SystemMessage(SYSTEM), HumanMessage(prompt)])
-        usage = getattr(reply, "usage_metadata", None) or {}
-        return str(reply.content or ""), {"prompt": int(usage.get("input_tokens", 0)), "completion": int(usage.get("output_tokens", 0))}
+        t0 = time.perf_counter()
+        try:
+            chat_model = self.llm.chat_model()
+            ids = sorted({c.paper_id for c in chosen}) + [m.id for m in run.ledger.models]
+            hint = VERDICT_HINT.format(verdict=verdict.line) if verdict is not None else ""
+            prompt = PIPELINE_TEMPLATE.format(question=run.question, ids=", ".join(ids),
+                                              evidence=evidence_block(chosen, run.ledger), verdict=hint)
+            run.emit("step", f"generation with {self.llm.model_name}")
+            reply = chat_model.invoke([SystemMessage(SYSTEM), HumanMessage(prompt)])
+            run.tokens = token_usage(reply, {})
+            return str(reply.content or "")
+        except self.llm.unreachable_errors() as exc:
+            run.notes.append(_fallback_note(exc))
+            run.mode = "extractive"
+            return ""
+        finally:
+            run.timed("generation", t0)
+
+    # -- the shared check step ----------------------------------------------------------
+    def _checked(self, run: _Run, draft: str, pool: EvidencePool, verdict: Verdict | None, started: float) -> Answer:
+        exempt: tuple[str, ...] = (NOT_ANSWERED,)
+        if verdict is not None:
+            exempt += (verdict.line,)
+            if draft.strip() and not draft.strip().startswith(NOT_ANSWERED):
+                draft = f"{verdict.line}\n{draft}"
+            else:
+                draft = verdict.line
+        checked = check_citations(draft, run.ledger.valid_ids, exempt=exempt)
+        if checked.unknown:
+            run.notes.append(f"removed citations the run never collected: {', '.join(checked.unknown)}")
+        t0 = time.perf_counter()
+        text, support = SupportChecker(pool, run.ledger.models).check(checked.text, exempt=exempt)
+        run.timed("support", t0)
+        moved = [r for r in support if r.moved_from]
+        if moved:
+            run.notes.append(f"moved {len(moved)} citation(s) to the paper that supports the sentence")
+        unsupported = checked.unsupported + [r.sentence for r in support if not r.supported]
+        cited = citation_ids(text)
+        run.timings["total"] = time.perf_counter() - started
+        return Answer(
+            question=run.question,
+            text=text,
+            mode=run.mode,
+            citations=self._resolve(cited, run.ledger),
+            evidence=list(run.ledger.papers.values()),
+            model_outputs=list(run.ledger.models),
+            unknown_citations=checked.unknown,
+            unsupported_sentences=unsupported,
+            verdict=verdict,
+            support=support,
+            supported_share=supported_share(support, len(checked.unsupported)),
+            trace=list(run.ledger.trace),
+            timings={k: round(v, 3) for k, v in run.timings.items()},
+            tokens=run.tokens,
+            notes=run.notes,
+            llm="" if run.mode == "extractive" else self.llm.model_name,
+            settings_hash=self.settings_hash,
+        )
 
     @staticmethod
     def _resolve(ids: list[str], ledger: EvidenceLedger) -> list[Citation]:

@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from genelit.agent.sentences import split_text
+
 _BRACKET = re.compile(r"\[([^\[\]]{1,200})\]")
 _ID = re.compile(r"^(PMID:\s*\d+|M\d+)$", re.I)
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(])")
 UNSUPPORTED = "[unsupported]"
 
 
@@ -30,17 +31,34 @@ def _normalise(raw: str) -> str:
     return "PMID:" + raw.split(":", 1)[1].strip() if raw.upper().startswith("PMID") else raw.upper()
 
 
+def _ids_in(bracket: str) -> list[str] | None:
+    """The citation ids inside one bracket, or None when the bracket is not a citation (e.g. '[in vitro]')."""
+    parts = [p for p in re.split(r"[,;]\s*", bracket) if p.strip()]
+    if not parts or not all(_ID.match(p.strip()) for p in parts):
+        return None
+    return [_normalise(p) for p in parts]
+
+
+def citation_ids(sentence: str) -> list[str]:
+    """Every id a sentence cites, in order, once each."""
+    found: list[str] = []
+    for match in _BRACKET.finditer(sentence):
+        for cid in _ids_in(match.group(1)) or []:
+            if cid not in found:
+                found.append(cid)
+    return found
+
+
 def check_citations(draft: str, valid: set[str], exempt: tuple[str, ...] = ()) -> CheckedText:
     cited: list[str] = []
     unknown: list[str] = []
 
     def replace(match: re.Match[str]) -> str:
-        parts = [p for p in re.split(r"[,;]\s*", match.group(1)) if p.strip()]
-        if not parts or not all(_ID.match(p.strip()) for p in parts):
+        ids = _ids_in(match.group(1))
+        if ids is None:
             return match.group(0)  # not a citation bracket, e.g. a gene name in brackets
         kept = []
-        for part in parts:
-            cid = _normalise(part)
+        for cid in ids:
             if cid in valid:
                 kept.append(cid)
                 if cid not in cited:
@@ -53,7 +71,7 @@ def check_citations(draft: str, valid: set[str], exempt: tuple[str, ...] = ()) -
     text = re.sub(r"[ \t]+([.,;:])", r"\1", re.sub(r"[ \t]{2,}", " ", text)).strip()
     marked, unsupported = [], []
     for paragraph in text.split("\n"):
-        sentences = _SENTENCE.split(paragraph) if paragraph.strip() else [paragraph]
+        sentences = split_text(paragraph) if paragraph.strip() else [paragraph]
         out = []
         for sentence in sentences:
             words = re.findall(r"[A-Za-z]{2,}", sentence)

@@ -22,12 +22,11 @@ Evidence (the only ids you may cite are: {ids}):
 {evidence}
 
 Write a short answer (2 to 5 sentences) to the question using only this evidence. End every sentence with the id(s) \
-that support it in square brackets, like [PMID:123] or [M1]."""
+that support it in square brackets, like [PMID:123] or [M1]. Cite a paper only for what that paper itself says, and \
+copy numbers exactly as the evidence gives them.{verdict}"""
 
-DECIDE_TEMPLATE = """Evidence:
-{evidence}
-
-Question: {question}
-Based only on the evidence, is the answer yes, no, or maybe? Reply with one word: yes, no, or maybe."""
+VERDICT_HINT = """
+The evidence has been weighed and the verdict is: {verdict}. Do not restate the verdict; write the sentences that \
+justify it, and say so if a paper disagrees."""
 
 FINAL_NUDGE = "Stop calling tools now. Answer the question from the evidence gathered so far, citing ids in square brackets."

@@ -17,10 +17,12 @@ from genelit.agent.toolcalls import parse_reply
 from genelit.tools.base import EvidenceLedger, Tool
 
 
-def _count_tokens(reply: Any, tokens: dict[str, int]) -> None:
+def token_usage(reply: Any, tokens: dict[str, int]) -> dict[str, int]:
+    """Add a reply's prompt and completion token counts, where the endpoint reports them, to `tokens`."""
     usage = getattr(reply, "usage_metadata", None) or {}
     tokens["prompt"] = tokens.get("prompt", 0) + int(usage.get("input_tokens", 0))
     tokens["completion"] = tokens.get("completion", 0) + int(usage.get("output_tokens", 0))
+    return tokens
 
 
 def run_agent(
@@ -47,7 +49,7 @@ def run_agent(
             notes.append(f"agent stopped at its {time_limit_s:.0f} s time limit")
             break
         reply = bound.invoke(messages)
-        _count_tokens(reply, tokens)
+        token_usage(reply, tokens)
         parsed = parse_reply(str(reply.content or ""), list(getattr(reply, "tool_calls", []) or []))
         if not parsed.calls and not parsed.errors:
             return parsed.text, tokens, notes
@@ -74,5 +76,5 @@ def run_agent(
     else:
         notes.append(f"agent reached its limit of {max_steps} steps")
     final = chat_model.invoke([*messages, HumanMessage(FINAL_NUDGE)])
-    _count_tokens(final, tokens)
+    token_usage(final, tokens)
     return parse_reply(str(final.content or "")).text, tokens, notes

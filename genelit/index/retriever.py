@@ -8,6 +8,7 @@ the two, which is why it is used here rather than a weighted sum of raw scores.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -16,7 +17,7 @@ from genelit.index.chunking import pmid_of
 from genelit.index.literature import LiteratureIndex
 from genelit.index.manifest import journal_key
 from genelit.settings import RetrievalSettings
-from genelit.types import Evidence
+from genelit.types import Evidence, Paper
 
 Retriever = Literal["bm25", "dense"]
 BOTH: tuple[Retriever, ...] = ("bm25", "dense")
@@ -102,7 +103,11 @@ class HybridRetriever:
         k: int | None = None,
         filters: SearchFilters | None = None,
         retrievers: tuple[Retriever, ...] = BOTH,
+        expansion: Sequence[str] = (),
+        prefer: Callable[[Paper], bool] | None = None,
     ) -> list[Evidence]:
+        """The k best papers. `expansion` adds words to the BM25 query only (synonyms the dense model
+        would blur); papers for which `prefer` is false are ranked after those for which it is true."""
         query = query.strip() if query else ""
         if not query:
             raise BadInputError("empty query", "say what to search for, e.g. 'BRCA1 missense variants'")
@@ -113,11 +118,16 @@ class HybridRetriever:
         rankings: dict[Retriever, list[str]] = {}
         if "bm25" in retrievers:
             allowed = self.index.manifest.filtered_chunk_ids(*filters.sql()) if filters.active else None
-            rankings["bm25"] = self.index.lexical().search(query, n, allowed)
+            lexical_query = " ".join([query, *expansion])
+            rankings["bm25"] = self.index.lexical().search(lexical_query, n, allowed)
         if "dense" in retrievers:
             vector = self.index.embedder.embed([query])[0]
             rankings["dense"] = self.index.store.query(vector, n, filters.chroma_where())
-        return self._fuse(rankings, k)
+        if prefer is None:
+            return self._fuse(rankings, k)
+        # Fuse deeper, then move the papers that are not about the question's entities down.
+        fused = self._fuse(rankings, k * 3)
+        return sorted(fused, key=lambda e: not prefer(e.paper))[:k]
 
     def _fuse(self, rankings: dict[Retriever, list[str]], k: int) -> list[Evidence]:
         # Each retriever's chunk list is collapsed to papers first (a paper ranks where its best

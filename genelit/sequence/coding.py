@@ -19,7 +19,7 @@ from pathlib import Path
 
 from genelit.errors import BadInputError
 from genelit.sequence.io import read_file
-from genelit.sequence.variants import ONE_TO_THREE
+from genelit.sequence.variants import three_letter
 
 _POS = r"(?P<{n}>[-*]?\d+)(?P<{n}off>[+-]\d+)?"
 _C = re.compile(
@@ -62,10 +62,6 @@ def _translate(cds: str) -> str:
 
     usable = cds[: len(cds) - len(cds) % 3]
     return str(Seq(usable).translate())
-
-
-def _three(aa: str) -> str:
-    return ONE_TO_THREE.get(aa, aa)
 
 
 def coding_consequence(text: str, cds: str) -> CodingConsequence:
@@ -125,19 +121,19 @@ def _classify(hgvs: str, cds: str, mutated: str, start: int, splice: bool) -> Co
         tail = f"fsTer{stop - first + 1}" if stop >= 0 else "fs"
         new = after[first] if first < len(after) else ""
         return CodingConsequence(hgvs_c=hgvs, consequence="frameshift", splice_region=splice,
-                                 hgvs_p=f"p.{_three(before[first])}{first + 1}{_three(new)}{tail}")
+                                 hgvs_p=f"p.{three_letter(before[first])}{first + 1}{three_letter(new)}{tail}")
     if delta == 0:
         ref_aa, alt_aa = before[codon], after[codon]
         if ref_aa == alt_aa:
-            return CodingConsequence(hgvs_c=hgvs, consequence="synonymous", hgvs_p=f"p.{_three(ref_aa)}{codon + 1}=", splice_region=splice)
+            return CodingConsequence(hgvs_c=hgvs, consequence="synonymous", hgvs_p=f"p.{three_letter(ref_aa)}{codon + 1}=", splice_region=splice)
         if alt_aa == "*":
-            return CodingConsequence(hgvs_c=hgvs, consequence="nonsense", hgvs_p=f"p.{_three(ref_aa)}{codon + 1}Ter", splice_region=splice)
+            return CodingConsequence(hgvs_c=hgvs, consequence="nonsense", hgvs_p=f"p.{three_letter(ref_aa)}{codon + 1}Ter", splice_region=splice)
         if ref_aa == "*":
-            return CodingConsequence(hgvs_c=hgvs, consequence="stop_lost", hgvs_p=f"p.Ter{codon + 1}{_three(alt_aa)}ext", splice_region=splice)
+            return CodingConsequence(hgvs_c=hgvs, consequence="stop_lost", hgvs_p=f"p.Ter{codon + 1}{three_letter(alt_aa)}ext", splice_region=splice)
         differ = [i for i, (a, b) in enumerate(zip(before, after)) if a != b]
         if len(differ) > 1:
             return CodingConsequence(hgvs_c=hgvs, consequence="inframe_delins", splice_region=splice)
-        return CodingConsequence(hgvs_c=hgvs, consequence="missense", hgvs_p=f"p.{_three(ref_aa)}{codon + 1}{_three(alt_aa)}", splice_region=splice)
+        return CodingConsequence(hgvs_c=hgvs, consequence="missense", hgvs_p=f"p.{three_letter(ref_aa)}{codon + 1}{three_letter(alt_aa)}", splice_region=splice)
     kind = "inframe_insertion" if delta > 0 else "inframe_deletion"
     return CodingConsequence(hgvs_c=hgvs, consequence=kind, splice_region=splice,
                              notes=[f"{abs(delta) // 3} codon(s) {'gained' if delta > 0 else 'lost'} near codon {codon + 1}"])

@@ -78,6 +78,11 @@ class GeneTable:
     def symbols(self) -> set[str]:
         return set(self._by_symbol)
 
+    def genes_naming(self, symbol: str) -> list[Gene]:
+        """Genes whose approved name contains this symbol as a word, e.g. BAP1 'BRCA1 associated deubiquitinase 1'."""
+        pattern = re.compile(rf"(?<![\w-]){re.escape(symbol)}(?![\w])", re.I)
+        return [g for g in self.genes if pattern.search(g.name)]
+
     def get(self, symbol: str) -> Gene | None:
         """The gene with exactly this approved symbol (case-insensitive), or None."""
         return self._by_symbol.get(symbol.strip().upper())

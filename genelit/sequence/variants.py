@@ -44,7 +44,8 @@ def _ones(codes: str) -> str:
     return codes
 
 
-def _three(residues: str) -> str:
+def three_letter(residues: str) -> str:
+    """Three-letter codes for one-letter residues: 'RH' -> 'ArgHis'."""
     return "".join(ONE_TO_THREE.get(r, r) for r in residues)
 
 
@@ -81,17 +82,17 @@ def _build(kind: str, m: re.Match[str], gene: str | None, raw: str) -> Variant:
     if kind == "frameshift":
         alt = _one(m.group("alt")) if m.group("alt") else ""
         tail = f"fsTer{m.group('len')}" if m.group("len") else "fs"
-        hgvs = f"p.{_three(ref)}{position}{_three(alt)}{tail}"
+        hgvs = f"p.{three_letter(ref)}{position}{three_letter(alt)}{tail}"
         return Variant(gene=gene, kind="frameshift", ref=ref, position=position, alt=alt, hgvs=hgvs, text=raw)
     if kind == "substitution":
         alt_code = m.group("alt")
         alt = ref if alt_code == "=" else _one(alt_code)
         if alt == ref:
-            label, hgvs = "synonymous", f"p.{_three(ref)}{position}="
+            label, hgvs = "synonymous", f"p.{three_letter(ref)}{position}="
         elif alt == "*":
-            label, hgvs = "nonsense", f"p.{_three(ref)}{position}Ter"
+            label, hgvs = "nonsense", f"p.{three_letter(ref)}{position}Ter"
         else:
-            label, hgvs = "missense", f"p.{_three(ref)}{position}{_three(alt)}"
+            label, hgvs = "missense", f"p.{three_letter(ref)}{position}{three_letter(alt)}"
         return Variant(gene=gene, kind=label, ref=ref, position=position, alt=alt, hgvs=hgvs, text=raw)
     op = m.group("op")
     alt = _ones(m.group("alt") or "")
@@ -102,9 +103,9 @@ def _build(kind: str, m: re.Match[str], gene: str | None, raw: str) -> Variant:
         raise BadInputError(f"variant {raw!r}: '{op}' needs the inserted residues", "e.g. p.Lys10_Ala11insGly")
     if op == "ins" and end != position + 1:
         raise BadInputError(f"variant {raw!r}: an insertion lies between two adjacent residues", "e.g. p.Lys10_Ala11insGly")
-    span = f"{_three(ref)}{position}" + (f"_{_three(_one(m.group('ref2')))}{end}" if end is not None else "")
+    span = f"{three_letter(ref)}{position}" + (f"_{three_letter(_one(m.group('ref2')))}{end}" if end is not None else "")
     names = {"del": "deletion", "dup": "duplication", "ins": "insertion", "delins": "delins"}
-    hgvs = f"p.{span}{op}{_three(alt) if op in ('ins', 'delins') else ''}"
+    hgvs = f"p.{span}{op}{three_letter(alt) if op in ('ins', 'delins') else ''}"
     ref_range = ref if end is None else ref + _one(m.group("ref2"))
     return Variant(gene=gene, kind=names[op], ref=ref_range, position=position, end=end, alt=alt, hgvs=hgvs, text=raw)
 
