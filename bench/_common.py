@@ -39,5 +39,12 @@ def run_side(script: str, *args: str) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile (0-100), linear interpolation: the one definition every benchmark uses."""
+    import numpy as np
+
+    return float(np.percentile(values, q))
+
+
 def ratio(ours: float, baseline: float) -> str:
     return f"{ours / baseline:.3f}x" if baseline else "n/a"

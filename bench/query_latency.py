@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import ratio  # noqa: E402
+from _common import percentile, ratio  # noqa: E402
 
 from genelit.api import Assistant  # noqa: E402
 from genelit.eval.retrieval import load_pubmedqa  # noqa: E402
@@ -26,11 +26,6 @@ from genelit.settings import Settings  # noqa: E402
 HERE = Path(__file__).resolve().parent
 DEFAULT_QA = HERE.parents[1] / "shared" / "data" / "pubmedqa" / "pqal_dev_500.json"
 TARGET_MS = 50.0
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 def main() -> None:
@@ -54,7 +49,7 @@ def main() -> None:
             started = time.perf_counter()
             assistant.search(question, 10, retrievers=retrievers)
             latencies.append((time.perf_counter() - started) * 1000)
-        rows[name] = (statistics.median(latencies), percentile(latencies, 0.95))
+        rows[name] = (statistics.median(latencies), percentile(latencies, 95))
     print(f"query latency over {len(questions)} PubMedQA questions, k=10, {os.cpu_count()} CPU cores")
     print(f"{'retrieval':<14}{'p50 ms':>9}{'p95 ms':>9}")
     for name, (p50, p95) in rows.items():

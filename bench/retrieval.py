@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import ratio  # noqa: E402
+from _common import percentile, ratio  # noqa: E402
 
 from genelit.eval.retrieval import DEPTH, distractor_papers, load_pubmedqa, qa_papers, run_retrieval_eval  # noqa: E402
 from genelit.index.chunking import paper_text  # noqa: E402
@@ -55,7 +55,7 @@ def langchain_recall(qa: dict[str, dict], distractors: int) -> dict[str, float]:
         "recall@1": sum(r == 1 for r in ranks) / n,
         "recall@10": sum(r is not None for r in ranks) / n,
         "mrr": sum(1 / r for r in ranks if r) / n,
-        "query_ms_p50": latencies[n // 2],
+        "query_ms_p50": percentile(latencies, 50),
     }
 
 

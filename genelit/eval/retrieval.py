@@ -115,7 +115,9 @@ def eval_index(
 
     source = distractor_source or fetch_sample(settings.cache_dir, download)
     with tempfile.TemporaryDirectory(prefix="genelit-eval-") as tmp:
-        assistant = Assistant(settings.model_copy(update={"data_dir": Path(tmp)}))
+        # The temporary index must not mean a second copy of the LLM: keep the models where they are cached.
+        llm = settings.llm.model_copy(update={"model_dir": settings.llm.model_dir or settings.cache_dir / "models"})
+        assistant = Assistant(settings.model_copy(update={"data_dir": Path(tmp), "llm": llm}))
         extra = list(distractor_papers(source, distractors, set(data)))
         corpus = qa_papers(data) + extra
 
