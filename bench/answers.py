@@ -12,13 +12,13 @@ same code here, side by side:
 Targets on 2 cores: pipeline p50 <= 30 s, extractive <= 2 s.
 
     python bench/answers.py [--data-dir bench/out/sample-index] [--fast] [--baseline d01123f] [--modes extractive,pipeline]
+                            [--rows answers.json]   # keep the answers; a second run re-measures them
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -74,9 +74,9 @@ assistant.close()
 
 def answer_all(data_dir: Path, modes: str, fast: bool, source: Path | None = None) -> list[dict]:
     """Answer QUESTIONS in each mode with genelit from `source` (a worktree) or this checkout."""
-    env = dict(os.environ, PYTHONPATH=str(source or HERE.parent))
-    done = subprocess.run([sys.executable, "-c", _ANSWER_ALL, str(data_dir), modes, "fast" if fast else "default",
-                           json.dumps(QUESTIONS)], capture_output=True, text=True, env=env, check=False)
+    # `python -c` puts the working directory first on sys.path, ahead of the editable install.
+    done = subprocess.run([sys.executable, "-c", _ANSWER_ALL, str(data_dir.resolve()), modes, "fast" if fast else "default",
+                           json.dumps(QUESTIONS)], capture_output=True, text=True, cwd=source or HERE.parent, check=False)
     if done.returncode != 0:
         raise SystemExit(f"answering failed:\n{done.stderr[-3000:]}")
     return [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
@@ -86,9 +86,11 @@ def measure(assistant: Assistant, answer: Answer) -> tuple[float | None, float |
     """(supported share, on-entity share) of one answer, by today's checks, whatever code wrote it."""
     focus = assistant.focus(answer.question)
     pool = EvidencePool(answer.question, answer.evidence, focus, assistant.index.embedder.embed, assistant.settings.answer)
-    claims = [s for s in split_text(answer.text) if citation_ids(s) or "[unsupported]" in s]
+    verdict = answer.verdict.line if answer.verdict else None
+    claims = [s for s in split_text(answer.text) if (citation_ids(s) or "[unsupported]" in s) and s != verdict]
     cited_claims = [s.replace("[unsupported]", "") for s in claims if citation_ids(s)]
-    _text, records = SupportChecker(pool, answer.model_outputs).check("\n".join(cited_claims))
+    exempt = (answer.verdict.line,) if answer.verdict else ()  # derived from the evidence, not a claim to check
+    _text, records = SupportChecker(pool, answer.model_outputs).check("\n".join(cited_claims), exempt=exempt)
     supported = sum(r.supported and not r.moved_from for r in records)
     share = supported / len(claims) if claims else None
     if not focus:
@@ -117,6 +119,20 @@ def summarise(assistant: Assistant, rows: list[dict], mode: str) -> dict[str, fl
     }
 
 
+def answer_sides(args: argparse.Namespace) -> dict[str, list[dict]]:
+    """Answers from this checkout and, with --baseline, from that revision in a temporary worktree."""
+    sides = {"now": answer_all(args.data_dir, args.modes, args.fast)}
+    if args.baseline:
+        with tempfile.TemporaryDirectory(prefix="genelit-baseline-") as tmp:
+            subprocess.run(["git", "-C", str(HERE.parent), "worktree", "add", "--detach", tmp, args.baseline],
+                           check=True, capture_output=True)
+            try:
+                sides[args.baseline] = answer_all(args.data_dir, args.modes, args.fast, Path(tmp))
+            finally:
+                subprocess.run(["git", "-C", str(HERE.parent), "worktree", "remove", "--force", tmp], check=False)
+    return sides
+
+
 def _fmt(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f}"
 
@@ -127,16 +143,15 @@ def main() -> None:
     parser.add_argument("--fast", action="store_true", help="the 0.5B model instead of the 1.5B default")
     parser.add_argument("--baseline", default=None, help="a git revision to compare with, e.g. d01123f")
     parser.add_argument("--modes", default="extractive,pipeline")
+    parser.add_argument("--rows", type=Path, default=None,
+                        help="keep the answers in this JSON file; when it exists, measure it again instead of answering")
     args = parser.parse_args()
-    sides = {"now": answer_all(args.data_dir, args.modes, args.fast)}
-    if args.baseline:
-        with tempfile.TemporaryDirectory(prefix="genelit-baseline-") as tmp:
-            subprocess.run(["git", "-C", str(HERE.parent), "worktree", "add", "--detach", tmp, args.baseline],
-                           check=True, capture_output=True)
-            try:
-                sides[args.baseline] = answer_all(args.data_dir, args.modes, args.fast, Path(tmp))
-            finally:
-                subprocess.run(["git", "-C", str(HERE.parent), "worktree", "remove", "--force", tmp], check=False)
+    if args.rows and args.rows.exists():
+        sides = json.loads(args.rows.read_text())
+    else:
+        sides = answer_sides(args)
+        if args.rows:
+            args.rows.write_text(json.dumps(sides))
     assistant = Assistant(Settings(data_dir=args.data_dir))
     print(f"answers to {len(QUESTIONS)} questions on {args.data_dir} ({'0.5B' if args.fast else '1.5B'} model for pipeline)")
     print(f"{'mode':<11}{'side':<10}{'p50 s':>7}{'p95 s':>7}{'target':>8}{'p50/target':>11}{'supported':>11}"

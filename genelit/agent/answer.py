@@ -116,21 +116,27 @@ class Answerer:
         return self._checked(run, draft, pool, verdict, started)
 
     # -- drafts, one per mode -----------------------------------------------------------
-    def _draft_agent(self, run: _Run, history: list[Any] | None) -> str:
+    def _with_llm(self, run: _Run, stage: str, work: Callable[[Any], str]) -> str:
+        """Run `work(chat_model)`; with no model to reach, note it and switch the run to extractive."""
         t0 = time.perf_counter()
         try:
-            chat_model = self.llm.chat_model()
-            run.emit("step", f"agent mode with {self.llm.model_name or 'the configured model'}")
-            draft, run.tokens, agent_notes = run_agent(run.question, chat_model, list(self.tools.values()), run.ledger,
-                                                       self.max_steps, self.time_limit_s, history, run.emit)
-            run.notes += agent_notes
-            return draft
+            return work(self.llm.chat_model())
         except self.llm.unreachable_errors() as exc:
             run.notes.append(_fallback_note(exc))
             run.mode = "extractive"
             return ""
         finally:
-            run.timed("agent", t0)
+            run.timed(stage, t0)
+
+    def _draft_agent(self, run: _Run, history: list[Any] | None) -> str:
+        def work(chat_model: Any) -> str:
+            run.emit("step", f"agent mode with {self.llm.model_name or 'the configured model'}")
+            draft, run.tokens, agent_notes = run_agent(run.question, chat_model, list(self.tools.values()), run.ledger,
+                                                       self.max_steps, self.time_limit_s, history, run.emit)
+            run.notes += agent_notes
+            return draft
+
+        return self._with_llm(run, "agent", work)
 
     def _draft_pipeline(self, run: _Run, chosen: list[Candidate], verdict: Verdict | None, weak: bool) -> str:
         if weak:
@@ -138,9 +144,7 @@ class Answerer:
             return NOT_ANSWERED
         from langchain_core.messages import HumanMessage, SystemMessage
 
-        t0 = time.perf_counter()
-        try:
-            chat_model = self.llm.chat_model()
+        def work(chat_model: Any) -> str:
             ids = sorted({c.paper_id for c in chosen}) + [m.id for m in run.ledger.models]
             hint = VERDICT_HINT.format(verdict=verdict.line) if verdict is not None else ""
             prompt = PIPELINE_TEMPLATE.format(question=run.question, ids=", ".join(ids),
@@ -149,12 +153,8 @@ class Answerer:
             reply = chat_model.invoke([SystemMessage(SYSTEM), HumanMessage(prompt)])
             run.tokens = token_usage(reply, {})
             return str(reply.content or "")
-        except self.llm.unreachable_errors() as exc:
-            run.notes.append(_fallback_note(exc))
-            run.mode = "extractive"
-            return ""
-        finally:
-            run.timed("generation", t0)
+
+        return self._with_llm(run, "generation", work)
 
     # -- the shared check step ----------------------------------------------------------
     def _checked(self, run: _Run, draft: str, pool: EvidencePool, verdict: Verdict | None, started: float) -> Answer:

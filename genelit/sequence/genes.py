@@ -45,6 +45,7 @@ class GeneTable:
         self._by_id: dict[str, Gene] = {}
         self._by_previous: dict[str, list[Gene]] = defaultdict(list)
         self._by_alias: dict[str, list[Gene]] = defaultdict(list)
+        self._naming: dict[str, list[Gene]] = {}
         self._load()
 
     def _load(self) -> None:
@@ -80,8 +81,11 @@ class GeneTable:
 
     def genes_naming(self, symbol: str) -> list[Gene]:
         """Genes whose approved name contains this symbol as a word, e.g. BAP1 'BRCA1 associated deubiquitinase 1'."""
-        pattern = re.compile(rf"(?<![\w-]){re.escape(symbol)}(?![\w])", re.I)
-        return [g for g in self.genes if pattern.search(g.name)]
+        key = symbol.upper()
+        if key not in self._naming:  # a scan of every name: kept, as questions repeat their genes
+            pattern = re.compile(rf"(?<![\w-]){re.escape(symbol)}(?![\w])", re.I)
+            self._naming[key] = [g for g in self.genes if pattern.search(g.name)]
+        return self._naming[key]
 
     def get(self, symbol: str) -> Gene | None:
         """The gene with exactly this approved symbol (case-insensitive), or None."""
