@@ -184,3 +184,14 @@ def test_pipeline_answer_opens_with_the_verdict_and_checks_support(brca_assistan
     assert "[PMID:2]" in answer.text and any(r.moved_from == ["PMID:4"] for r in answer.support)
     assert answer.supported_share == 1.0
     assert {c.id for c in answer.citations} <= {e.id for e in answer.evidence}
+
+
+def test_a_draft_that_restates_the_verdict_loses_that_sentence(brca_assistant: Assistant) -> None:
+    model = scripted_chat_model(lambda messages: "The evidence has been weighed and the verdict is: Yes: 2 of 2 studies "
+                                                 "support it [PMID:2]. BRCA1 carriers had a cumulative breast cancer risk "
+                                                 "of 72% by age 80 [PMID:2].")
+    brca_assistant.answerer.llm = FakeProvider(model, local=True)
+    answer = brca_assistant.ask("Do BRCA1 variants raise breast cancer risk?", mode="pipeline")
+    assert answer.verdict is not None
+    assert answer.text.count("verdict") == 0 and answer.text.count(answer.verdict.line) == 1
+    assert "72% by age 80 [PMID:2]" in answer.text and answer.supported_share == 1.0

@@ -25,6 +25,7 @@ from genelit.agent.evidence import Candidate, EvidencePool
 from genelit.agent.llm import LLMProvider
 from genelit.agent.mentions import focus_of
 from genelit.agent.pipeline import evidence_block, extractive_digest, gather
+from genelit.agent.sentences import split_text
 from genelit.agent.prompts import PIPELINE_TEMPLATE, SYSTEM, VERDICT_HINT
 from genelit.agent.runner import run_agent, token_usage
 from genelit.agent.support import SupportChecker, supported_share
@@ -38,6 +39,16 @@ from genelit.types import Answer, Citation, Verdict
 NOT_ANSWERED = "The indexed literature does not answer this."
 Events = Callable[[str, str], None]
 MODES = ("agent", "pipeline", "extractive")
+
+
+def _without_verdict_echo(draft: str, verdict: Verdict) -> str:
+    """The draft less sentences that restate the verdict: small models copy it from the prompt, uncited or miscited."""
+    kept_lines = []
+    for line in draft.split("\n"):
+        kept = [s for s in split_text(line) if verdict.line not in s and "verdict" not in s.lower()]
+        if kept or not line.strip():
+            kept_lines.append(" ".join(kept))
+    return "\n".join(kept_lines).strip()
 
 
 def _fallback_note(exc: BaseException) -> str:
@@ -161,6 +172,7 @@ class Answerer:
         exempt: tuple[str, ...] = (NOT_ANSWERED,)
         if verdict is not None:
             exempt += (verdict.line,)
+            draft = _without_verdict_echo(draft, verdict)
             if draft.strip() and not draft.strip().startswith(NOT_ANSWERED):
                 draft = f"{verdict.line}\n{draft}"
             else:

@@ -26,7 +26,7 @@ that support it in square brackets, like [PMID:123] or [M1]. Cite a paper only f
 copy numbers exactly as the evidence gives them.{verdict}"""
 
 VERDICT_HINT = """
-The evidence has been weighed and the verdict is: {verdict}. Do not restate the verdict; write the sentences that \
-justify it, and say so if a paper disagrees."""
+(Already decided from the evidence, and printed above your answer: {verdict} Do not repeat or mention it; write only \
+the sentences that justify it, and say so if a paper disagrees.)"""
 
 FINAL_NUDGE = "Stop calling tools now. Answer the question from the evidence gathered so far, citing ids in square brackets."
