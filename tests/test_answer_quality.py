@@ -103,7 +103,12 @@ def test_abstains_when_no_paper_is_about_the_entity(genes: GeneTable, embed) -> 
     assert pool.usable() == [] and pool.weak(pool.select())
     verdict_pool = pool_for("Is TP53 R175H damaging?", [paper("1", BAP1)], genes, embed)
     verdict = decide(verdict_pool)
-    assert verdict.label == "maybe" and "does not answer" in verdict.line
+    assert verdict.label == "maybe" and verdict.line == "Unclear: no indexed paper mentions TP53 p.Arg175His."
+    gene_only = decide(pool_for("Is TP53 p.R175H damaging?", [paper("5", "TP53 mutations were found in 40% of tumours "
+                                                                     "and predicted poor survival (p < 0.01).")], genes, embed))
+    assert gene_only.label == "maybe" and "no indexed paper mentions TP53 p.Arg175His" in gene_only.line
+    unrelated = decide(pool_for("Does statin therapy reduce mortality?", [paper("4", PROSTATE)], genes, embed))
+    assert unrelated.label == "maybe" and "does not answer" in unrelated.line
 
 
 # -- verdicts ---------------------------------------------------------------------------------

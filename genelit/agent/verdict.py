@@ -142,9 +142,13 @@ def decide(pool: EvidencePool, head: VerdictHead | None = None) -> Verdict:
     """The verdict for a yes/no question from the papers in the pool that are about it."""
     head = head or shipped_head()
     papers = [p for p in pool.usable() if p.best_similarity >= pool.settings.weak_similarity]
+    variants = [t.label for t in pool.focus.terms if t.kind == "variant"]
+    if variants:  # a paper on the gene says nothing about one of its variants
+        papers = [p for p in papers if any(v in c.mentions for c in p.candidates for v in variants)]
+        if not papers:
+            return Verdict(label="maybe", line=f"Unclear: no indexed paper mentions {', '.join(variants)}.")
     if not papers:
-        return Verdict(label="maybe", line="Unclear: the indexed literature does not answer this.", probabilities={},
-                       stances={})
+        return Verdict(label="maybe", line="Unclear: the indexed literature does not answer this.")
     best = max(p.best_similarity for p in papers)
     papers = [p for p in papers if p.best_similarity >= best - pool.settings.verdict_margin]
     weights = np.array([np.exp((p.best_similarity - best) / 0.03) for p in papers])
