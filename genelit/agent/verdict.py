@@ -1,6 +1,6 @@
 """Yes / No / Unclear for yes/no questions, decided from the evidence by a small learned head.
 
-Each relevant paper gets a stance: a multinomial logistic regression over 36 features of the
+Each relevant paper gets a stance: a multinomial logistic regression over 50 features of the
 question and the paper's sentences (negation, positive-result, hedging and contrast cues and
 p-value counts, in the findings sentences, the late sentences and the two sentences closest
 to the question; question cues; similarity statistics). The papers' probabilities are averaged,
