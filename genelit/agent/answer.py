@@ -102,12 +102,13 @@ class Answerer:
             raise BadInputError("empty question", "ask something, e.g. 'Is BRCA1 p.Cys61Gly damaging?'")
         run = _Run(question, ledger or EvidenceLedger(), on_event or (lambda _kind, _text: None), self.resolve_mode(mode))
         started = time.perf_counter()
-        focus = focus_of(extract(question, self.genes()), self.genes())
+        entities = extract(question, self.genes())
+        focus = focus_of(entities, self.genes())
         draft = self._draft_agent(run, history) if run.mode == "agent" else ""
         if run.mode in ("pipeline", "extractive"):
             t0 = time.perf_counter()
             run.emit("step", "retrieval and local tools")
-            gather(question, extract(question, self.genes()), self.tools, run.ledger, self.settings.search_k, run.emit)
+            gather(question, entities, self.tools, run.ledger, self.settings.search_k, run.emit)
             run.timed("tools", t0)
         t0 = time.perf_counter()
         pool = EvidencePool(question, list(run.ledger.papers.values()), focus, self.embed, self.settings)

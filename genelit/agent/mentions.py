@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from genelit.agent.entities import Entities
+from genelit.errors import BadInputError
 from genelit.sequence.genes import GeneTable
 from genelit.sequence.variants import parse_protein_variant, three_letter
 
@@ -95,7 +96,7 @@ def variant_term(hgvs: str, gene: str | None) -> Term | None:
     """All written forms of a protein change; None when the change is not a simple substitution."""
     try:
         variant = parse_protein_variant(hgvs)
-    except Exception:  # noqa: BLE001 - an entity the grammar cannot read simply has no term
+    except BadInputError:  # an entity the grammar cannot read simply has no term
         return None
     if variant.kind not in ("missense", "nonsense", "synonymous") or len(variant.ref) != 1:
         return None
