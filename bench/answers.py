@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -57,13 +58,10 @@ import json, sys, time
 from pathlib import Path
 from genelit.api import Assistant
 from genelit.settings import Settings
-settings = Settings(data_dir=Path(sys.argv[1]))
-if sys.argv[3] == "fast":
-    settings = settings.model_copy(update={"llm": settings.llm.model_copy(update={"local_model": "qwen2.5-coder-0.5b"})})
-assistant = Assistant(settings)
+assistant = Assistant(Settings(data_dir=Path(sys.argv[1])))
 assistant.ask("warm up", mode="extractive")
 for mode in sys.argv[2].split(","):
-    for question in json.loads(sys.argv[4]):
+    for question in json.loads(sys.argv[3]):
         started = time.perf_counter()
         answer = assistant.ask(question, mode=mode)
         row = {"mode": mode, "seconds": time.perf_counter() - started, "answer": answer.model_dump(mode="json")}
@@ -75,8 +73,10 @@ assistant.close()
 def answer_all(data_dir: Path, modes: str, fast: bool, source: Path | None = None) -> list[dict]:
     """Answer QUESTIONS in each mode with genelit from `source` (a worktree) or this checkout."""
     # `python -c` puts the working directory first on sys.path, ahead of the editable install.
-    done = subprocess.run([sys.executable, "-c", _ANSWER_ALL, str(data_dir.resolve()), modes, "fast" if fast else "default",
-                           json.dumps(QUESTIONS)], capture_output=True, text=True, cwd=source or HERE.parent, check=False)
+    # --fast goes through the environment, which every revision's Settings reads the same way.
+    env = {**os.environ, **({"GENELIT_LLM__LOCAL_MODEL": "qwen2.5-coder-0.5b"} if fast else {})}
+    done = subprocess.run([sys.executable, "-c", _ANSWER_ALL, str(data_dir.resolve()), modes, json.dumps(QUESTIONS)],
+                          capture_output=True, text=True, cwd=source or HERE.parent, env=env, check=False)
     if done.returncode != 0:
         raise SystemExit(f"answering failed:\n{done.stderr[-3000:]}")
     return [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]

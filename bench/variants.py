@@ -8,22 +8,20 @@
   TP53 DNA-binding-domain assay (higher score = more loss of function).
 - Speed: variants/s per scorer, and a full saturation scan of a 300-aa protein with the default.
 
-    python bench/variants.py            # needs the bench extra (scikit-learn for the held-out folds)
+    python bench/variants.py
 """
 
 from __future__ import annotations
 
 import csv
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
-from train_calibrated import features, fit  # noqa: E402
 
+from genelit.eval.calibration import feature_matrix, held_out_probabilities  # noqa: E402
 from genelit.eval.metrics import per_group_auc, roc_auc, spearman  # noqa: E402
 from genelit.eval.variants import damage_scores, read_labelled, read_proteins  # noqa: E402
 from genelit.sequence.scan import scan  # noqa: E402
@@ -36,19 +34,12 @@ SCORERS = ["calibrated", "blosum62", "grantham"]
 
 
 def clinvar_table() -> None:
-    from sklearn.model_selection import GroupKFold
-
     proteins = read_proteins(DATA / "clinvar2019_proteins_dev.fasta")
     rows, dropped = read_labelled(DATA / "clinvar2019_missense_dev.csv", proteins)
     y = np.array([r.pathogenic for r in rows])
     genes = np.array([r.gene for r in rows])
     columns: dict[str, np.ndarray] = {}
-    x = features(rows, proteins)
-    held_out = np.zeros(len(y))
-    for train, test in GroupKFold(n_splits=5).split(x, y, genes):
-        scaler, model = fit(x[train], y[train])
-        held_out[test] = model.predict_proba(scaler.transform(x[test]))[:, 1]
-    columns["calibrated (gene-held-out)"] = held_out
+    columns["calibrated (gene-held-out)"] = held_out_probabilities(feature_matrix(rows, proteins), y, genes)
     settings = SequenceSettings()
     for name in SCORERS[1:]:
         columns[name] = damage_scores(build_scorer(name, settings), rows, proteins)
@@ -82,7 +73,7 @@ def assay(name: str, sequence: str, rows: list[tuple[str, float]], offset: int) 
     for scorer_name in SCORERS:
         scorer = build_scorer(scorer_name, settings)
         results = scorer.score(sequence, variants)
-        pairs = [(r.score if scorer.damaging_if == "above" else -r.score, val) for r, val in zip(results, values) if hasattr(r, "score")]
+        pairs = [(scorer.damage(r.score), val) for r, val in zip(results, values) if hasattr(r, "score")]
         damage, measured = np.array(pairs).T
         line.append(f"{scorer_name} {spearman(damage, measured):+.3f} (n={len(pairs)})")
     print(f"{name}: " + "; ".join(line))

@@ -120,6 +120,10 @@ class SequenceSettings(BaseModel):
     device: str = Field("cpu", description="Torch device for sequence models.")
     batch_size: int = Field(8, ge=1, description="Masked copies per ESM-2 forward pass.")
     max_length: int = Field(100_000, ge=1, description="Longest sequence accepted (residues or bases).")
+    min_orf_aa: int = Field(100, ge=1, description="Shortest ORF `annotate` reports, in residues.")
+    question_min_orf_aa: int = Field(
+        30, ge=1, description="Shortest ORF reported for a sequence pasted into a question, which is usually short."
+    )
 
 
 class LLMSettings(BaseModel):
@@ -133,6 +137,8 @@ class LLMSettings(BaseModel):
     model: str | None = Field(None, description="Model name at the endpoint; required with base_url.")
     api_key: str | None = Field(None, description="API key for the endpoint; OPENAI_API_KEY is used when unset.")
     timeout_s: float = Field(120.0, gt=0, description="Seconds to wait for one LLM answer.")
+    max_retries: int = Field(1, ge=0, description="Retries of a failed LLM request (the OpenAI client's own policy).")
+    start_timeout_s: float = Field(180.0, gt=0, description="Seconds the local llama server may take to load its model.")
     temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature; 0 keeps answers reproducible.")
     max_tokens: int = Field(512, ge=16, description="Longest answer, in tokens.")
     local_model: Literal["qwen2.5-coder-1.5b", "qwen2.5-coder-0.5b"] = Field(
@@ -217,6 +223,10 @@ class Settings(BaseSettings):
     @property
     def cache_dir(self) -> Path:
         return self.data_dir / "cache"
+
+    def with_fast_model(self) -> Settings:
+        """These settings with the smaller packaged model (`--fast`): about three times quicker, and weaker."""
+        return self.model_copy(update={"llm": self.llm.model_copy(update={"local_model": "qwen2.5-coder-0.5b"})})
 
     def fingerprint(self) -> str:
         """A short hash of the effective settings, so results can say what produced them."""

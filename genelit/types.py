@@ -7,6 +7,18 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 VerdictLabel = Literal["yes", "no", "maybe"]
+AnswerMode = Literal["agent", "pipeline", "extractive"]
+ModeChoice = Literal["auto", "agent", "pipeline", "extractive"]
+ScorerName = Literal["calibrated", "esm2", "blosum62", "grantham"]
+VariantKind = Literal["missense", "nonsense", "synonymous", "frameshift", "deletion", "insertion", "delins", "duplication"]
+DamageSide = Literal["above", "below"]
+Interpretation = Literal["damaging-looking", "tolerated-looking"]
+CitationKind = Literal["paper", "model"]
+Consequence = Literal[
+    "missense", "synonymous", "nonsense", "stop_lost", "start_lost", "frameshift", "inframe_deletion",
+    "inframe_insertion", "inframe_delins", "splice_site", "splice_region", "intronic", "5_prime_UTR", "3_prime_UTR",
+]
+Alphabet = Literal["dna", "rna", "protein"]
 
 
 class Paper(BaseModel):
@@ -89,7 +101,7 @@ class Variant(BaseModel):
     """A protein-level variant, normalised to HGVS with three-letter amino-acid codes."""
 
     gene: str | None = Field(None, description="Gene symbol as written, if the variant named one.")
-    kind: str = Field(description="missense, nonsense, synonymous, frameshift, deletion, insertion, delins or duplication.")
+    kind: VariantKind
     ref: str = Field(description="Reference residue, one-letter code; for a range, its first and last residues.")
     position: int = Field(description="1-based position of the first affected residue.")
     end: int | None = Field(None, description="Last affected residue for ranges.")
@@ -130,9 +142,10 @@ class Annotation(BaseModel):
     """What `genelit annotate` finds in one sequence."""
 
     id: str
-    alphabet: str
+    alphabet: Alphabet
     length: int
     genetic_code: int | None = None
+    min_orf_aa: int | None = Field(None, description="Shortest ORF reported, in residues (nucleotide sequences).")
     gc: float | None = None
     gc_windows: list[tuple[int, float]] = Field(default_factory=list, description="(window start, GC fraction).")
     cpg_islands: list[CpgIsland] = Field(default_factory=list)
@@ -145,7 +158,7 @@ class Annotation(BaseModel):
 
     @property
     def cds_sensitivity(self) -> float | None:
-        return self.cds_found / self.cds_annotated if self.cds_annotated else None
+        return self.cds_found / self.cds_annotated if self.cds_annotated and self.cds_found is not None else None
 
 
 class VariantScore(BaseModel):
@@ -158,13 +171,13 @@ class VariantScore(BaseModel):
     weights_hash: str = Field(description="First 12 hex digits of the SHA-256 of the weights (or 'none').")
     method: str = Field(description="How the score is computed, in one line.")
     score: float
-    damaging_if: str = Field(description="'above' or 'below': which side of the threshold looks damaging.")
+    damaging_if: DamageSide = Field(description="Which side of the threshold looks damaging.")
     threshold: float
     threshold_source: str
-    interpretation: str = Field(description="'damaging-looking' or 'tolerated-looking'; a model opinion, not a classification.")
+    interpretation: Interpretation = Field(description="A model opinion, not a classification.")
 
 
-class ScoreError(BaseModel):
+class UnscoredVariant(BaseModel):
     """A variant in a batch that could not be scored, and why; the rest of the batch is unaffected."""
 
     variant: str
@@ -186,7 +199,7 @@ class Citation(BaseModel):
     """A citation in an answer, resolved to a paper or a model run."""
 
     id: str
-    kind: str = Field(description="'paper' or 'model'.")
+    kind: CitationKind
     title: str = ""
     journal: str = ""
     year: int | None = None
@@ -232,7 +245,7 @@ class Answer(BaseModel):
 
     question: str
     text: str
-    mode: str = Field(description="agent, pipeline or extractive: the mode that actually ran.")
+    mode: AnswerMode = Field(description="The mode that actually ran.")
     citations: list[Citation] = Field(default_factory=list)
     evidence: list[Evidence] = Field(default_factory=list)
     model_outputs: list[ModelOutput] = Field(default_factory=list)
@@ -251,3 +264,119 @@ class Answer(BaseModel):
     notes: list[str] = Field(default_factory=list, description="Fallbacks and caveats, said out loud.")
     llm: str = ""
     settings_hash: str = ""
+
+
+class IngestReport(BaseModel):
+    """What one ingest run did, for the CLI's summary and `--json`."""
+
+    source: str
+    read: int = Field(0, description="Citations read from the source.")
+    added: int = 0
+    updated: int = Field(0, description="Papers re-indexed because their content or version changed.")
+    unchanged: int = Field(0, description="Papers already indexed as they are; nothing was done.")
+    deleted: int = Field(0, description="Papers removed by DeleteCitation entries.")
+    skipped_no_abstract: int = 0
+    skipped_topic: int = 0
+    malformed: int = 0
+    malformed_examples: list[str] = Field(default_factory=list, description="The first reasons, with where.")
+    chunks_written: int = 0
+    recovered: int = Field(0, description="Vectors of an interrupted earlier run that were rolled back first.")
+    seconds: float = 0.0
+
+    @property
+    def indexed(self) -> int:
+        return self.added + self.updated + self.unchanged
+
+    @property
+    def rate(self) -> float:
+        """Papers embedded per second."""
+        return (self.added + self.updated) / self.seconds if self.seconds else 0.0
+
+
+class IndexStats(BaseModel):
+    """What `genelit index stats` reports."""
+
+    location: str
+    papers: int
+    chunks: int
+    vectors: int
+    embedding_model: str | None
+    embedding_dim: int | None
+    lexical_current: bool
+    disk_bytes: int = Field(description="Bytes on disk under the index folder (the server's own storage excluded).")
+
+
+class ScanSummary(BaseModel):
+    """What a scan says in a few lines, for people and for the LLM."""
+
+    gene: str | None
+    scorer: str
+    model: str
+    weights_hash: str
+    region: tuple[int, int]
+    variants: int
+    damaging_fraction: float = Field(description="Share of changes on the damaging-looking side of the threshold.")
+    least_tolerant: list[tuple[int, str, float]] = Field(description="(position, residue, mean damage) of the 10 least tolerant.")
+    most_tolerant: list[tuple[int, str, float]]
+    png: str | None = None
+    csv: str | None = None
+
+
+class CodingConsequence(BaseModel):
+    """What a c. variant does to the protein, as far as the CDS alone can tell."""
+
+    hgvs_c: str
+    consequence: Consequence
+    hgvs_p: str | None = None
+    splice_region: bool = False
+    notes: list[str] = Field(default_factory=list)
+
+
+class CodedVariant(BaseModel):
+    """A c. variant as read against a CDS: its consequence, and its score when it is missense."""
+
+    variant: str = Field(description="The variant as the user wrote it.")
+    consequence: CodingConsequence | None = Field(None, description="None when the variant could not be read or applied.")
+    score: VariantScore | UnscoredVariant | None = Field(
+        None, description="The protein change scored (missense only), or why it could not be read or scored."
+    )
+
+
+class StoredProtein(BaseModel):
+    """A protein put into the local sequence store."""
+
+    gene: str
+    accession: str
+    length: int = Field(description="Residues.")
+
+
+class VariantReport(BaseModel):
+    """What `genelit variant` reports: the gene, the protein used, and each variant read, classified and scored."""
+
+    gene: Gene
+    protein_source: str = Field(description="Where the protein came from: a FASTA, the local store, NCBI, or none.")
+    protein_length: int = Field(0, description="Residues; 0 when only c. variants were given and no protein was found.")
+    results: list[VariantScore | UnscoredVariant] = Field(default_factory=list, description="Protein variants, in order.")
+    coding: list[CodedVariant] = Field(default_factory=list, description="Coding (c.) variants, in order.")
+
+    @property
+    def all_failed(self) -> bool:
+        """True when variants were given and not one could be read, classified or scored."""
+        failed = [r for r in self.results if isinstance(r, UnscoredVariant)] + [c for c in self.coding if c.consequence is None]
+        return bool(self.results or self.coding) and len(failed) == len(self.results) + len(self.coding)
+
+    def first_score(self) -> VariantScore | None:
+        """The first score given, whose model and method the report names once."""
+        scores = self.results + [c.score for c in self.coding if c.score is not None]
+        return next((s for s in scores if isinstance(s, VariantScore)), None)
+
+
+class ConversationSources(BaseModel):
+    """What a conversation has gathered and may cite."""
+
+    papers: list[Evidence] = Field(default_factory=list)
+    model_outputs: list[ModelOutput] = Field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not self.papers and not self.model_outputs

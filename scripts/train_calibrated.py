@@ -1,6 +1,5 @@
 """Train genelit's `calibrated` scorer on the development ClinVar genes and write its model file.
 
-    .venv/bin/pip install -e '.[train]'
     .venv/bin/python scripts/train_calibrated.py [--data ../shared/data/variants]
 
 Only the development half of ClinVar 2019 (../shared/data) is used; the evaluation genes are
@@ -15,31 +14,14 @@ import json
 from pathlib import Path
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GroupKFold
-from sklearn.preprocessing import StandardScaler
 
+from genelit.eval.calibration import C, feature_matrix, fit, held_out_probabilities, youden_threshold
 from genelit.eval.metrics import per_group_auc, roc_auc
 from genelit.eval.variants import read_labelled, read_proteins
-from genelit.sequence.features import FEATURE_NAMES, SequenceContext, missense_features
+from genelit.sequence.features import FEATURE_NAMES
 from genelit.sequence.scorers.calibrated import MODEL_FILE
 
 ROOT = Path(__file__).resolve().parents[1]
-C = 0.3  # L2 strength; chosen by gene-held-out AUC among 0.03, 0.1, 0.3, 1, 3
-
-
-def features(rows, proteins) -> np.ndarray:
-    contexts: dict[str, SequenceContext] = {}
-    out = []
-    for row in rows:
-        context = contexts.get(row.gene) or contexts.setdefault(row.gene, SequenceContext(proteins[row.gene]))
-        out.append(missense_features(context, row.variant.position, row.variant.ref, row.variant.alt))
-    return np.array(out)
-
-
-def fit(x: np.ndarray, y: np.ndarray) -> tuple[StandardScaler, LogisticRegression]:
-    scaler = StandardScaler().fit(x)
-    return scaler, LogisticRegression(C=C, max_iter=5000).fit(scaler.transform(x), y)
 
 
 def main() -> None:
@@ -49,18 +31,13 @@ def main() -> None:
     args = parser.parse_args()
     proteins = read_proteins(args.data / "clinvar2019_proteins_dev.fasta")
     rows, dropped = read_labelled(args.data / "clinvar2019_missense_dev.csv", proteins)
-    x = features(rows, proteins)
+    x = feature_matrix(rows, proteins)
     y = np.array([r.pathogenic for r in rows])
     genes = np.array([r.gene for r in rows])
-    held_out = np.zeros(len(y))
-    for train, test in GroupKFold(n_splits=5).split(x, y, genes):
-        scaler, model = fit(x[train], y[train])
-        held_out[test] = model.predict_proba(scaler.transform(x[test]))[:, 1]
+    held_out = held_out_probabilities(x, y, genes)
     per_gene, n_genes = per_group_auc(y, held_out, genes)
     pooled = roc_auc(y, held_out)
-    candidates = np.unique(np.round(held_out, 3))
-    youden = [((held_out >= t) & y).sum() / y.sum() - ((held_out >= t) & ~y).sum() / (~y).sum() for t in candidates]
-    threshold = float(candidates[int(np.argmax(youden))])
+    threshold = round(youden_threshold(y, held_out), 3)
     scaler, model = fit(x, y)
     spec = {
         "features": FEATURE_NAMES,

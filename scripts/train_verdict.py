@@ -5,7 +5,6 @@ question paired with its own abstract. The per-class bias is chosen on 5-fold cr
 probabilities to maximise accuracy + macro-F1, then the head is refit on all items. The printed
 cross-validated figures are the honest estimate; scoring the dev set afterwards is in-sample.
 
-    .venv/bin/pip install -e '.[train]'
     python scripts/train_verdict.py ../shared/data/pubmedqa/pqal_dev_500.json
 """
 

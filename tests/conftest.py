@@ -25,6 +25,16 @@ def shared(relative: str) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True, scope="session")
+def isolated_environment(tmp_path_factory: pytest.TempPathFactory):
+    """No developer's GENELIT_* variables, OpenAI key or genelit.toml reaches a test; a test that wants one sets it."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name in [n for n in os.environ if n.startswith("GENELIT_") or n == "OPENAI_API_KEY"]:
+            patch.delenv(name)
+        patch.setenv("GENELIT_CONFIG", str(tmp_path_factory.mktemp("config") / "genelit.toml"))
+        yield
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings(data_dir=tmp_path / "genelit-data")

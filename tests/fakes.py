@@ -216,13 +216,16 @@ class FakeProvider:
         self.is_local = local
         self.model_name = "scripted"
 
-    def chat_model(self, **overrides):
+    def chat_model(self):
         return self._chat_model
 
     def unreachable_errors(self):
         from genelit.errors import MissingResourceError, RemoteServiceError
 
         return (MissingResourceError, RemoteServiceError, ConnectionError)
+
+    def refusal(self, exc: BaseException):
+        return None  # a scripted model never refuses; LLMProvider's refusals are tested against a fake endpoint
 
     def stop(self) -> None:
         pass

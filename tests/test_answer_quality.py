@@ -13,7 +13,7 @@ import pytest
 
 from genelit.agent.entities import extract
 from genelit.agent.evidence import EvidencePool
-from genelit.agent.mentions import Focus, focus_of
+from genelit.agent.mentions import focus_of
 from genelit.agent.sentences import finding_score, split, split_text
 from genelit.agent.support import SupportChecker
 from genelit.agent.verdict import decide, is_yes_no, shipped_head
@@ -180,8 +180,7 @@ def test_search_ranks_entity_papers_first(brca_assistant: Assistant) -> None:
 def test_pipeline_answer_opens_with_the_verdict_and_checks_support(brca_assistant: Assistant) -> None:
     model = scripted_chat_model(lambda messages: "BRCA1 carriers had a cumulative breast cancer risk of 72% by age 80 "
                                                  "[PMID:4]. Carriers of FANCS mutations showed increased risk [PMID:3].")
-    brca_assistant.answerer.llm = FakeProvider(model, local=True)
-    answer = brca_assistant.ask("Do BRCA1 variants raise breast cancer risk?", mode="pipeline")
+    answer = Assistant(brca_assistant.settings, llm=FakeProvider(model, local=True)).ask("Do BRCA1 variants raise breast cancer risk?", mode="pipeline")
     assert answer.verdict is not None and answer.text.startswith(answer.verdict.line)
     prompt = str(model.seen[0][-1].content)
     assert "BAP1" not in prompt and "Prostate" not in prompt  # off-entity evidence never reached the model
@@ -195,8 +194,7 @@ def test_a_draft_that_restates_the_verdict_loses_that_sentence(brca_assistant: A
     model = scripted_chat_model(lambda messages: "The evidence has been weighed and the verdict is: Yes: 2 of 2 studies "
                                                  "support it [PMID:2]. BRCA1 carriers had a cumulative breast cancer risk "
                                                  "of 72% by age 80 [PMID:2].")
-    brca_assistant.answerer.llm = FakeProvider(model, local=True)
-    answer = brca_assistant.ask("Do BRCA1 variants raise breast cancer risk?", mode="pipeline")
+    answer = Assistant(brca_assistant.settings, llm=FakeProvider(model, local=True)).ask("Do BRCA1 variants raise breast cancer risk?", mode="pipeline")
     assert answer.verdict is not None
     assert answer.text.count("verdict") == 0 and answer.text.count(answer.verdict.line) == 1
     assert "72% by age 80 [PMID:2]" in answer.text and answer.supported_share == 1.0

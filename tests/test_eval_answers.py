@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from genelit.cli import app
@@ -30,9 +29,11 @@ def test_geneturing_offline_tasks(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     tasks = json.loads(result.output)["tasks"]
     for task in ("Gene alias", "Gene name conversion", "Protein-coding genes"):
-        assert tasks[task] == {"score": 1.0, "n": 2, "answered": 2}
+        assert tasks[task] == {"score": 1.0, "n": 2, "answered": 2, "note": ""}
     for task in ("Gene SNP association", "SNP location", "Human genome DNA aligment", "Gene location"):
         assert tasks[task]["answered"] == 0  # reported unanswerable offline, not guessed
+    assert tasks["SNP location"]["note"] == "needs dbSNP, BLAST or disease databases: unanswerable offline"
+    assert tasks["Gene location"]["note"] == "the offline HGNC table has no locations: unanswered, not guessed"
 
 
 def test_pubmedqa_extractive_json(tmp_path: Path) -> None:

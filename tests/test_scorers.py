@@ -15,7 +15,7 @@ from genelit.sequence.scorers.esm2 import Esm2Scorer, window_bounds
 from genelit.sequence.scorers.registry import BUILDERS, build_scorer
 from genelit.sequence.variants import parse_protein_variant
 from genelit.settings import SequenceSettings
-from genelit.types import ScoreError, VariantScore
+from genelit.types import UnscoredVariant, VariantScore
 
 PROTEIN = "MEEPQSDPSVEPPLSQETFSDLWKLLPENNVLSPLPSQAMDDLMLSPDDIEQWFTEDPGPDEAPRMPEAAPPVAPAPAAPTPAAPAPAPSWPLSSSVPSQKTYQGSYGFRLGFLHSGTAKSVTCTYSPALNKMFCQLAKTCPVQLWVDSTPPPGTRVRAMAIYKQSQHMTEVVRRCPHHERCSDSDGLAPPQHLIRVEGNLRVEYLDDRNTFRHSVVVPYEPPEVGSDCTTIHYNYMCNSSCMGGMNRRPILTIITLEDSSGNLLGRNSFEVRVCACPGRDRRTEEENLRKKGEPHHELPPGSTKRALPNNT"  # TP53 1-300
 
@@ -44,9 +44,9 @@ def test_substitution_scorers_and_interpretation() -> None:
 def test_batch_returns_per_item_errors() -> None:
     results = build_scorer("blosum62", SequenceSettings()).score(PROTEIN, variants("R175H", "A175H", "R175*", "R900H"))
     assert isinstance(results[0], VariantScore)
-    assert isinstance(results[1], ScoreError) and "residue 175 of the given sequence is Arg, not Ala" in results[1].error
-    assert isinstance(results[2], ScoreError) and "missense changes only" in results[2].error
-    assert isinstance(results[3], ScoreError) and "past the end" in results[3].error
+    assert isinstance(results[1], UnscoredVariant) and "residue 175 of the given sequence is Arg, not Ala" in results[1].error
+    assert isinstance(results[2], UnscoredVariant) and "missense changes only" in results[2].error
+    assert isinstance(results[3], UnscoredVariant) and "past the end" in results[3].error
 
 
 def test_calibrated_matches_the_shipped_formula() -> None:

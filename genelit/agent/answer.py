@@ -15,30 +15,28 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast, get_args
 
 import numpy as np
 
 from genelit.agent.citations import check_citations, citation_ids
 from genelit.agent.entities import extract
 from genelit.agent.evidence import Candidate, EvidencePool
-from genelit.agent.llm import LLMProvider
+from genelit.agent.llm import ChatProvider
 from genelit.agent.mentions import focus_of
 from genelit.agent.pipeline import evidence_block, extractive_digest, gather
-from genelit.agent.sentences import split_text
 from genelit.agent.prompts import PIPELINE_TEMPLATE, SYSTEM, VERDICT_HINT
 from genelit.agent.runner import run_agent, token_usage
+from genelit.agent.sentences import split_text
 from genelit.agent.support import SupportChecker, supported_share
 from genelit.agent.verdict import decide, is_yes_no
 from genelit.errors import BadInputError
 from genelit.sequence.genes import GeneTable
-from genelit.settings import AnswerSettings
-from genelit.tools.base import EvidenceLedger, Tool
-from genelit.types import Answer, Citation, Verdict
+from genelit.settings import AnswerSettings, LLMSettings
+from genelit.tools.base import Events, EvidenceLedger, Tool
+from genelit.types import Answer, AnswerMode, Citation, Verdict
 
 NOT_ANSWERED = "The indexed literature does not answer this."
-Events = Callable[[str, str], None]
-MODES = ("agent", "pipeline", "extractive")
 
 
 def _without_verdict_echo(draft: str, verdict: Verdict) -> str:
@@ -62,7 +60,7 @@ class _Run:
     question: str
     ledger: EvidenceLedger
     emit: Events
-    mode: str
+    mode: AnswerMode
     notes: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     tokens: dict[str, int] = field(default_factory=dict)
@@ -74,26 +72,25 @@ class _Run:
 class Answerer:
     """Holds the tools and the model; `answer` runs one question."""
 
-    def __init__(self, tools: list[Tool], llm: LLMProvider, genes: Callable[[], GeneTable],
-                 embed: Callable[[list[str]], np.ndarray], settings: AnswerSettings, settings_hash: str,
-                 max_steps: int, time_limit_s: float, default_mode: str) -> None:
+    def __init__(self, tools: list[Tool], llm: ChatProvider, genes: Callable[[], GeneTable],
+                 embed: Callable[[list[str]], np.ndarray], settings: AnswerSettings, llm_settings: LLMSettings,
+                 settings_hash: str) -> None:
         self.tools = {t.name: t for t in tools}
         self.llm = llm
         self.genes = genes
         self.embed = embed
         self.settings = settings
+        self.limits = llm_settings
         self.settings_hash = settings_hash
-        self.max_steps = max_steps
-        self.time_limit_s = time_limit_s
-        self.default_mode = default_mode
 
-    def resolve_mode(self, mode: str | None) -> str:
-        mode = mode or self.default_mode
-        if mode == "auto":
+    def resolve_mode(self, mode: str | None) -> AnswerMode:
+        """The mode that will run: 'auto' (or None, with the default 'auto') means pipeline locally, agent at an endpoint."""
+        wanted = mode or self.limits.mode
+        if wanted == "auto":
             return "pipeline" if self.llm.is_local else "agent"
-        if mode not in MODES:
-            raise BadInputError(f"unknown mode {mode!r}", "use auto, agent, pipeline or extractive")
-        return mode
+        if wanted not in get_args(AnswerMode):
+            raise BadInputError(f"unknown mode {wanted!r}", "use auto, agent, pipeline or extractive")
+        return cast(AnswerMode, wanted)
 
     def answer(self, question: str, mode: str | None = None, ledger: EvidenceLedger | None = None,
                history: list[Any] | None = None, on_event: Events | None = None) -> Answer:
@@ -115,7 +112,7 @@ class Answerer:
         chosen = pool.select()
         verdict = decide(pool) if is_yes_no(question) else None
         run.timed("selection", t0)
-        weak = pool.weak(chosen) and not run.ledger.models
+        weak = pool.weak(chosen) and not run.ledger.model_outputs
         if focus and not pool.any_on_focus and run.ledger.papers:
             run.notes.append(f"no retrieved paper mentions {', '.join(focus.labels)}; their sentences were left out")
         if run.mode == "agent" and weak and draft.strip():
@@ -137,6 +134,11 @@ class Answerer:
             run.notes.append(_fallback_note(exc))
             run.mode = "extractive"
             return ""
+        except Exception as exc:
+            refusal = self.llm.refusal(exc)
+            if refusal is None:
+                raise
+            raise refusal from None
         finally:
             run.timed(stage, t0)
 
@@ -144,7 +146,7 @@ class Answerer:
         def work(chat_model: Any) -> str:
             run.emit("step", f"agent mode with {self.llm.model_name or 'the configured model'}")
             draft, run.tokens, agent_notes = run_agent(run.question, chat_model, list(self.tools.values()), run.ledger,
-                                                       self.max_steps, self.time_limit_s, history, run.emit)
+                                                       self.limits.max_steps, self.limits.time_limit_s, history, run.emit)
             run.notes += agent_notes
             return draft
 
@@ -157,7 +159,7 @@ class Answerer:
         from langchain_core.messages import HumanMessage, SystemMessage
 
         def work(chat_model: Any) -> str:
-            ids = sorted({c.paper_id for c in chosen}) + [m.id for m in run.ledger.models]
+            ids = sorted({c.paper_id for c in chosen}) + [m.id for m in run.ledger.model_outputs]
             hint = VERDICT_HINT.format(verdict=verdict.line) if verdict is not None else ""
             prompt = PIPELINE_TEMPLATE.format(question=run.question, ids=", ".join(ids),
                                               evidence=evidence_block(chosen, run.ledger), verdict=hint)
@@ -182,7 +184,7 @@ class Answerer:
         if checked.unknown:
             run.notes.append(f"removed citations the run never collected: {', '.join(checked.unknown)}")
         t0 = time.perf_counter()
-        text, support = SupportChecker(pool, run.ledger.models).check(checked.text, exempt=exempt)
+        text, support = SupportChecker(pool, run.ledger.model_outputs).check(checked.text, exempt=exempt)
         run.timed("support", t0)
         moved = [r for r in support if r.moved_from]
         if moved:
@@ -196,7 +198,7 @@ class Answerer:
             mode=run.mode,
             citations=self._resolve(cited, run.ledger),
             evidence=list(run.ledger.papers.values()),
-            model_outputs=list(run.ledger.models),
+            model_outputs=list(run.ledger.model_outputs),
             unknown_citations=checked.unknown,
             unsupported_sentences=unsupported,
             verdict=verdict,
@@ -212,7 +214,7 @@ class Answerer:
 
     @staticmethod
     def _resolve(ids: list[str], ledger: EvidenceLedger) -> list[Citation]:
-        models = {m.id: m for m in ledger.models}
+        models = {m.id: m for m in ledger.model_outputs}
         citations = []
         for cid in ids:
             if cid in ledger.papers:

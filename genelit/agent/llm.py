@@ -17,14 +17,15 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from genelit.agent.gguf import MODELS, ensure_model
 from genelit.errors import MissingResourceError, RemoteServiceError
 from genelit.settings import LLMSettings
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -33,12 +34,12 @@ def _free_port() -> int:
 class LocalLlamaServer:
     """One llama-cpp-python server process for one GGUF model."""
 
-    def __init__(self, model_path: Path, alias: str, n_ctx: int, log_path: Path, start_timeout_s: float = 180.0) -> None:
+    def __init__(self, model_path: Path, alias: str, settings: LLMSettings, log_path: Path) -> None:
         self.model_path = model_path
         self.alias = alias
-        self.n_ctx = n_ctx
+        self.n_ctx = settings.n_ctx
         self.log_path = log_path
-        self.start_timeout_s = start_timeout_s
+        self.start_timeout_s = settings.start_timeout_s
         self.process: subprocess.Popen[bytes] | None = None
         self.port = 0
         self.restarts = 0
@@ -62,7 +63,7 @@ class LocalLlamaServer:
                 "llama-cpp-python is not installed, so the local LLM cannot run",
                 "run scripts/setup.sh (it builds and caches the wheel), or set GENELIT_LLM__BASE_URL to an endpoint",
             ) from None
-        self.port = _free_port()
+        self.port = free_port()
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = open(self.log_path, "ab")
         command = [
@@ -108,6 +109,24 @@ class LocalLlamaServer:
                 self.process.wait()
 
 
+class ChatProvider(Protocol):
+    """What the answerer needs from a model provider; tests give it a scripted one."""
+
+    @property
+    def is_local(self) -> bool: ...
+
+    @property
+    def model_name(self) -> str: ...
+
+    def chat_model(self) -> Any: ...
+
+    def unreachable_errors(self) -> tuple[type[BaseException], ...]: ...
+
+    def refusal(self, exc: BaseException) -> RemoteServiceError | None: ...
+
+    def stop(self) -> None: ...
+
+
 class LLMProvider:
     """Builds chat models for the configured endpoint, or for the local server it owns."""
 
@@ -128,7 +147,7 @@ class LLMProvider:
         if self._server is None:
             spec = MODELS[self.settings.local_model]
             path = ensure_model(spec, self.settings.model_dir or self.cache_dir / "models")
-            self._server = LocalLlamaServer(path, spec.key, self.settings.n_ctx, self.cache_dir / "llm-server.log")
+            self._server = LocalLlamaServer(path, spec.key, self.settings, self.cache_dir / "llm-server.log")
         return self._server
 
     def endpoint(self) -> tuple[str, str, str]:
@@ -141,7 +160,7 @@ class LLMProvider:
             raise MissingResourceError("GENELIT_LLM__BASE_URL is set but no model is named", "set GENELIT_LLM__MODEL too")
         return self.settings.base_url or "", self.settings.model, key
 
-    def chat_model(self, **overrides: Any) -> Any:
+    def chat_model(self) -> Any:
         """A LangChain ChatOpenAI for the endpoint; the only place genelit imports langchain_openai."""
         from langchain_openai import ChatOpenAI
 
@@ -153,8 +172,7 @@ class LLMProvider:
             timeout=self.settings.timeout_s,
             temperature=self.settings.temperature,
             max_tokens=self.settings.max_tokens,
-            max_retries=1,
-            **overrides,
+            max_retries=self.settings.max_retries,
         )
 
     def unreachable_errors(self) -> tuple[type[BaseException], ...]:
@@ -162,6 +180,27 @@ class LLMProvider:
         import openai
 
         return (MissingResourceError, RemoteServiceError, openai.APIConnectionError, openai.APITimeoutError)
+
+    def refusal(self, exc: BaseException) -> RemoteServiceError | None:
+        """The endpoint answered but refused (bad key, unknown model, rate limit) as an error a user can act on;
+        None for anything else. A refusal is a setting to fix, so it is reported rather than answered around."""
+        import openai
+
+        if not isinstance(exc, openai.APIStatusError):
+            return None
+        where = self.settings.base_url or "the local server"
+        code = exc.status_code
+        if code in (401, 403):
+            return RemoteServiceError(f"{where} rejected the API key (HTTP {code})",
+                                      "set GENELIT_LLM__API_KEY (or OPENAI_API_KEY) to a key that endpoint accepts")
+        if code == 404:
+            return RemoteServiceError(f"{where} has no model {self.model_name!r} (HTTP 404)",
+                                      "set GENELIT_LLM__MODEL to a model the endpoint lists at /v1/models")
+        if code == 429:
+            return RemoteServiceError(f"{where} is rate-limiting this key or its quota is spent (HTTP 429)",
+                                      "wait a minute and ask again, or check the account's quota")
+        return RemoteServiceError(f"{where} answered HTTP {code}: {str(exc.message)[:200]}",
+                                  "check GENELIT_LLM__BASE_URL and the endpoint's logs")
 
     def stop(self) -> None:
         if self._server is not None:

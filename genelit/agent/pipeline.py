@@ -8,16 +8,14 @@ model only writes the justification from those labelled sentences.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from genelit.agent.entities import Entities
 from genelit.agent.evidence import Candidate
-from genelit.tools.base import EvidenceLedger, Tool
+from genelit.tools.base import Events, EvidenceLedger, Tool, call_tool
 from genelit.tools.toolbox import as_data
 
 
 def gather(question: str, entities: Entities, tools: dict[str, Tool], ledger: EvidenceLedger, k: int,
-           on_event: Callable[[str, str], None] | None = None) -> None:
+           on_event: Events | None = None) -> None:
     """Call the tools the entities call for, and always the literature search."""
     calls: list[tuple[str, dict[str, object]]] = [("search_literature", {"query": question, "k": k})]
     for gene in entities.genes:
@@ -29,11 +27,7 @@ def gather(question: str, entities: Entities, tools: dict[str, Tool], ledger: Ev
     for sequence in entities.sequences:
         calls.append(("annotate_sequence", {"sequence": sequence}))
     for name, arguments in calls:
-        if on_event is not None:
-            on_event("tool", f"{name}({', '.join(f'{k}={str(v)[:40]!r}' for k, v in arguments.items())})")
-        call = tools[name].run(ledger, arguments)
-        if on_event is not None:
-            on_event("observation", call.observation.splitlines()[0][:120] if call.observation else "")
+        call_tool(tools, ledger, name, arguments, on_event)
 
 
 def evidence_block(sentences: list[Candidate], ledger: EvidenceLedger) -> str:
@@ -44,7 +38,7 @@ def evidence_block(sentences: list[Candidate], ledger: EvidenceLedger) -> str:
         by_paper.setdefault(s.paper_id, []).append(s.text)
     for pid, texts in by_paper.items():
         lines.append(as_data(f'id="{pid}" year="{ledger.papers[pid].paper.year or ""}"', " ".join(texts), separator=""))
-    for output in ledger.models:
+    for output in ledger.model_outputs:
         lines.append(f"[{output.id}] {output.tool} on {output.input}: {output.summary} (model {output.model})")
     return "\n".join(lines)
 
@@ -52,5 +46,5 @@ def evidence_block(sentences: list[Candidate], ledger: EvidenceLedger) -> str:
 def extractive_digest(sentences: list[Candidate], ledger: EvidenceLedger) -> str:
     """The evidence itself, each line cited: what extractive mode answers with."""
     lines = [f"- {s.text} [{s.paper_id}]" for s in sentences]
-    lines += [f"- {m.tool} ({m.model}) on {m.input}: {m.summary} [{m.id}]" for m in ledger.models]
+    lines += [f"- {m.tool} ({m.model}) on {m.input}: {m.summary} [{m.id}]" for m in ledger.model_outputs]
     return "\n".join(lines)

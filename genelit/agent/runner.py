@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 from genelit.agent.prompts import AGENT, FINAL_NUDGE
 from genelit.agent.toolcalls import parse_reply
-from genelit.tools.base import EvidenceLedger, Tool
+from genelit.tools.base import Events, EvidenceLedger, Tool, call_tool
 
 
 def token_usage(reply: Any, tokens: dict[str, int]) -> dict[str, int]:
@@ -33,7 +32,7 @@ def run_agent(
     max_steps: int,
     time_limit_s: float,
     history: list[Any] | None = None,
-    on_event: Callable[[str, str], None] | None = None,
+    on_event: Events | None = None,
 ) -> tuple[str, dict[str, int], list[str]]:
     """(draft answer, token counts, notes)."""
     from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
@@ -57,15 +56,7 @@ def run_agent(
         messages.append(reply if structured else AIMessage(str(reply.content)))
         observations = []
         for call in parsed.calls:
-            tool = by_name.get(call.name)
-            if on_event is not None:
-                on_event("tool", f"{call.name}({', '.join(f'{k}={str(v)[:40]!r}' for k, v in call.arguments.items())})")
-            if tool is None:
-                text = f"error: there is no tool named {call.name!r}; the tools are {', '.join(by_name)}"
-            else:
-                text = tool.run(ledger, call.arguments).observation
-            if on_event is not None:
-                on_event("observation", text.splitlines()[0][:120] if text else "")
+            text = call_tool(by_name, ledger, call.name, call.arguments, on_event)
             if structured:
                 messages.append(ToolMessage(content=text, tool_call_id=call.id or uuid.uuid4().hex))
             else:

@@ -78,7 +78,7 @@ class SupportChecker:
                     continue
                 if citation_ids(sentence):
                     pending.append((len(per_line) - 1, i, sentence))
-        vectors = self.pool.embed([_claim(s) for _, _, s in pending]) if pending else []
+        vectors = self.pool.embed([_claim(s) for _, _, s in pending]) if pending else np.zeros((0, 1))
         for (li, si, sentence), vector in zip(pending, vectors):
             new_sentence, record = self._check_one(sentence, vector)
             per_line[li][si] = new_sentence

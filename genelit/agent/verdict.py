@@ -108,8 +108,8 @@ class VerdictHead:
     @classmethod
     def load(cls, path: Path = HEAD_PATH) -> VerdictHead:
         data = json.loads(path.read_text())
-        return cls(*(np.array(data[k], dtype=float) for k in ("mean", "scale", "coef", "intercept", "bias")),
-                   classes=tuple(data["classes"]))
+        mean, scale, coef, intercept, bias = (np.array(data[k], dtype=float) for k in ("mean", "scale", "coef", "intercept", "bias"))
+        return cls(mean, scale, coef, intercept, bias, classes=tuple(data["classes"]))
 
     def probabilities(self, features: np.ndarray) -> dict[str, float]:
         logits = self.coef @ ((features - self.mean) / self.scale) + self.intercept
@@ -153,7 +153,7 @@ def decide(pool: EvidencePool, head: VerdictHead | None = None) -> Verdict:
     papers = [p for p in papers if p.best_similarity >= best - pool.settings.verdict_margin]
     weights = np.array([np.exp((p.best_similarity - best) / 0.03) for p in papers])
     per_paper = [head.probabilities(paper_features(pool.question, p.candidates)) for p in papers]
-    combined = {o: float(sum(w * p[o] for w, p in zip(weights, per_paper)) / weights.sum()) for o in OPTIONS}
+    combined: dict[str, float] = {o: float(sum(w * p[o] for w, p in zip(weights, per_paper)) / weights.sum()) for o in OPTIONS}
     label = head.choose(combined)
     stances = {p.paper_id: head.choose(probs) for p, probs in zip(papers, per_paper)}
     agreeing = [pid for pid, stance in stances.items() if stance == label] or list(stances)

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from genelit.errors import BadInputError
 from genelit.types import GeneMatch
@@ -28,10 +28,15 @@ _PATTERNS = {
 }
 
 
+ONLINE_NOTE = "needs dbSNP, BLAST or disease databases: unanswerable offline"
+NO_LOCATION_NOTE = "the offline HGNC table has no locations: unanswered, not guessed"
+
+
 class TaskScore(BaseModel):
     score: float
     n: int
     answered: int
+    note: str = Field("", description="Why questions went unanswered, when the reason is known.")
 
 
 class GeneTuringEval(BaseModel):
@@ -80,5 +85,8 @@ def run_geneturing(path: Path, resolve: Callable[[str], GeneMatch]) -> GeneTurin
             if prediction is not None:
                 answered += 1
                 total += _score(prediction, answer)
-        tasks[task] = TaskScore(score=total / len(items) if items else 0.0, n=len(items), answered=answered)
+        note = "" if task in OFFLINE_TASKS else ONLINE_NOTE
+        if task == "Gene location" and answered < len(items):
+            note = NO_LOCATION_NOTE
+        tasks[task] = TaskScore(score=total / len(items) if items else 0.0, n=len(items), answered=answered, note=note)
     return GeneTuringEval(tasks=tasks)

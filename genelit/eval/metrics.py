@@ -1,19 +1,18 @@
-"""Rank statistics for evaluations, written out so that evaluations need only numpy and scipy."""
+"""Rank statistics for evaluations: scikit-learn's ROC-AUC, per group, and scipy's Spearman."""
 
 from __future__ import annotations
 
 import numpy as np
-from scipy.stats import rankdata, spearmanr
+from scipy.stats import spearmanr
+from sklearn.metrics import roc_auc_score
 
 
 def roc_auc(labels: np.ndarray, scores: np.ndarray) -> float:
-    """Area under the ROC curve via the Mann-Whitney U statistic (ties count half)."""
+    """Area under the ROC curve (ties count half); NaN when only one class is present, where it is undefined."""
     labels = np.asarray(labels, dtype=bool)
-    positives, negatives = labels.sum(), (~labels).sum()
-    if positives == 0 or negatives == 0:
+    if labels.all() or not labels.any():
         return float("nan")
-    ranks = rankdata(scores)
-    return float((ranks[labels].sum() - positives * (positives + 1) / 2) / (positives * negatives))
+    return float(roc_auc_score(labels, scores))
 
 
 def per_group_auc(labels: np.ndarray, scores: np.ndarray, groups: np.ndarray, min_each: int = 5) -> tuple[float, int]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pydantic import BaseModel, Field
@@ -39,7 +39,7 @@ class PubMedQAEval(BaseModel):
     )
 
 
-def macro_f1(gold: list[str], predicted: list[str]) -> float:
+def macro_f1(gold: Sequence[str], predicted: Sequence[str]) -> float:
     """F1 averaged over the labels that occur in gold (so yes/no-only sets are not charged for 'maybe')."""
     scores = []
     for label in [o for o in OPTIONS if o in gold]:
@@ -50,7 +50,7 @@ def macro_f1(gold: list[str], predicted: list[str]) -> float:
     return sum(scores) / len(scores) if scores else 0.0
 
 
-def confusion(gold: list[str], predicted: list[str]) -> dict[str, dict[str, int]]:
+def confusion(gold: Sequence[str], predicted: Sequence[str]) -> dict[str, dict[str, int]]:
     return {g: {p: sum(1 for a, b in zip(gold, predicted) if a == g and b == p) for p in OPTIONS} for g in OPTIONS}
 
 
@@ -75,7 +75,7 @@ def run_pubmedqa(
         data = dict(list(data.items())[:limit])
     gold = [_gold(path, pmid, item) for pmid, item in data.items()]
     with eval_index(data, settings, distractors, distractor_source, on_step=on_step) as (assistant, _n):
-        ran_mode = assistant.answerer.resolve_mode(mode)
+        ran_mode = mode
         predicted, latencies, shares = [], [], []
         cited_source, valid, total_cited = 0, 0, 0
         for done, (pmid, item) in enumerate(data.items(), start=1):

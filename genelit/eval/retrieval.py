@@ -21,15 +21,16 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from genelit.errors import BadInputError
 from genelit.index.medline import read_records
-from genelit.index.retriever import Retriever
-from genelit.index.sample import Downloader, fetch_sample, pip_download
+from genelit.index.retriever import RetrieverName
+from genelit.index.sample import Downloader, fetch_sample
+from genelit.packages import pip_download
 from genelit.settings import Settings
 from genelit.types import Paper
 
 if TYPE_CHECKING:
     from genelit.api import Assistant
 
-MODES: dict[str, tuple[Retriever, ...]] = {"bm25": ("bm25",), "dense": ("dense",), "hybrid": ("bm25", "dense")}
+MODES: dict[str, tuple[RetrieverName, ...]] = {"bm25": ("bm25",), "dense": ("dense",), "hybrid": ("bm25", "dense")}
 DEPTH = 10
 
 
@@ -125,7 +126,7 @@ def eval_index(
             if on_step is not None:
                 on_step("indexing", getattr(report, "indexed", 0), len(corpus))
 
-        assistant.index_records(iter(corpus), "eval", on_batch=batch_progress)
+        assistant.literature.add_records(iter(corpus), "eval", on_batch=batch_progress)
         try:
             yield assistant, len(extra)
         finally:

@@ -1,6 +1,6 @@
 """Variant-effect evaluation on labelled sets: gene,variant,label CSV plus a FASTA of the proteins.
 
-The FASTA header's second word is the gene symbol (`>NP_000537.3 TP53 ...`). Rows whose
+The FASTA header names the gene as its second word (`>NP_000537.3 TP53 ...`), or as its only word. Rows whose
 protein is missing or whose reference residue disagrees are counted and left out, never
 silently scored against the wrong residue.
 """
@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 
 from genelit.errors import BadInputError
 from genelit.eval.metrics import per_group_auc, roc_auc
+from genelit.sequence.io import header_symbols
 from genelit.sequence.scorers.base import Scorer
 from genelit.sequence.variants import check_reference, parse_protein_variant
 from genelit.types import Variant, VariantScore
@@ -37,10 +38,10 @@ def read_proteins(path: Path) -> dict[str, str]:
         raise BadInputError(f"cannot read proteins from {path}: {exc}", "give a FASTA file") from None
     proteins = {}
     for record in records:
-        words = record.description.split()
-        if len(words) < 2:
-            raise BadInputError(f"{path}: header {record.description!r} has no gene symbol as its second word", "e.g. >NP_000537.3 TP53")
-        proteins[words[1]] = str(record.seq).upper()
+        symbols = header_symbols(record.description)
+        if not symbols:
+            raise BadInputError(f"{path}: a record has an empty header", "e.g. >NP_000537.3 TP53")
+        proteins[symbols[0]] = str(record.seq).upper()
     if not proteins:
         raise BadInputError(f"{path}: no sequences", "give a FASTA file")
     return proteins
@@ -106,8 +107,8 @@ def damage_scores(scorer: Scorer, rows: list[LabelledVariant], proteins: dict[st
         results = scorer.score(proteins[gene], [rows[i].variant for i in indices], gene)
         for i, result in zip(indices, results):
             if not isinstance(result, VariantScore):
-                raise BadInputError(f"{gene} {rows[i].variant.text}: {result.error}", "")
-            out[i] = result.score if scorer.damaging_if == "above" else -result.score
+                raise BadInputError(f"{gene} {rows[i].variant.text}: {result.error}", "check that row against the protein")
+            out[i] = scorer.damage(result.score)
     return out
 
 
@@ -120,3 +121,12 @@ def evaluate(rows: list[LabelledVariant], proteins: dict[str, str], scorers: lis
         mean, count = per_group_auc(labels, scores, genes)
         results[scorer.name] = ScorerResult(auc_pooled=roc_auc(labels, scores), auc_per_gene_mean=mean, genes=count)
     return VariantEval(n=len(rows), dropped=dropped, scorers=results)
+
+
+def run_variant_eval(path: Path, proteins: Path, scorers: list[Scorer]) -> VariantEval:
+    """Read a labelled CSV and its proteins, then score every usable row with each scorer."""
+    sequences = read_proteins(proteins)
+    rows, dropped = read_labelled(path, sequences)
+    if not rows:
+        raise BadInputError(f"{path}: no usable rows", f"left out: {dropped}")
+    return evaluate(rows, sequences, scorers, dropped)

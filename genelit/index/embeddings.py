@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from genelit.errors import MissingResourceError
+from genelit.index.chunking import chunk_papers
 from genelit.settings import DEFAULT_EMBEDDING_MODEL, EmbeddingSettings
+from genelit.types import Chunk, Paper
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -67,7 +69,6 @@ class Embedder:
     def _load(self) -> SentenceTransformer:
         import torch
         from sentence_transformers import SentenceTransformer
-
         from transformers.utils import logging as transformers_logging
 
         transformers_logging.disable_progress_bar()
@@ -88,7 +89,7 @@ class Embedder:
     @property
     def window(self) -> int:
         """Tokens the model reads per text, special tokens excluded."""
-        return int(self.model.max_seq_length) - 2
+        return int(self.model.max_seq_length or 512) - 2
 
     @property
     def dimension(self) -> int:
@@ -96,6 +97,10 @@ class Embedder:
         dim = getter()
         assert dim is not None
         return int(dim)
+
+    def chunk(self, papers: list[Paper], split_long: bool) -> list[list[Chunk]]:
+        """Each paper as the pieces this model embeds: whole, or split to the model's window when `split_long`."""
+        return chunk_papers(papers, self.model.tokenizer, self.window, self.settings.chunk_overlap, split_long)
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """Embed texts (sentence-transformers sorts each call's texts by length to cut padding)."""

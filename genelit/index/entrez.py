@@ -17,7 +17,6 @@ import datetime as dt
 import email.utils
 import http.client
 import io
-import socket
 import threading
 import time
 import urllib.error
@@ -96,7 +95,7 @@ def _retry_after(headers: object) -> float | None:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
-    return max(0.0, (when - dt.datetime.now(dt.timezone.utc)).total_seconds())
+    return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
 
 
 def _date(value: dt.date) -> str:
@@ -146,7 +145,7 @@ class EntrezClient:
                 f"NCBI {utility} answered HTTP {exc.code} {exc.reason}",
                 "check the query syntax; an invalid API key also gives 4xx",
             ) from None
-        except (urllib.error.URLError, TimeoutError, socket.timeout, http.client.HTTPException, ConnectionError) as exc:
+        except (urllib.error.URLError, TimeoutError, http.client.HTTPException, ConnectionError) as exc:
             raise _Retry(f"{type(exc).__name__}: {exc}") from None
 
     def call(self, utility: str, params: dict[str, object], parse: Callable[[bytes], T]) -> T:
@@ -233,8 +232,7 @@ class EntrezClient:
                 if size <= 0:
                     return
                 records = self.efetch(search, start, size)
-                for record in records[:size]:
-                    yield record
+                yield from records[:size]
                 done += size
                 if on_progress is not None:
                     on_progress(done, total)

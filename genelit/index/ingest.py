@@ -17,14 +17,12 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from pydantic import BaseModel, Field
-
-from genelit.index.chunking import chunk_papers
 from genelit.index.literature import LiteratureIndex
 from genelit.index.manifest import content_hash
 from genelit.index.medline import Deletion, Malformed, Record
 from genelit.index.store import chunk_metadata
-from genelit.types import Chunk, Paper
+from genelit.settings import IndexSettings
+from genelit.types import Chunk, IngestReport, Paper
 
 # Word stems that mark a citation as being about genetics, for `--topic genetics`.
 GENETICS_TOPIC = (
@@ -41,33 +39,6 @@ def topic_pattern(topic: str) -> re.Pattern[str]:
     """A case-insensitive pattern for a named topic or comma-separated word stems."""
     stems = [s.strip() for s in TOPICS.get(topic.lower(), topic).split(",") if s.strip()]
     return re.compile(r"\b(" + "|".join(re.escape(s) for s in stems) + ")", re.IGNORECASE)
-
-
-class IngestReport(BaseModel):
-    """What one ingest run did, for the CLI's summary and `--json`."""
-
-    source: str
-    read: int = Field(0, description="Citations read from the source.")
-    added: int = 0
-    updated: int = Field(0, description="Papers re-indexed because their content or version changed.")
-    unchanged: int = Field(0, description="Papers already indexed as they are; nothing was done.")
-    deleted: int = Field(0, description="Papers removed by DeleteCitation entries.")
-    skipped_no_abstract: int = 0
-    skipped_topic: int = 0
-    malformed: int = 0
-    malformed_examples: list[str] = Field(default_factory=list, description="The first reasons, with where.")
-    chunks_written: int = 0
-    recovered: int = Field(0, description="Vectors of an interrupted earlier run that were rolled back first.")
-    seconds: float = 0.0
-
-    @property
-    def indexed(self) -> int:
-        return self.added + self.updated + self.unchanged
-
-    @property
-    def rate(self) -> float:
-        """Papers embedded per second."""
-        return (self.added + self.updated) / self.seconds if self.seconds else 0.0
 
 
 @dataclass
@@ -87,17 +58,18 @@ class Ingestor:
         self,
         index: LiteratureIndex,
         source: str,
+        settings: IndexSettings,
         *,
         limit: int | None = None,
         topic: str | None = None,
-        batch_size: int = 512,
         on_batch: Callable[[IngestReport], None] | None = None,
     ) -> None:
         self.index = index
         self.report = IngestReport(source=source)
         self.limit = limit
         self.topic = topic_pattern(topic) if topic else None
-        self.batch_size = batch_size
+        self.batch_size = settings.batch_papers
+        self.split_long = settings.split_long
         self.on_batch = on_batch
 
     def run(self, records: Iterable[Record]) -> IngestReport:
@@ -151,9 +123,7 @@ class Ingestor:
             else:
                 todo.append(paper)
         if todo:
-            chunks = chunk_papers(
-                todo, embedder.model.tokenizer, embedder.window, embedder.settings.chunk_overlap, self.index.settings.index.split_long
-            )
+            chunks = embedder.chunk(todo, self.split_long)
             flat: list[Chunk] = [c for per_paper in chunks for c in per_paper]
             vectors = embedder.embed([c.text for c in flat])
             new_ids = {c.id for c in flat}

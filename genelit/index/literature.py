@@ -12,8 +12,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from pydantic import BaseModel, Field
-
 from genelit.errors import IndexConflictError, MissingResourceError
 from genelit.index.chunking import pmid_of
 from genelit.index.embeddings import Embedder
@@ -21,19 +19,7 @@ from genelit.index.lexical import LexicalIndex
 from genelit.index.manifest import Manifest
 from genelit.index.store import VectorStore
 from genelit.settings import Settings
-
-
-class IndexStats(BaseModel):
-    """What `genelit index stats` reports."""
-
-    location: str
-    papers: int
-    chunks: int
-    vectors: int
-    embedding_model: str | None
-    embedding_dim: int | None
-    lexical_current: bool
-    disk_bytes: int = Field(description="Bytes on disk under the index folder (the server's own storage excluded).")
+from genelit.types import IndexStats
 
 
 def _disk_usage(folder: Path) -> int:

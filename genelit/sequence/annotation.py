@@ -27,20 +27,14 @@ def _codon_sets(table: int) -> tuple[set[str], set[str]]:
     return set(code.start_codons), set(code.stop_codons)
 
 
-def _reverse_complement(dna: str) -> str:
-    from Bio.Seq import Seq
-
-    return str(Seq(dna).reverse_complement())
-
-
 def find_orfs(dna: str, table: int = 1, min_aa: int = 100) -> list[Orf]:
     """ORFs of at least `min_aa` residues in six frames, longest first."""
-    from Bio.Seq import Seq
+    from Bio.Seq import Seq, reverse_complement
 
     starts, stops = _codon_sets(table)
     length = len(dna)
     orfs: list[Orf] = []
-    for strand, seq in ((1, dna), (-1, _reverse_complement(dna))):
+    for strand, seq in ((1, dna), (-1, reverse_complement(dna))):
         for frame in range(3):
             open_at: int | None = None
             for i in range(frame, length - 2, 3):
@@ -60,8 +54,10 @@ def find_orfs(dna: str, table: int = 1, min_aa: int = 100) -> list[Orf]:
 
 
 def gc_fraction(dna: str) -> float:
-    counted = sum(dna.count(b) for b in "ACGT")
-    return (dna.count("G") + dna.count("C")) / counted if counted else 0.0
+    """G+C over the bases whose class is known: Biopython's rule, so S counts as G/C, W as A/T, and N is left out."""
+    from Bio.SeqUtils import gc_fraction as biopython_gc
+
+    return float(biopython_gc(dna, ambiguous="remove"))
 
 
 def gc_windows(dna: str, window: int = 100, step: int | None = None) -> list[tuple[int, float]]:
@@ -119,6 +115,7 @@ def annotate(record: SequenceRecord, table: int = 1, min_orf_aa: int = 100, max_
         alphabet=record.alphabet,
         length=len(dna),
         genetic_code=table,
+        min_orf_aa=min_orf_aa,
         gc=round(gc_fraction(dna), 4),
         gc_windows=gc_windows(dna),
         cpg_islands=cpg_islands(dna),

@@ -12,14 +12,12 @@ boundaries, which a CDS does not carry, so they are not flagged.
 from __future__ import annotations
 
 import re
-
-from pydantic import BaseModel, Field
-
 from pathlib import Path
 
 from genelit.errors import BadInputError
 from genelit.sequence.io import read_file
 from genelit.sequence.variants import three_letter
+from genelit.types import CodingConsequence
 
 _POS = r"(?P<{n}>[-*]?\d+)(?P<{n}off>[+-]\d+)?"
 _C = re.compile(
@@ -28,17 +26,6 @@ _C = re.compile(
     re.I,
 )
 HELP = "write coding HGVS such as c.181T>G, c.68_69del, c.5266dup, c.5266_5267insC or c.80+1G>A"
-
-
-class CodingConsequence(BaseModel):
-    """What a c. variant does to the protein, as far as the CDS alone can tell."""
-
-    hgvs_c: str
-    consequence: str = Field(description="missense, synonymous, nonsense, stop_lost, start_lost, frameshift, inframe_deletion, "
-                             "inframe_insertion, inframe_delins, splice_site, splice_region, intronic, 5_prime_UTR, 3_prime_UTR.")
-    hgvs_p: str | None = None
-    splice_region: bool = False
-    notes: list[str] = Field(default_factory=list)
 
 
 def cds_from_file(path: Path, max_length: int | None = None) -> str:

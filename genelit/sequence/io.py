@@ -8,11 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
 from genelit.errors import BadInputError
-
-Alphabet = Literal["dna", "rna", "protein"]
+from genelit.types import Alphabet
 
 DNA = set("ACGTRYSWKMBDHVN")
 RNA = set("ACGURYSWKMBDHVN")
@@ -108,3 +106,10 @@ def read_file(path: Path, alphabet: Alphabet | None = None, max_length: int | No
     if not records:
         raise BadInputError(f"{path}: no sequences in it", "check the file")
     return records
+
+
+def header_symbols(description: str) -> list[str]:
+    """The words of a FASTA header that may name the gene, most likely first: '>NP_000537.3 TP53 ...' names TP53,
+    and a header of one word ('>TP53') names itself. The one rule for every protein FASTA genelit reads."""
+    words = description.split()
+    return words[1:2] + words[:1]

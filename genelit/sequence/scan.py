@@ -3,31 +3,16 @@
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from pydantic import BaseModel, Field
 
 from genelit.errors import BadInputError
 from genelit.sequence.features import AMINO_ACIDS
 from genelit.sequence.scorers.base import Scorer
-from genelit.types import Variant, VariantScore
-
-
-class ScanSummary(BaseModel):
-    """What a scan says in a few lines, for people and for the LLM."""
-
-    gene: str | None
-    scorer: str
-    model: str
-    weights_hash: str
-    region: tuple[int, int]
-    variants: int
-    damaging_fraction: float = Field(description="Share of changes on the damaging-looking side of the threshold.")
-    least_tolerant: list[tuple[int, str, float]] = Field(description="(position, residue, mean damage) of the 10 least tolerant.")
-    most_tolerant: list[tuple[int, str, float]]
-    png: str | None = None
-    csv: str | None = None
+from genelit.sequence.variants import missense
+from genelit.types import ScanSummary, VariantScore
 
 
 def parse_region(text: str | None, length: int) -> tuple[int, int]:
@@ -53,7 +38,7 @@ def scan(sequence: str, scorer: Scorer, region: tuple[int, int], gene: str | Non
             continue
         for alt in AMINO_ACIDS:
             if alt != ref:
-                variants.append(Variant(kind="missense", ref=ref, position=position, alt=alt, hgvs=f"p.{ref}{position}{alt}", text=f"{ref}{position}{alt}", gene=gene))
+                variants.append(missense(ref, position, alt, gene))
     results = [r for r in scorer.score(sequence, variants, gene) if isinstance(r, VariantScore)]
     matrix = np.full((end - start + 1, len(AMINO_ACIDS)), np.nan)
     for result in results:
@@ -62,7 +47,7 @@ def scan(sequence: str, scorer: Scorer, region: tuple[int, int], gene: str | Non
 
 
 def summarise(matrix: np.ndarray, results: list[VariantScore], sequence: str, region: tuple[int, int], scorer: Scorer, gene: str | None) -> ScanSummary:
-    damage = matrix if scorer.damaging_if == "above" else -matrix
+    damage = scorer.damage(matrix)
     with np.errstate(all="ignore"):
         per_position = np.nanmean(damage, axis=1)
     order = [i for i in np.argsort(-per_position) if not np.isnan(per_position[i])]
@@ -106,3 +91,23 @@ def write_heatmap(matrix: np.ndarray, sequence: str, region: tuple[int, int], sc
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
+
+
+@dataclass
+class SaturationScan:
+    """A scan's matrix with what is needed to draw it; `summary` is what crosses the API as data."""
+
+    summary: ScanSummary
+    matrix: np.ndarray
+    sequence: str
+    scorer: Scorer
+
+    def save(self, png: Path) -> ScanSummary:
+        """Write the heatmap to `png` and the matrix as CSV beside it; the summary then names both files."""
+        region = self.summary.region
+        title = f"{self.summary.gene} {region[0]}-{region[1]}: {self.scorer.name}"
+        write_heatmap(self.matrix, self.sequence, region, self.scorer, title, png)
+        csv_path = png.with_suffix(".csv")
+        write_csv(self.matrix, self.sequence, region, csv_path)
+        self.summary = self.summary.model_copy(update={"png": str(png), "csv": str(csv_path)})
+        return self.summary

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from genelit.errors import BadInputError, MissingResourceError
-from genelit.sequence.io import read_file, validate
+from genelit.sequence.io import header_symbols, read_file, validate
 from genelit.types import Gene
 
 OnlineFetcher = Callable[[Gene], tuple[str, str]]  # gene -> (accession, protein sequence)
@@ -31,10 +31,8 @@ class SequenceStore:
         """Store every protein of a FASTA file under its gene: the header's second word, else its first."""
         added = []
         for record in read_file(path, alphabet="protein", max_length=self.max_length):
-            words = record.description.split()
-            candidates = [w for w in words[1:2] + words[:1]]
             gene = None
-            for word in candidates:
+            for word in header_symbols(record.description):
                 try:
                     gene = resolve(word)
                     break
@@ -61,7 +59,7 @@ class SequenceStore:
         if fasta is not None:
             records = read_file(fasta, alphabet="protein", max_length=self.max_length)
             for record in records:
-                if gene.symbol in record.description.split()[:2] or len(records) == 1:
+                if gene.symbol in header_symbols(record.description) or len(records) == 1:
                     return f"{fasta.name}:{record.id}", record.sequence
             raise BadInputError(f"{fasta} has no protein for {gene.symbol}", "name the gene in the FASTA header")
         stored = self._path(gene.symbol)

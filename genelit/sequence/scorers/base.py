@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-import hashlib
 from abc import ABC, abstractmethod
 from pathlib import Path
+from typing import TypeVar
+
+import numpy as np
 
 from genelit.errors import BadInputError
+from genelit.packages import file_sha256
 from genelit.sequence.features import AMINO_ACIDS
-from genelit.sequence.variants import check_reference
-from genelit.types import ScoreError, Variant, VariantScore
+from genelit.sequence.variants import check_reference, parse_protein_variant
+from genelit.types import DamageSide, UnscoredVariant, Variant, VariantScore
+
+Score = TypeVar("Score", float, np.ndarray)
 
 
 def file_hash(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()[:12]
+    """The first 12 hex digits of a file's SHA-256: enough to tell weights apart in a printed result."""
+    return file_sha256(path)[:12]
 
 
 class Scorer(ABC):
@@ -25,7 +27,7 @@ class Scorer(ABC):
 
     name: str
     method: str
-    damaging_if: str
+    damaging_if: DamageSide
     threshold: float
     threshold_source: str
 
@@ -41,15 +43,24 @@ class Scorer(ABC):
     def raw_scores(self, sequence: str, variants: list[Variant]) -> list[float]:
         """Scores of already-validated missense variants, in order."""
 
-    def score(self, sequence: str, variants: list[Variant], gene: str | None = None) -> list[VariantScore | ScoreError]:
-        """Score a batch; a variant that cannot be scored becomes a ScoreError and the others go on."""
+    def damage(self, score: Score) -> Score:
+        """The score oriented so that higher always means more damaging-looking, whichever way the scorer reads."""
+        return score if self.damaging_if == "above" else -score
+
+    def score(
+        self, sequence: str, variants: list[Variant] | list[str], gene: str | None = None
+    ) -> list[VariantScore | UnscoredVariant]:
+        """Score a batch, parsed or as written; a variant that cannot be read or scored becomes an UnscoredVariant
+        in its own slot, and the others go on."""
         good: list[Variant] = []
-        results: list[VariantScore | ScoreError | None] = []
-        for variant in variants:
+        results: list[VariantScore | UnscoredVariant | None] = []
+        for item in variants:
+            text = item if isinstance(item, str) else item.text
             try:
+                variant = parse_protein_variant(item) if isinstance(item, str) else item
                 self._check(sequence, variant)
             except BadInputError as exc:
-                results.append(ScoreError(variant=variant.text, error=str(exc)))
+                results.append(UnscoredVariant(variant=text, error=str(exc)))
                 continue
             good.append(variant)
             results.append(None)
@@ -59,13 +70,14 @@ class Scorer(ABC):
 
     def _check(self, sequence: str, variant: Variant) -> None:
         if variant.kind != "missense":
-            raise BadInputError(f"{variant.hgvs}: {self.name} scores missense changes only, not {variant.kind}", "")
+            raise BadInputError(f"{variant.hgvs}: {self.name} scores missense changes only, not {variant.kind}",
+                                "score a protein substitution such as p.Arg175His")
         if variant.alt not in AMINO_ACIDS:
             raise BadInputError(f"{variant.hgvs}: cannot score a change to {variant.alt!r}", "use one of the 20 amino acids")
         check_reference(variant, sequence)
 
     def _wrap(self, variant: Variant, score: float, gene: str | None) -> VariantScore:
-        damaging = score > self.threshold if self.damaging_if == "above" else score < self.threshold
+        damaging = self.damage(score) > self.damage(self.threshold)
         return VariantScore(
             variant=variant,
             gene=gene or variant.gene,

@@ -71,7 +71,7 @@ class Esm2Scorer(Scorer):
         source = str(local) if local.exists() else self.model_name
         try:
             self._tokenizer = AutoTokenizer.from_pretrained(source)
-            self._model = EsmForMaskedLM.from_pretrained(source).to(self.device).eval()
+            self._model = EsmForMaskedLM.from_pretrained(source).to(self.device).eval()  # type: ignore[arg-type]
         except OSError:
             raise MissingResourceError(
                 f"ESM-2 weights {self.model_name!r} are not on this machine",

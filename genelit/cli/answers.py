@@ -1,0 +1,79 @@
+"""`genelit ask` and `genelit chat`: cited answers, one question or a conversation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from genelit.cli import render
+from genelit.cli.app import FastOpt, JsonOpt, ModeOpt, app, assistant, exit_2_on_user_error, out, print_error
+from genelit.errors import GenelitError
+
+CHAT_HELP = "commands: /sources (evidence so far), /clear (forget), /mode MODE, /quit"
+
+
+@app.command("ask", epilog="Examples:\n\n  genelit ask 'Is BRCA1 p.Cys61Gly damaging, and what is the evidence?'\n\n"
+             "  genelit ask 'What does TP53 R175H do?' --mode extractive --json")
+@exit_2_on_user_error
+def ask(
+    ctx: typer.Context,
+    question: Annotated[str, typer.Argument(help="A genetics question in plain words.")],
+    mode: ModeOpt = None,
+    fast: FastOpt = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Answer a question with cited evidence: papers as [PMID:n], model outputs as [Mn]."""
+    answer = assistant(ctx, fast).ask(question, mode, on_event=render.tool_events(not as_json))
+    if as_json:
+        render.emit_json(answer)
+    else:
+        render.answer(answer)
+
+
+def _line_history(path: Path) -> None:
+    """Arrow-key recall of earlier questions, kept across sessions (where readline exists)."""
+    try:
+        import atexit
+        import readline
+    except ImportError:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        readline.read_history_file(str(path))
+    atexit.register(readline.write_history_file, str(path))
+
+
+@app.command("chat", epilog="Example:\n\n  genelit chat --mode pipeline")
+@exit_2_on_user_error
+def chat(ctx: typer.Context, mode: ModeOpt = None, fast: FastOpt = False) -> None:
+    """A conversation: follow-up questions keep the evidence gathered so far. /sources, /clear, /mode, /quit."""
+    helper = assistant(ctx, fast)
+    conversation = helper.conversation(mode)
+    _line_history(helper.settings.data_dir / "chat_history")
+    out.print(f"genelit chat · {CHAT_HELP}")
+    while True:
+        try:
+            line = input("you> ").strip()
+        except EOFError:
+            break
+        if not line:
+            continue
+        if line in ("/quit", "/exit"):
+            break
+        try:
+            if line == "/clear":
+                conversation.clear()
+                out.print("cleared the conversation and its evidence")
+            elif line.startswith("/mode"):
+                out.print(f"mode: {conversation.set_mode(line.removeprefix('/mode').strip() or None)}")
+            elif line == "/sources":
+                render.sources(conversation.sources)
+            elif line.startswith("/"):
+                out.print(f"unknown command {escape(line)}; {CHAT_HELP}")
+            else:
+                render.answer(conversation.ask(line, on_event=render.tool_events(True)))
+        except GenelitError as exc:
+            print_error(exc)

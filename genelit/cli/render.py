@@ -1,0 +1,255 @@
+"""How each result looks in a terminal. Every function takes one typed result and prints it; none decides anything."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+from rich.markup import escape
+from rich.progress import BarColumn, Progress, ProgressColumn, Task, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.table import Table
+from rich.text import Text
+
+from genelit.cli.app import err, out
+from genelit.types import (
+    Annotation,
+    Answer,
+    ConversationSources,
+    Evidence,
+    GeneMatch,
+    IndexStats,
+    IngestReport,
+    ScanSummary,
+    UnscoredVariant,
+    VariantReport,
+    VariantScore,
+)
+
+
+def emit_json(value: BaseModel | list[Any], **dump: Any) -> None:
+    """One JSON document on stdout: a model, or a list of models, dumped as the API returns them."""
+    payload = [v.model_dump(mode="json", **dump) for v in value] if isinstance(value, list) else value.model_dump(mode="json", **dump)
+    sys.stdout.write(json.dumps(payload, indent=2) + "\n")
+
+
+# -- progress -----------------------------------------------------------------------------
+class _RateColumn(ProgressColumn):
+    """Papers per second, which is what a user watching an ingest cares about."""
+
+    def render(self, task: Task) -> Text:
+        rate = task.fields.get("rate", 0.0)
+        return Text(f"{rate:,.1f} papers/s", style="cyan")
+
+
+@contextmanager
+def ingest_progress(
+    label: str, enabled: bool, limit: int | None = None
+) -> Iterator[tuple[Callable[[int, int], None], Callable[[IngestReport], None]]]:
+    """Callbacks for the ingest: one for bytes (or records) read, one per committed batch.
+
+    With a --limit, progress is counted in papers towards the limit, since the file will not be read to its end.
+    """
+    progress = Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.percentage:>5.1f}%"),
+        TextColumn("{task.fields[papers]}"), _RateColumn(), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+        console=err, disable=not enabled,
+    )
+    task = progress.add_task(label, total=limit, papers="", rate=0.0)
+
+    def on_progress(done: int, total: int) -> None:
+        if limit is None:
+            progress.update(task, completed=done, total=total)
+
+    def on_batch(report: IngestReport) -> None:
+        progress.update(task, papers=f"{report.indexed:,} papers", rate=report.rate)
+        if limit is not None:
+            progress.update(task, completed=report.indexed)
+
+    with progress:
+        yield on_progress, on_batch
+
+
+@contextmanager
+def stage_progress(enabled: bool) -> Iterator[Callable[[str, int, int], None]]:
+    """A progress bar for multi-stage evaluations: on_step(stage, done, total)."""
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  TimeElapsedColumn(), TimeRemainingColumn(), console=err, disable=not enabled) as progress:
+        task = progress.add_task("preparing", total=None)
+
+        def on_step(stage: str, done: int, total: int) -> None:
+            progress.update(task, description=stage, completed=done, total=total)
+
+        yield on_step
+
+
+def tool_events(enabled: bool) -> Callable[[str, str], None] | None:
+    """Print an answer's steps, tool calls and observations on stderr as they happen."""
+    if not enabled:
+        return None
+
+    def on_event(kind: str, text: str) -> None:
+        style = {"tool": "cyan", "observation": "dim", "step": "bold"}.get(kind, "")
+        err.print(f"[{style}]{'→' if kind == 'tool' else '·'} {escape(text)}[/]" if style else escape(text))
+
+    return on_event
+
+
+# -- index ----------------------------------------------------------------------------------
+def ingest_report(report: IngestReport) -> None:
+    name = Path(report.source).name if "/" in report.source else report.source
+    table = Table(title=f"Indexed {escape(name)}", show_header=False, title_justify="left")
+    rows = [
+        ("citations read", report.read), ("added", report.added), ("updated", report.updated),
+        ("unchanged (already indexed)", report.unchanged), ("deleted (DeleteCitation)", report.deleted),
+        ("skipped: no abstract", report.skipped_no_abstract), ("skipped: off topic", report.skipped_topic),
+        ("skipped: malformed", report.malformed), ("chunks written", report.chunks_written),
+        ("rolled back from an interrupted run", report.recovered),
+    ]
+    for name, value in rows:
+        if value or name in ("added", "citations read"):
+            table.add_row(name, f"{value:,}")
+    table.add_row("time", f"{report.seconds:.1f} s ({report.rate:.1f} papers/s embedded)")
+    out.print(table)
+    for example in report.malformed_examples:
+        out.print(f"  [yellow]skipped[/]: {escape(example)}")
+
+
+def index_stats(stats: IndexStats) -> None:
+    table = Table(show_header=False, title="Literature index", title_justify="left")
+    table.add_row("location", escape(stats.location))
+    table.add_row("papers", f"{stats.papers:,}")
+    table.add_row("chunks", f"{stats.chunks:,} ({stats.vectors:,} vectors)")
+    table.add_row("embedding model", f"{stats.embedding_model} ({stats.embedding_dim} dims)")
+    table.add_row("lexical index", "current" if stats.lexical_current else "stale (rebuilt on next search)")
+    table.add_row("on disk", f"{stats.disk_bytes / 1e6:,.1f} MB")
+    out.print(table)
+
+
+def evidence(items: list[Evidence]) -> None:
+    if not items:
+        out.print("no matching papers in the index")
+        return
+    for n, item in enumerate(items, start=1):
+        paper = item.paper
+        found = ", ".join(f"{name} #{rank}" for name, rank in sorted(item.retrievers.items()))
+        out.print(
+            f"[bold]{n}. {escape(paper.title)}[/]\n"
+            f"   {escape(paper.journal)} {paper.year or ''} · [cyan]{item.id}[/] · {paper.url}\n"
+            f"   [dim]score {item.score:.4f} ({found})[/]"
+        )
+        snippet = item.text.replace("\n", " ")
+        out.print(f"   {escape(snippet[:300])}{'…' if len(snippet) > 300 else ''}\n")
+
+
+# -- answers --------------------------------------------------------------------------------
+def answer(result: Answer) -> None:
+    out.print()
+    out.print(escape(result.text))
+    papers = [c for c in result.citations if c.kind == "paper"]
+    models = [c for c in result.citations if c.kind == "model"]
+    if papers:
+        out.print("\n[bold]References[/]")
+        for c in papers:
+            out.print(f"  [{c.id}] {escape(c.title)} {escape(c.journal)} ({c.year or 'n.d.'}). {c.url}")
+    if models:
+        out.print("\n[bold]Model evidence[/]")
+        for c in models:
+            out.print(f"  [{c.id}] {escape(c.model)} (weights {c.weights_hash}) on {escape(c.input)}: {escape(c.title)}")
+    for note in result.notes:
+        out.print(f"[yellow]note:[/] {escape(note)}")
+    if result.unsupported_sentences:
+        out.print(f"[yellow]{len(result.unsupported_sentences)} sentence(s) lack a citation that supports them and are "
+                  f"marked {escape('[unsupported]')}.[/]")
+    if result.supported_share is not None:
+        out.print(f"[dim]supported sentences: {result.supported_share:.0%}[/]")
+    llm = " · " + escape(result.llm) if result.llm else ""
+    out.print(f"[dim]{result.mode} mode{llm} · {result.timings.get('total', 0):.1f} s · settings {result.settings_hash}[/]")
+
+
+def sources(found: ConversationSources) -> None:
+    if found.empty:
+        out.print("no evidence yet")
+    for e in found.papers:
+        out.print(f"  [{e.id}] {escape(e.paper.title)} ({e.paper.year or 'n.d.'})")
+    for m in found.model_outputs:
+        out.print(f"  [{m.id}] {escape(m.model)} on {escape(m.input)}: {escape(m.summary)}")
+
+
+# -- genes, sequences, variants -------------------------------------------------------------
+def gene_match(match: GeneMatch) -> None:
+    if match.ambiguous:
+        out.print(f"[yellow]{escape(match.query)} is an {match.matched_by} of {len(match.genes)} genes:[/]")
+    for g in match.genes:
+        table = Table(show_header=False, title=f"{g.symbol} ({match.matched_by} match)", title_justify="left")
+        table.add_row("name", escape(g.name))
+        table.add_row("HGNC", g.hgnc_id)
+        table.add_row("locus group", g.locus_group)
+        table.add_row("location", g.location or "not in the offline HGNC table (--online adds it)")
+        table.add_row("aliases", ", ".join(g.aliases) or "-")
+        table.add_row("previous symbols", ", ".join(g.previous_symbols) or "-")
+        table.add_row("Entrez / Ensembl", f"{g.entrez_id or '-'} / {g.ensembl_id or '-'}")
+        table.add_row("UniProt / RefSeq", f"{', '.join(g.uniprot_ids) or '-'} / {', '.join(g.refseq_ids) or '-'}")
+        if g.summary:
+            table.add_row("NCBI summary", escape(g.summary))
+        out.print(table)
+
+
+def score(r: VariantScore | UnscoredVariant, indent: str = "  ") -> None:
+    if isinstance(r, UnscoredVariant):
+        out.print(f"{indent}[red]{escape(r.variant)}[/]: {escape(r.error)}")
+        return
+    colour = "red" if r.interpretation == "damaging-looking" else "green"
+    out.print(f"{indent}[bold]{r.variant.hgvs}[/] ({r.variant.kind}): {r.scorer} score {r.score:g} -> "
+              f"[{colour}]{r.interpretation}[/] (damaging if {r.damaging_if} {r.threshold:g}; {escape(r.threshold_source)})")
+
+
+def variant_report(report: VariantReport) -> None:
+    length = f", {report.protein_length} aa" if report.protein_length else ""
+    out.print(f"[bold]{report.gene.symbol}[/] ({escape(report.gene.name)}), protein from {escape(report.protein_source)}{length}")
+    for result in report.results:
+        score(result)
+    for coded in report.coding:
+        c = coded.consequence
+        if c is not None:
+            flag = " · splice region" if c.splice_region else ""
+            out.print(f"  [bold]{c.hgvs_c}[/] -> {c.consequence} {c.hgvs_p or ''}{flag}")
+            for note in c.notes:
+                out.print(f"    [dim]{escape(note)}[/]")
+        if coded.score is not None:
+            score(coded.score, "    ")
+    first = report.first_score()
+    if first is not None:
+        out.print(f"[dim]model {escape(first.model)}, weights {first.weights_hash}; {escape(first.method)}. "
+                  "A model's opinion, not a clinical classification.[/]")
+
+
+def scan_summary(summary: ScanSummary) -> None:
+    out.print(f"[bold]{summary.gene}[/] {summary.region[0]}-{summary.region[1]}: {summary.variants:,} changes scored by "
+              f"{summary.scorer} ({escape(summary.model)}, weights {summary.weights_hash}); "
+              f"{summary.damaging_fraction:.0%} damaging-looking")
+    out.print("least tolerant: " + ", ".join(f"{r}{p} ({v:.2f})" for p, r, v in summary.least_tolerant))
+    out.print("most tolerant:  " + ", ".join(f"{r}{p} ({v:.2f})" for p, r, v in summary.most_tolerant))
+    if summary.png:
+        out.print(f"wrote {summary.png} and {summary.csv}")
+
+
+def annotation_list(items: list[Annotation]) -> None:
+    for a in items:
+        out.print(f"[bold]{escape(a.id)}[/]: {a.alphabet}, {a.length:,} residues" + (f", GC {a.gc:.1%}" if a.gc is not None else ""))
+        if a.alphabet != "protein":
+            out.print(f"  {len(a.orfs)} ORFs >= {a.min_orf_aa} aa (code {a.genetic_code}); CpG islands: {len(a.cpg_islands)}")
+            if a.longest_orf:
+                o = a.longest_orf
+                out.print(f"  longest ORF: {o.start + 1}-{o.end} ({'+' if o.strand == 1 else '-'} strand), {o.length_aa} aa")
+        if a.protein:
+            p = a.protein
+            out.print(f"  protein: {p.length} aa, {p.molecular_weight / 1000:.1f} kDa, pI {p.isoelectric_point:.2f}, "
+                      f"instability {p.instability_index:.1f}")
+        if a.cds_annotated is not None:
+            out.print(f"  annotated CDS found by ORF prediction: {a.cds_found}/{a.cds_annotated} "
+                      f"(sensitivity {a.cds_sensitivity:.0%}); features: {a.features}")

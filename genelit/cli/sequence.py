@@ -1,0 +1,103 @@
+"""`genelit gene`, `seq add`, `variant`, `scan` and `annotate`: genes, proteins and variants."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from genelit.cli import render
+from genelit.cli.app import CdsOpt, FastaOpt, JsonOpt, ScorerOpt, app, assistant, exit_2_on_user_error, out, seq_app
+
+
+@app.command("gene", epilog="Examples:\n\n  genelit gene LMP10\n\n  genelit gene P04637 --json\n\n  genelit gene TP53 --online")
+@exit_2_on_user_error
+def gene(
+    ctx: typer.Context,
+    query: Annotated[str, typer.Argument(help="Symbol, alias, previous symbol, HGNC/Entrez/Ensembl/UniProt id.")],
+    online: Annotated[bool, typer.Option("--online", help="Add the NCBI Gene summary and location (needs GENELIT_ENTREZ__EMAIL).")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Look a gene up in the HGNC table (offline); an ambiguous alias lists every candidate."""
+    match = assistant(ctx).gene(query, online)
+    if as_json:
+        render.emit_json(match)
+    else:
+        render.gene_match(match)
+
+
+@seq_app.command("add", epilog="Example:\n\n  genelit seq add proteins.fasta")
+@exit_2_on_user_error
+def seq_add(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="Protein FASTA; the gene symbol is the header's second word, or its only one.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Store proteins by gene so that variants can be scored offline."""
+    stored = assistant(ctx).add_sequences(path)
+    if as_json:
+        render.emit_json(stored)
+        return
+    for protein in stored:
+        out.print(f"stored {protein.gene}: {protein.accession} ({protein.length} aa)")
+
+
+@app.command("variant", epilog="Examples:\n\n  genelit variant TP53 p.R175H\n\n  genelit variant BRCA1 C61G R71G --scorer esm2 --json\n\n"
+             "  genelit variant BRCA1 c.181T>G --cds BRCA1_mRNA.gb")
+@exit_2_on_user_error
+def variant(
+    ctx: typer.Context,
+    gene_name: Annotated[str, typer.Argument(metavar="GENE", help="Gene symbol or alias.")],
+    variants: Annotated[list[str], typer.Argument(help="Protein (p.Arg175His, R175H) or coding (c.181T>G, needs --cds) variants.")],
+    scorer: ScorerOpt = None,
+    fasta: FastaOpt = None,
+    cds: CdsOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The gene, each parsed variant, its consequence and its score, with how to read the score. Exit 2 when none scored."""
+    report = assistant(ctx).variants(gene_name, variants, cds, scorer, fasta)
+    if as_json:
+        render.emit_json(report)
+    else:
+        render.variant_report(report)
+    if report.all_failed:
+        raise typer.Exit(2)
+
+
+@app.command("scan", epilog="Example:\n\n  genelit scan TP53 --region 94-292 -o tp53.png")
+@exit_2_on_user_error
+def scan(
+    ctx: typer.Context,
+    gene_name: Annotated[str, typer.Argument(metavar="GENE")],
+    region: Annotated[str | None, typer.Option("--region", help="START-END residues; default the whole protein.")] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Heatmap PNG; a CSV of the matrix is written beside it.")] = None,
+    scorer: ScorerOpt = None,
+    fasta: FastaOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Saturation scan: all 19 substitutions at every position, as a heatmap, a CSV and a summary."""
+    result = assistant(ctx).scan(gene_name, region, scorer, fasta)
+    summary = result.save(output) if output is not None else result.summary
+    if as_json:
+        render.emit_json(summary)
+    else:
+        render.scan_summary(summary)
+
+
+@app.command("annotate", epilog="Examples:\n\n  genelit annotate NC_005816.gb --table 11\n\n  genelit annotate --seq ATGAAACCC...TAA --min-orf 30")
+@exit_2_on_user_error
+def annotate(
+    ctx: typer.Context,
+    path: Annotated[Path | None, typer.Argument(help="FASTA or GenBank file.")] = None,
+    seq: Annotated[str | None, typer.Option("--seq", help="A sequence given directly.")] = None,
+    table: Annotated[int, typer.Option("--table", help="NCBI genetic code (1 standard, 11 bacterial ...).")] = 1,
+    min_orf: Annotated[int | None, typer.Option("--min-orf", min=1, help="Shortest ORF reported, in residues (default 100).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """ORFs in six frames, GC content and CpG islands, protein properties; GenBank CDS compared with ORFs."""
+    found = assistant(ctx).annotate(path, seq, table, min_orf)
+    if as_json:
+        render.emit_json(found)
+    else:
+        render.annotation_list(found)

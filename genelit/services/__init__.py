@@ -1,0 +1,1 @@
+"""The services under the Assistant facade, one per domain: literature, sequences and answers."""

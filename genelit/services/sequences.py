@@ -1,0 +1,173 @@
+"""Genes, proteins and variants: the sequence side of genelit as one service.
+
+It resolves genes (HGNC offline, NCBI online), finds the protein a variant refers to (the
+user's FASTA, the local store, or RefSeq online), and scores, classifies, scans and
+annotates. Every result is a typed object; writing files is the caller's business.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from genelit.errors import BadInputError, MissingResourceError
+from genelit.index.entrez import EntrezClient
+from genelit.sequence.annotation import annotate
+from genelit.sequence.coding import cds_from_file, coding_consequence
+from genelit.sequence.genes import GeneTable, with_ncbi_summaries
+from genelit.sequence.io import from_string, read_file
+from genelit.sequence.scan import SaturationScan, parse_region, scan, summarise
+from genelit.sequence.scorers.base import Scorer
+from genelit.sequence.scorers.registry import build_scorer
+from genelit.sequence.store import SequenceStore
+from genelit.settings import Settings
+from genelit.types import (
+    Annotation,
+    CodedVariant,
+    Gene,
+    GeneMatch,
+    StoredProtein,
+    UnscoredVariant,
+    VariantReport,
+    VariantScore,
+)
+
+NO_PROTEIN = "none (c. variants are classified from the CDS)"
+
+
+class Sequences:
+    """Gene reference data, the protein store and the variant scorers, each loaded on first use."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._genes: GeneTable | None = None
+        self._scorers: dict[str, Scorer] = {}
+        self.store = SequenceStore(
+            settings.data_dir / "sequences",
+            settings.sequence.max_length,
+            self._fetch_protein_online if settings.entrez.email else None,
+        )
+
+    @property
+    def genes(self) -> GeneTable:
+        if self._genes is None:
+            self._genes = GeneTable()
+        return self._genes
+
+    def gene(self, query: str, online: bool = False) -> GeneMatch:
+        """Resolve a name or id; with `online`, add NCBI Gene summaries and locations."""
+        match = self.genes.resolve(query)
+        if not online:
+            return match
+        ids = [g.entrez_id for g in match.genes if g.entrez_id]
+        return with_ncbi_summaries(match, self._entrez().gene_summaries(ids) if ids else {})
+
+    def gene_one(self, query: str) -> Gene:
+        """Exactly one gene for a name; an ambiguous alias is an error that lists the candidates."""
+        match = self.gene(query)
+        if match.ambiguous:
+            names = ", ".join(g.symbol for g in match.genes)
+            raise BadInputError(f"{query!r} is an {match.matched_by} of several genes: {names}", "use the approved symbol")
+        return match.genes[0]
+
+    def _entrez(self) -> EntrezClient:
+        if not self.settings.entrez.email:
+            raise MissingResourceError(
+                "NCBI asks every client for a contact email", "set GENELIT_ENTREZ__EMAIL to look genes up online"
+            )
+        return EntrezClient(self.settings.entrez)
+
+    def _fetch_protein_online(self, gene: Gene) -> tuple[str, str]:
+        mrna = [r for r in gene.refseq_ids if r.startswith("NM_")]
+        if not mrna:
+            raise MissingResourceError(f"{gene.symbol} has no RefSeq mRNA in the HGNC table", "add its protein with `genelit seq add`")
+        return self._entrez().refseq_protein(mrna[0])
+
+    def protein(self, gene: str, fasta: Path | None = None) -> tuple[Gene, str, str]:
+        """(gene, where the sequence came from, protein sequence)."""
+        resolved = self.gene_one(gene)
+        source, sequence = self.store.get(resolved, fasta)
+        return resolved, source, sequence
+
+    def add(self, path: Path) -> list[StoredProtein]:
+        """Store the proteins of a FASTA file by gene, for later variant scoring offline."""
+        return [StoredProtein(gene=g, accession=a, length=n) for g, a, n in self.store.add_file(path, self.gene_one)]
+
+    def scorer(self, name: str | None = None) -> Scorer:
+        """A scorer by registry name (default from settings), built once."""
+        name = name or self.settings.sequence.default_scorer
+        if name not in self._scorers:
+            self._scorers[name] = build_scorer(name, self.settings.sequence)
+        return self._scorers[name]
+
+    def score(
+        self, gene: str, variants: list[str], scorer: str | None = None, fasta: Path | None = None
+    ) -> list[VariantScore | UnscoredVariant]:
+        """Score protein variants of one gene; unreadable or mismatching ones come back as UnscoredVariant."""
+        resolved, _source, sequence = self.protein(gene, fasta)
+        return self.scorer(scorer).score(sequence, variants, resolved.symbol)
+
+    def coding(self, gene: str, variants: list[str], cds: Path, scorer: str | None = None) -> list[CodedVariant]:
+        """Classify c. variants against a CDS; missense ones are also scored on the gene's protein."""
+        coding_sequence = cds_from_file(cds, self.settings.sequence.max_length)
+        results = []
+        for text in variants:
+            try:
+                consequence = coding_consequence(text, coding_sequence)
+            except BadInputError as exc:
+                results.append(CodedVariant(variant=text, score=UnscoredVariant(variant=text, error=str(exc))))
+                continue
+            score: VariantScore | UnscoredVariant | None = None
+            if consequence.consequence == "missense" and consequence.hgvs_p:
+                try:
+                    score = self.score(gene, [consequence.hgvs_p], scorer)[0]
+                except MissingResourceError as exc:
+                    score = UnscoredVariant(variant=consequence.hgvs_p, error=str(exc))
+            results.append(CodedVariant(variant=text, consequence=consequence, score=score))
+        return results
+
+    def variants(
+        self, gene: str, texts: list[str], cds: Path | None = None, scorer: str | None = None, fasta: Path | None = None
+    ) -> VariantReport:
+        """Everything `genelit variant` shows: the gene, its protein, each variant read, classified and scored.
+
+        Protein variants (p.Arg175His, R175H) are scored on the protein; coding ones (c.181T>G) are
+        classified against `cds` first. With only c. variants, no protein is needed.
+        """
+        coding_texts = [v for v in texts if v.strip().startswith("c.")]
+        protein_texts = [v for v in texts if not v.strip().startswith("c.")]
+        if coding_texts and cds is None:
+            raise BadInputError(f"{coding_texts[0]} is a coding (c.) variant and needs its CDS", "pass --cds FILE (FASTA CDS or GenBank mRNA)")
+        try:
+            resolved, source, sequence = self.protein(gene, fasta)
+        except MissingResourceError:
+            if protein_texts:
+                raise
+            resolved, source, sequence = self.gene_one(gene), NO_PROTEIN, ""
+        scorer_used = self.scorer(scorer)
+        return VariantReport(
+            gene=resolved,
+            protein_source=source,
+            protein_length=len(sequence),
+            results=scorer_used.score(sequence, protein_texts, resolved.symbol) if protein_texts else [],
+            coding=self.coding(resolved.symbol, coding_texts, cds, scorer) if coding_texts and cds else [],
+        )
+
+    def scan(
+        self, gene: str, region: str | None = None, scorer: str | None = None, fasta: Path | None = None
+    ) -> SaturationScan:
+        """Score every missense change over a region (START-END residues; default the whole protein)."""
+        resolved, _source, sequence = self.protein(gene, fasta)
+        bounds = parse_region(region, len(sequence))
+        chosen = self.scorer(scorer)
+        matrix, results = scan(sequence, chosen, bounds, resolved.symbol)
+        return SaturationScan(summarise(matrix, results, sequence, bounds, chosen, resolved.symbol), matrix, sequence, chosen)
+
+    def annotate(self, path: Path | None = None, sequence: str | None = None, table: int = 1,
+                 min_orf_aa: int | None = None) -> list[Annotation]:
+        """Annotate the records of a FASTA/GenBank file, or one sequence given as text."""
+        if (path is None) == (sequence is None):
+            raise BadInputError("give a file or a sequence, not both or neither", "genelit annotate FILE or --seq ACGT...")
+        limit = self.settings.sequence.max_length
+        min_orf = min_orf_aa or self.settings.sequence.min_orf_aa
+        records = read_file(path, max_length=limit) if path is not None else [from_string(sequence or "", max_length=limit)]
+        return [annotate(r, table, min_orf) for r in records]
