@@ -10,12 +10,13 @@ directory (`GENELIT_DATA_DIR`) moves indexes, caches and models together.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from pathlib import Path
 from typing import Literal
 
 import platformdirs
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -92,7 +93,7 @@ class EntrezSettings(BaseModel):
     """NCBI E-utilities. NCBI asks every client for a contact email; an API key raises the rate limit."""
 
     email: str | None = Field(None, description="Contact email sent with every request (NCBI policy).")
-    api_key: str | None = Field(None, description="NCBI API key: 10 requests/s instead of 3.")
+    api_key: SecretStr | None = Field(None, description="NCBI API key: 10 requests/s instead of 3. Never printed or hashed.")
     tool: str = Field("genelit", description="Tool name sent with every request.")
     base_url: str = Field(
         "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/",
@@ -135,7 +136,9 @@ class LLMSettings(BaseModel):
         "Unset: genelit runs a local llama-cpp-python server with a packaged model.",
     )
     model: str | None = Field(None, description="Model name at the endpoint; required with base_url.")
-    api_key: str | None = Field(None, description="API key for the endpoint; OPENAI_API_KEY is used when unset.")
+    api_key: SecretStr | None = Field(
+        None, description="API key for the endpoint; OPENAI_API_KEY is used when unset. Never printed or hashed."
+    )
     timeout_s: float = Field(120.0, gt=0, description="Seconds to wait for one LLM answer.")
     max_retries: int = Field(1, ge=0, description="Retries of a failed LLM request (the OpenAI client's own policy).")
     start_timeout_s: float = Field(180.0, gt=0, description="Seconds the local llama server may take to load its model.")
@@ -229,5 +232,10 @@ class Settings(BaseSettings):
         return self.model_copy(update={"llm": self.llm.model_copy(update={"local_model": "qwen2.5-coder-0.5b"})})
 
     def fingerprint(self) -> str:
-        """A short hash of the effective settings, so results can say what produced them."""
-        return hashlib.sha256(self.model_dump_json().encode()).hexdigest()[:12]
+        """A short hash of the settings that shape results, so an answer can say what produced it.
+
+        Where files live (`data_dir`) and credentials (API keys) do not change a result, so they are left out:
+        moving the data or rotating a key keeps the hash.
+        """
+        shaping = self.model_dump(mode="json", exclude={"data_dir": True, "entrez": {"api_key"}, "llm": {"api_key", "model_dir"}})
+        return hashlib.sha256(json.dumps(shaping, sort_keys=True).encode()).hexdigest()[:12]

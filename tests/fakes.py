@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import http.server
+import re
 import threading
 import time
 import urllib.parse
@@ -12,6 +13,26 @@ import uuid
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
+
+# One PubMed article as XML, and a file of them: the smallest real input the parsers and the index take.
+ARTICLE = """<PubmedArticle><MedlineCitation><PMID Version="{version}">{pmid}</PMID><Article>
+<Journal><Title>Test journal</Title><JournalIssue><PubDate><Year>2019</Year></PubDate></JournalIssue></Journal>
+<ArticleTitle>Title {pmid}</ArticleTitle><Abstract><AbstractText>{abstract}</AbstractText></Abstract>
+</Article></MedlineCitation></PubmedArticle>"""
+
+
+def write_xml(path: Path, body: str, gz: bool = False) -> Path:
+    text = f'<?xml version="1.0"?>\n<PubmedArticleSet>{body}</PubmedArticleSet>'
+    if gz:
+        with gzip.open(path, "wt") as handle:
+            handle.write(text)
+    else:
+        path.write_text(text)
+    return path
+
+
+# A line `genelit chat` prints for /sources (the References block's lines end in a URL instead).
+SOURCE_LINE = re.compile(r"^  \[PMID:\d+\] .+ \((\d{4}|n\.d\.)\)$", re.M)
 
 ESEARCH_DOCTYPE = (
     '<!DOCTYPE eSearchResult PUBLIC "-//NLM//DTD esearch 20060628//EN" '
@@ -229,3 +250,93 @@ class FakeProvider:
 
     def stop(self) -> None:
         pass
+
+
+@dataclass
+class FakeOpenAI:
+    """What a loopback OpenAI-compatible endpoint answers: a script of replies, and every request it was sent.
+
+    Each reply is a string (the assistant's text), a dict with `tool_calls` [(name, arguments)], an int
+    (an HTTP error status, answered the way OpenAI's API answers it), or a callable taking the request body.
+    """
+
+    replies: list[object] = field(default_factory=list)
+    requests: list[dict] = field(default_factory=list)
+    model: str = "fake-model"
+
+
+def _openai_handler(state: FakeOpenAI) -> type[http.server.BaseHTTPRequestHandler]:
+    import json
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            if self.path.rstrip("/").endswith("/models"):
+                self._send(200, {"object": "list", "data": [{"id": state.model, "object": "model"}]})
+            else:
+                self._send(404, {"error": {"message": "not found", "type": "invalid_request_error"}})
+
+        def do_POST(self) -> None:
+            body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
+            state.requests.append(body)
+            if not state.replies:
+                self._send(500, {"error": {"message": "the fake endpoint ran out of replies", "type": "server_error"}})
+                return
+            reply = state.replies.pop(0)
+            if callable(reply):
+                reply = reply(body)
+            if isinstance(reply, int):
+                messages = {401: ("Incorrect API key provided", "invalid_api_key"),
+                            404: (f"The model `{body.get('model')}` does not exist", "model_not_found")}
+                text, code = messages.get(reply, ("error", "error"))
+                self._send(reply, {"error": {"message": text, "type": "invalid_request_error", "code": code}})
+                return
+            message: dict[str, object] = {"role": "assistant", "content": reply if isinstance(reply, str) else ""}
+            if isinstance(reply, dict):
+                message["tool_calls"] = [
+                    {"id": f"call_{i}", "type": "function", "function": {"name": name, "arguments": json.dumps(args)}}
+                    for i, (name, args) in enumerate(reply["tool_calls"])
+                ]
+            self._send(200, {
+                "id": f"chatcmpl-{uuid.uuid4().hex[:8]}", "object": "chat.completion", "created": int(time.time()),
+                "model": body.get("model", state.model),
+                "choices": [{"index": 0, "message": message, "finish_reason": "tool_calls" if "tool_calls" in message else "stop"}],
+                "usage": {"prompt_tokens": 100, "completion_tokens": 20, "total_tokens": 120},
+            })
+
+        def _send(self, code: int, payload: dict) -> None:
+            data = json.dumps(payload).encode()
+            self.send_response(code)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+    return Handler
+
+
+class FakeOpenAIServer:
+    """A threaded loopback HTTP server playing an OpenAI-compatible chat endpoint (as vLLM or Ollama would)."""
+
+    def __init__(self, state: FakeOpenAI) -> None:
+        self.state = state
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _openai_handler(state))
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+
+    def env(self) -> dict[str, str]:
+        """The variables that point genelit at this endpoint."""
+        return {"GENELIT_LLM__BASE_URL": self.base_url, "GENELIT_LLM__MODEL": self.state.model, "GENELIT_LLM__API_KEY": "sk-test"}
+
+    def __enter__(self) -> FakeOpenAIServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()

@@ -12,8 +12,7 @@ from genelit.api import Assistant
 from genelit.errors import BadInputError, MissingResourceError
 from genelit.settings import Settings
 from tests.conftest import shared
-from tests.fakes import FakeProvider, scripted_chat_model
-from tests.test_medline import ARTICLE, write_xml
+from tests.fakes import ARTICLE, FakeProvider, scripted_chat_model, write_xml
 
 
 @pytest.fixture

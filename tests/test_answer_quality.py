@@ -22,8 +22,7 @@ from genelit.index.embeddings import Embedder
 from genelit.sequence.genes import GeneTable
 from genelit.settings import AnswerSettings, EmbeddingSettings, Settings
 from genelit.types import Evidence, ModelOutput, Paper
-from tests.fakes import FakeProvider, scripted_chat_model
-from tests.test_medline import ARTICLE, write_xml
+from tests.fakes import ARTICLE, FakeProvider, scripted_chat_model, write_xml
 
 BAP1 = ("BRCA1-associated protein 1 (BAP1) is emerging as an intensively studied cancer-associated gene. "
         "BAP1 loss was found in 60% of mesotheliomas.")

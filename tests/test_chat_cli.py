@@ -8,6 +8,7 @@ from typer.testing import CliRunner
 
 from genelit.cli import app
 from genelit.settings import Settings
+from tests.fakes import SOURCE_LINE
 
 runner = CliRunner()
 
@@ -22,14 +23,16 @@ def test_chat_keeps_evidence_across_turns(small_index: Settings) -> None:
         "/sources",
         "/quit",
     ]) + "\n"
-    result = runner.invoke(app, ["--data-dir", str(small_index.data_dir), "chat", "--mode", "extractive"], input=script)
+    result = runner.invoke(app, ["--data-dir", str(small_index.data_dir), "chat", "--mode", "extractive"], input=script,
+                           env={"COLUMNS": "250"})
     assert result.exit_code == 0, result.output
     out = result.output
     assert out.count("[PMID:") >= 2  # the answer's digest cites papers
-    sources_before, _, after_clear = out.partition("cleared the conversation and its evidence")
-    assert "  [PMID:" in sources_before.split("/sources")[0] or "  [PMID:" in sources_before
+    before_clear, _, after_clear = out.partition("cleared the conversation and its evidence")
+    answer_part, _, sources_part = before_clear.partition("supported sentences")
+    assert not SOURCE_LINE.search(answer_part) and SOURCE_LINE.search(sources_part)  # /sources printed the evidence
     assert "mode: extractive" in out and "unknown command /nonsense" in out
-    assert "no evidence yet" in after_clear
+    assert "no evidence yet" in after_clear and not SOURCE_LINE.search(after_clear)
 
 
 def test_ask_json_structure(small_index: Settings) -> None:

@@ -12,7 +12,7 @@ from genelit.index.chunking import chunk_papers
 from genelit.index.embeddings import Embedder
 from genelit.settings import EmbeddingSettings, Settings
 from genelit.types import Paper
-from tests.test_medline import ARTICLE, write_xml
+from tests.fakes import ARTICLE, write_xml
 
 
 def test_index_holds_every_chunk_once(small_index: Settings) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import tracemalloc
 from pathlib import Path
 
@@ -12,21 +11,7 @@ from genelit.errors import BadInputError
 from genelit.index.medline import Deletion, Malformed, read_records
 from genelit.types import Paper
 from tests.conftest import shared
-
-ARTICLE = """<PubmedArticle><MedlineCitation><PMID Version="{version}">{pmid}</PMID><Article>
-<Journal><Title>Test journal</Title><JournalIssue><PubDate><Year>2019</Year></PubDate></JournalIssue></Journal>
-<ArticleTitle>Title {pmid}</ArticleTitle><Abstract><AbstractText>{abstract}</AbstractText></Abstract>
-</Article></MedlineCitation></PubmedArticle>"""
-
-
-def write_xml(path: Path, body: str, gz: bool = False) -> Path:
-    text = f'<?xml version="1.0"?>\n<PubmedArticleSet>{body}</PubmedArticleSet>'
-    if gz:
-        with gzip.open(path, "wt") as handle:
-            handle.write(text)
-    else:
-        path.write_text(text)
-    return path
+from tests.fakes import ARTICLE, write_xml
 
 
 def test_medline_xml_fields_and_structured_abstract() -> None:

@@ -55,7 +55,7 @@ def test_variant_scores_with_interpretation(data_dir: Path) -> None:
         (["variant", "TP53", "R999H"], "past the end"),
         (["variant", "TP53", "gibberish"], "cannot read variant"),
         (["variant", "PSMB10", "R175H"], "no protein sequence for PSMB10"),
-        (["variant", "TP53", "R175H", "--scorer", "unirep"], "'unirep' is not one of 'calibrated', 'esm2'"),
+        (["variant", "TP53", "R175H", "--scorer", "unirep"], "'unirep' is not one of"),
         (["scan", "TP53", "--region", "300-900"], "outside the protein"),
         (["annotate", "--seq", "ACGTACGTACGTACGTACGTEACGT"], "'E' at position 21 is not an IUPAC DNA letter"),
     ],

@@ -45,7 +45,18 @@ def test_every_field_is_documented() -> None:
     assert walk(Settings) == []
 
 
-def test_fingerprint_follows_settings(tmp_path: Path) -> None:
+def test_fingerprint_follows_what_shapes_results(tmp_path: Path) -> None:
     a = Settings(data_dir=tmp_path)
     assert a.fingerprint() == Settings(data_dir=tmp_path).fingerprint()
-    assert a.fingerprint() != Settings(data_dir=tmp_path / "x").fingerprint()
+    assert a.fingerprint() != Settings(data_dir=tmp_path, retrieval={"k": 3}).fingerprint()
+    assert a.fingerprint() != Settings(data_dir=tmp_path, answer={"support_similarity": 0.5}).fingerprint()
+    # Moving the data or rotating a key changes no result, so neither changes the hash.
+    assert a.fingerprint() == Settings(data_dir=tmp_path / "moved").fingerprint()
+    assert a.fingerprint() == Settings(data_dir=tmp_path, llm={"api_key": "sk-rotated"}, entrez={"api_key": "k2"}).fingerprint()
+
+
+def test_api_keys_are_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GENELIT_LLM__API_KEY", "sk-very-secret")
+    settings = Settings()
+    assert settings.llm.api_key is not None and settings.llm.api_key.get_secret_value() == "sk-very-secret"
+    assert "sk-very-secret" not in repr(settings) and "sk-very-secret" not in settings.model_dump_json()

@@ -155,7 +155,8 @@ class LLMProvider:
         if self.is_local:
             server = self.local_server()
             return server.ensure_running(), server.alias, "local"
-        key = self.settings.api_key or os.environ.get("OPENAI_API_KEY") or "none"
+        secret = self.settings.api_key
+        key = secret.get_secret_value() if secret is not None else os.environ.get("OPENAI_API_KEY") or "none"
         if not self.settings.model:
             raise MissingResourceError("GENELIT_LLM__BASE_URL is set but no model is named", "set GENELIT_LLM__MODEL too")
         return self.settings.base_url or "", self.settings.model, key

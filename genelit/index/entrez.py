@@ -128,7 +128,7 @@ class EntrezClient:
 
     # -- transport ----------------------------------------------------------------------
     def _params(self, params: dict[str, object]) -> bytes:
-        full = {"tool": self.settings.tool, "email": self.settings.email, "api_key": self.settings.api_key, **params}
+        full = {"tool": self.settings.tool, "email": self.settings.email, "api_key": self.settings.api_key.get_secret_value() if self.settings.api_key else None, **params}
         return urllib.parse.urlencode({k: v for k, v in full.items() if v is not None}).encode()
 
     def _fetch_once(self, utility: str, params: dict[str, object]) -> bytes:
