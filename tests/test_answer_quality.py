@@ -197,3 +197,22 @@ def test_a_draft_that_restates_the_verdict_loses_that_sentence(brca_assistant: A
     assert answer.verdict is not None
     assert answer.text.count("verdict") == 0 and answer.text.count(answer.verdict.line) == 1
     assert "72% by age 80 [PMID:2]" in answer.text and answer.supported_share == 1.0
+
+
+@pytest.mark.parametrize(("question", "gene"), [
+    ("What does MET exon 14 skipping do in lung cancer?", "MET"),
+    ("Is MET Y1253D an activating change?", "MET"),
+    ("Does the CAD gene matter in pyrimidine synthesis?", "CAD"),
+    ("Is CAT activity lower in oxidative stress?", "CAT"),
+    ("What does TNF do in rheumatoid arthritis?", "TNF"),
+    ("I met a patient with coronary artery disease (CAD); is LPA involved?", "LPA"),
+    ("IS THE CAT GENE INVOLVED?", None),  # all capitals say nothing about which words are genes
+])
+def test_word_like_symbols_are_genes_only_in_gene_context(genes: GeneTable, question: str, gene: str | None) -> None:
+    assert extract(question, genes).genes == ([gene] if gene else [])
+
+
+def test_met_exon_14_question_reaches_gene_info(brca_assistant: Assistant) -> None:
+    answer = brca_assistant.ask("What does MET exon 14 skipping do?", mode="extractive")
+    assert [(c.tool, c.arguments) for c in answer.trace][1:] == [("gene_info", {"name": "MET"})]
+    assert answer.model_outputs[0].summary.startswith("MET: MET proto-oncogene")

@@ -12,10 +12,19 @@ from genelit.sequence.variants import parse_protein_variant
 
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-.()*=_]*[A-Za-z0-9)*=]|[A-Za-z0-9]")
 _SEQUENCE = re.compile(r"\b[ACDEFGHIKLMNPQRSTVWYU]{30,}\b")
-# Approved symbols that are also everyday words or abbreviations in questions.
-_COMMON = {"A", "I", "IS", "IT", "AS", "AN", "AT", "BE", "BY", "DO", "GO", "IF", "IN", "ME", "MY", "NO", "OF", "ON", "OR", "SO",
-           "TO", "UP", "US", "WE", "CAN", "WAS", "SET", "MET", "ALL", "AND", "FOR", "NOT", "THE", "ARE", "HAS", "HAD", "BUT",
-           "DNA", "RNA", "PCR", "AGE", "MRI", "CT", "ICU", "HIV", "COVID", "CAT", "CAD", "SHE", "HE", "HER", "HIS", "TNF"}
+# Approved symbols that are also everyday words or clinical abbreviations. MET, CAT and CAD are real,
+# much-studied genes, so none is refused outright: each counts as a gene when the question writes it in
+# capitals next to a word that marks a gene ("MET exon 14 skipping", "CAD gene", "CAT activity") or a
+# protein change ("MET Y1253D"), and as the word otherwise ("she met", "coronary artery disease (CAD)").
+_WORD_SYMBOLS = {"A", "I", "IS", "IT", "AS", "AN", "AT", "BE", "BY", "DO", "GO", "IF", "IN", "ME", "MY", "NO", "OF", "ON",
+                 "OR", "SO", "TO", "UP", "US", "WE", "CAN", "WAS", "SET", "MET", "ALL", "AND", "FOR", "NOT", "THE", "ARE",
+                 "HAS", "HAD", "BUT", "DNA", "RNA", "PCR", "AGE", "MRI", "CT", "ICU", "HIV", "COVID", "CAT", "CAD", "SHE",
+                 "HE", "HER", "HIS"}
+_GENE_CUES = {"gene", "genes", "protein", "proteins", "exon", "exons", "intron", "mutation", "mutations", "mutant",
+              "mutants", "variant", "variants", "allele", "alleles", "amplification", "amplified", "deletion", "fusion",
+              "expression", "expressed", "knockout", "knockdown", "locus", "promoter", "receptor", "kinase", "inhibitor",
+              "inhibitors", "inhibition", "signalling", "signaling", "pathway", "activity", "polymorphism", "skipping",
+              "carriers", "deficiency", "transcript", "isoform", "overexpression", "enzyme"}
 
 
 @dataclass
@@ -25,25 +34,41 @@ class Entities:
     sequences: list[str] = field(default_factory=list)
 
 
+def _variant(token: str) -> str | None:
+    """The normalised HGVS of a token that reads as a protein change, else None."""
+    if not any(ch.isdigit() for ch in token) or not (token.startswith("p.") or re.match(r"^[A-Z][a-z]{0,2}\d+", token)):
+        return None
+    try:
+        return parse_protein_variant(token).hgvs
+    except BadInputError:
+        return None
+
+
+def _named_as_gene(tokens: list[str], i: int, shouting: bool) -> bool:
+    """Whether a symbol that is also a word (MET, CAT, CAD) is used as a gene here: see _WORD_SYMBOLS."""
+    if shouting or len(tokens[i]) < 3:
+        return False
+    neighbours = [tokens[j] for j in (i - 1, i + 1) if 0 <= j < len(tokens)]
+    return any(n.lower() in _GENE_CUES for n in neighbours) or (i + 1 < len(tokens) and _variant(tokens[i + 1]) is not None)
+
+
 def extract(question: str, genes: GeneTable) -> Entities:
     found = Entities()
     for sequence in _SEQUENCE.findall(question.upper()):
         if sequence not in found.sequences:
             found.sequences.append(sequence)
     text = _SEQUENCE.sub(" ", question)
-    for token in _TOKEN.findall(text):
-        bare = token.strip("().,;:")
-        if any(ch.isdigit() for ch in bare) and (bare.startswith("p.") or re.match(r"^[A-Z][a-z]{0,2}\d+", bare)):
-            try:
-                variant = parse_protein_variant(bare)
-            except BadInputError:
-                variant = None
-            if variant is not None and variant.hgvs not in found.variants:
-                found.variants.append(variant.hgvs)
-                continue
-        if bare.upper() in _COMMON or len(bare) < 2 or not bare[0].isalpha():
+    tokens = [token.strip("().,;:") for token in _TOKEN.findall(text)]
+    shouting = text == text.upper()  # an all-capitals question gives capitals no meaning
+    for i, bare in enumerate(tokens):
+        hgvs = _variant(bare)
+        if hgvs is not None:
+            if hgvs not in found.variants:
+                found.variants.append(hgvs)
             continue
-        if bare != bare.upper():
+        if len(bare) < 2 or not bare[0].isalpha() or bare != bare.upper():
+            continue
+        if bare in _WORD_SYMBOLS and not _named_as_gene(tokens, i, shouting):
             continue
         gene = genes.get(bare)
         if gene is not None:
