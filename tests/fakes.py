@@ -70,6 +70,7 @@ class FakeNCBI:
     requests: list[dict[str, str]] = field(default_factory=list)
     histories: dict[str, list[FakeArticle]] = field(default_factory=dict)
     slow_s: float = 1.0
+    retry_after: str = "2"  # what a 429 asks the client to wait, in seconds
     gene_summaries: dict[str, dict[str, str]] = field(default_factory=dict)
     genbank: dict[str, str] = field(default_factory=dict)  # nuccore accession -> GenBank text
 
@@ -86,7 +87,7 @@ def _handler(state: FakeNCBI) -> type[http.server.BaseHTTPRequestHandler]:
             state.requests.append(params)
             action = state.failures.pop(0) if state.failures else "ok"
             if action == "429":
-                self._send(429, b"Too Many Requests", {"Retry-After": "2"})
+                self._send(429, b"Too Many Requests", {"Retry-After": state.retry_after})
                 return
             if action == "500":
                 self._send(500, b"Internal error")

@@ -54,9 +54,11 @@ def test_real_cds_from_genbank() -> None:
     cds_feature = next(f for f in record.features if f.type == "CDS")
     cds = str(cds_feature.extract(record.sequence))
     assert coding_consequence("c.1A>G", cds).consequence == "start_lost"
-    codon2 = cds[3:6]
-    alt = "A" if codon2[2] != "A" else "C"
-    assert coding_consequence(f"c.6{codon2[2]}>{alt}", cds).consequence in ("synonymous", "missense", "nonsense")
+    assert cds[3:6] == "GCG"  # codon 2 is Ala; GCA is Ala too, GTG is Val, and TAG is a stop only from TCG
+    third = coding_consequence("c.6G>A", cds)
+    assert (third.consequence, third.hgvs_p) == ("synonymous", "p.Ala2=")
+    second = coding_consequence("c.5C>T", cds)
+    assert (second.consequence, second.hgvs_p) == ("missense", "p.Ala2Val")
 
 
 @settings(max_examples=300, deadline=None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from typer.testing import CliRunner
@@ -112,13 +113,15 @@ def test_dates_and_empty_query() -> None:
 
 def test_cli_indexes_from_the_fake_ncbi(ncbi: FakeNCBI, tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
     ncbi.failures = ["ok", "429"]
-    monkeypatch.setattr(entrez.time, "sleep", lambda _s: None)
+    ncbi.retry_after = "0"  # the real retry path runs, with nothing to wait out
     with FakeNCBIServer(ncbi) as server:
         monkeypatch.setenv("GENELIT_ENTREZ__BASE_URL", server.base_url)
         monkeypatch.setenv("GENELIT_ENTREZ__EMAIL", "curator@example.org")
+        monkeypatch.setenv("GENELIT_ENTREZ__BACKOFF_S", "0")
         result = CliRunner().invoke(app, ["--data-dir", str(tmp_path), "index", "pubmed", "BRCA1", "--max", "7", "--json"])
     assert result.exit_code == 0, result.output
-    assert '"added": 7' in result.output
+    assert json.loads(result.output)["added"] == 7
+    assert len(ncbi.requests) == 3  # esearch, the efetch answered 429, and its retry
 
 
 def test_gene_summary_and_refseq_protein_online(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -135,7 +138,7 @@ def test_gene_summary_and_refseq_protein_online(tmp_path, monkeypatch: pytest.Mo
         monkeypatch.setenv("GENELIT_ENTREZ__EMAIL", "curator@example.org")
         result = CliRunner().invoke(app, ["--data-dir", str(tmp_path), "gene", "TP53", "--online", "--json"])
         assert result.exit_code == 0, result.output
-        (tp53,) = __import__("json").loads(result.output)["genes"]
+        (tp53,) = json.loads(result.output)["genes"]
         assert tp53["summary"] == "This gene encodes tumor protein p53." and tp53["location"] == "17p13.1"
 
         assistant = Assistant(Settings(data_dir=tmp_path))

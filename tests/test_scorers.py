@@ -49,13 +49,13 @@ def test_batch_returns_per_item_errors() -> None:
     assert isinstance(results[3], UnscoredVariant) and "past the end" in results[3].error
 
 
-def test_calibrated_matches_the_shipped_formula() -> None:
+def test_calibrated_scores_are_pinned() -> None:
+    # Golden values of the shipped model: a change to the features or the model file must show up here.
     scorer = CalibratedScorer()
     spec = json.loads(MODEL_FILE.read_text())
-    (result,) = scorer.score(PROTEIN, variants("R175H"), gene="TP53")
-    x = torch.tensor(missense_features(SequenceContext(PROTEIN), 175, "R", "H"), dtype=torch.float64)
-    z = ((x - torch.tensor(spec["mean"])) / torch.tensor(spec["scale"])) @ torch.tensor(spec["coef"], dtype=torch.float64) + spec["intercept"]
-    assert result.score == pytest.approx(float(torch.sigmoid(z)), abs=1e-4)
+    results = scorer.score(PROTEIN, ["R175H", "R248W", "P72R", "E180K"], gene="TP53")
+    assert [r.score for r in results if isinstance(r, VariantScore)] == [0.3894, 0.8254, 0.1732, 0.4573]
+    result = results[0]
     assert result.gene == "TP53" and result.weights_hash == scorer.weights_hash and len(result.weights_hash) == 12
     assert result.threshold == spec["threshold"] and "Youden" in result.threshold_source
     assert spec["training"]["auc_per_gene_mean"] > 0.75
@@ -120,3 +120,23 @@ def test_esm2_missing_weights_say_how_to_supply_them(tmp_path: Path, monkeypatch
     scorer = Esm2Scorer("facebook/esm2_t33_650M_UR50D")
     with pytest.raises(MissingResourceError, match="GENELIT_SEQUENCE__ESM_MODEL"):
         scorer.score(PROTEIN, variants("R175H"))
+
+
+def test_texts_are_read_and_failures_keep_their_slot() -> None:
+    results = build_scorer("blosum62", SequenceSettings()).score(PROTEIN, ["R175H", "gibberish", "p.Arg248Trp", "A175H"])
+    assert [type(r).__name__ for r in results] == ["VariantScore", "UnscoredVariant", "VariantScore", "UnscoredVariant"]
+    assert "cannot read variant 'gibberish'" in results[1].error and results[1].variant == "gibberish"
+    assert results[2].variant.hgvs == "p.Arg248Trp"
+
+
+def test_roc_auc_counts_ties_half_and_refuses_one_class() -> None:
+    import numpy as np
+
+    from genelit.eval.metrics import per_group_auc, roc_auc
+
+    labels = np.array([True, True, False, False])
+    assert roc_auc(labels, np.array([0.9, 0.5, 0.5, 0.1])) == 0.875  # one tied pair of four counts half
+    assert np.isnan(roc_auc(np.array([True, True]), np.array([0.1, 0.2])))
+    groups = np.array(["a"] * 10 + ["b"] * 10)
+    mean, n = per_group_auc(np.array([True, False] * 10), np.arange(20.0), groups, min_each=5)
+    assert n == 2 and 0 < mean < 1
