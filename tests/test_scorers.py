@@ -9,7 +9,6 @@ import pytest
 import torch
 
 from genelit.errors import BadInputError, MissingResourceError
-from genelit.sequence.features import SequenceContext, missense_features
 from genelit.sequence.scorers.calibrated import MODEL_FILE, CalibratedScorer
 from genelit.sequence.scorers.esm2 import Esm2Scorer, window_bounds
 from genelit.sequence.scorers.registry import BUILDERS, build_scorer
