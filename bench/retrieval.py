@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import percentile, ratio  # noqa: E402
 
-from genelit.eval.retrieval import DEPTH, distractor_papers, load_pubmedqa, qa_papers, run_retrieval_eval  # noqa: E402
+from genelit.eval.retrieval import DEPTH, distractor_papers, load_pubmedqa, qa_papers, rank_scores, run_retrieval_eval  # noqa: E402
 from genelit.index.chunking import paper_text  # noqa: E402
 from genelit.index.sample import fetch_sample  # noqa: E402
 from genelit.settings import Settings  # noqa: E402
@@ -49,14 +49,7 @@ def langchain_recall(qa: dict[str, dict], distractors: int) -> dict[str, float]:
             found = [d.metadata["pmid"] for d in store.similarity_search(item["QUESTION"], k=DEPTH)]
             latencies.append((time.perf_counter() - started) * 1000)
             ranks.append(found.index(pmid) + 1 if pmid in found else None)
-    n = len(ranks)
-    latencies.sort()
-    return {
-        "recall@1": sum(r == 1 for r in ranks) / n,
-        "recall@10": sum(r is not None for r in ranks) / n,
-        "mrr": sum(1 / r for r in ranks if r) / n,
-        "query_ms_p50": percentile(latencies, 50),
-    }
+    return {**rank_scores(ranks).model_dump(by_alias=True), "query_ms_p50": percentile(latencies, 50)}
 
 
 def main() -> None:

@@ -93,7 +93,8 @@ def distractor_papers(source: Path, count: int, exclude: set[str]) -> Iterator[P
             yield record
 
 
-def _scores(ranks: list[int | None]) -> RetrieverScores:
+def rank_scores(ranks: list[int | None]) -> RetrieverScores:
+    """Recall@1, recall@10 and MRR@10 from each question's rank of its own paper (None: not in the top 10)."""
     n = len(ranks)
     return RetrieverScores(
         recall_at_1=sum(1 for r in ranks if r == 1) / n,
@@ -160,8 +161,8 @@ def run_retrieval_eval(
         return RetrievalEval(
             n=len(data),
             distractors=n_extra,
-            bm25=_scores(ranks["bm25"]),
-            dense=_scores(ranks["dense"]),
-            hybrid=_scores(ranks["hybrid"]),
+            bm25=rank_scores(ranks["bm25"]),
+            dense=rank_scores(ranks["dense"]),
+            hybrid=rank_scores(ranks["hybrid"]),
             query_ms_p50=statistics.median(latencies),
         )

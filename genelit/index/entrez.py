@@ -73,8 +73,6 @@ class SearchResult:
     count: int
     webenv: str
     query_key: str
-    mindate: dt.date | None
-    maxdate: dt.date | None
 
 
 class _Retry(Exception):
@@ -177,7 +175,7 @@ class EntrezClient:
             record = Entrez.read(io.BytesIO(body))
             if "ERROR" in record and record["ERROR"]:
                 raise RemoteServiceError(f"NCBI esearch error: {record['ERROR']}", "check the query syntax")
-            return SearchResult(int(record["Count"]), str(record["WebEnv"]), str(record["QueryKey"]), mindate, maxdate)
+            return SearchResult(int(record["Count"]), str(record["WebEnv"]), str(record["QueryKey"]))
 
         return self.call("esearch", params, parse)
 

@@ -17,7 +17,7 @@ from genelit.index.chunking import pmid_of
 from genelit.index.embeddings import Embedder
 from genelit.index.lexical import LexicalIndex
 from genelit.index.manifest import Manifest
-from genelit.index.store import VectorStore
+from genelit.index.store import BUILD_HINT, VectorStore
 from genelit.settings import Settings
 from genelit.types import IndexStats
 
@@ -84,10 +84,7 @@ class LiteratureIndex:
 
     # -- state ------------------------------------------------------------------------
     def _missing(self) -> MissingResourceError:
-        return MissingResourceError(
-            f"no literature index at {self.folder}",
-            "build one first: `genelit index sample` or `genelit index files FILE.xml.gz`",
-        )
+        return MissingResourceError(f"no literature index at {self.folder}", BUILD_HINT)
 
     def require(self) -> None:
         """Fail with a clear message when there is no index, or it was built with another model."""
@@ -95,10 +92,7 @@ class LiteratureIndex:
             raise self._missing()
         self.store.check_model(self.embedder.name)
         if self.manifest.stats().papers == 0:
-            raise MissingResourceError(
-                f"the literature index at {self.folder} is empty",
-                "index something first: `genelit index sample` or `genelit index files FILE.xml.gz`",
-            )
+            raise MissingResourceError(f"the literature index at {self.folder} is empty", BUILD_HINT)
 
     @contextmanager
     def writing(self) -> Iterator[LiteratureIndex]:

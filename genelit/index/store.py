@@ -20,6 +20,8 @@ from genelit.types import Chunk, Paper
 MODEL_KEY = "genelit_embedding_model"
 DIM_KEY = "genelit_embedding_dim"
 
+BUILD_HINT = "build one first: `genelit index sample` or `genelit index files FILE.xml.gz`"
+
 
 def chunk_metadata(paper: Paper) -> dict[str, Any]:
     """Metadata filters run on. Chroma rejects None and empty lists, so those keys are left out."""
@@ -109,10 +111,7 @@ class VectorStore:
     def _require(self) -> Any:
         coll = self._existing()
         if coll is None:
-            raise MissingResourceError(
-                f"no index at {self.location}",
-                "build one first: `genelit index sample` or `genelit index files FILE.xml.gz`",
-            )
+            raise MissingResourceError(f"no index at {self.location}", BUILD_HINT)
         return coll
 
     def count(self) -> int:

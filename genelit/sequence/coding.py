@@ -92,35 +92,35 @@ def coding_consequence(text: str, cds: str) -> CodingConsequence:
             raise BadInputError(f"{text}: an insertion goes between two adjacent nucleotides and names them", "e.g. c.5266_5267insC")
         mutated = cds[:start] + seq + cds[start:]
     # Exon boundaries are not in a CDS, so exonic changes are never flagged as splice region here.
-    return _classify(hgvs, cds, mutated, start, False)
+    return _classify(hgvs, cds, mutated, start)
 
 
-def _classify(hgvs: str, cds: str, mutated: str, start: int, splice: bool) -> CodingConsequence:
+def _classify(hgvs: str, cds: str, mutated: str, start: int) -> CodingConsequence:
     before, after = _translate(cds), _translate(mutated)
     codon = (start - 1) // 3
     delta = len(mutated) - len(cds)
     if codon == 0 and after[:1] != "M":
-        return CodingConsequence(hgvs_c=hgvs, consequence="start_lost", hgvs_p="p.Met1?", splice_region=splice)
+        return CodingConsequence(hgvs_c=hgvs, consequence="start_lost", hgvs_p="p.Met1?")
     if delta % 3:
         # HGVS names a frameshift at the first amino acid that changes, counting to the new stop.
         first = next((i for i in range(codon, len(before)) if i >= len(after) or after[i] != before[i]), codon)
         stop = after.find("*", first)
         tail = f"fsTer{stop - first + 1}" if stop >= 0 else "fs"
         new = after[first] if first < len(after) else ""
-        return CodingConsequence(hgvs_c=hgvs, consequence="frameshift", splice_region=splice,
+        return CodingConsequence(hgvs_c=hgvs, consequence="frameshift",
                                  hgvs_p=f"p.{three_letter(before[first])}{first + 1}{three_letter(new)}{tail}")
     if delta == 0:
         ref_aa, alt_aa = before[codon], after[codon]
         if ref_aa == alt_aa:
-            return CodingConsequence(hgvs_c=hgvs, consequence="synonymous", hgvs_p=f"p.{three_letter(ref_aa)}{codon + 1}=", splice_region=splice)
+            return CodingConsequence(hgvs_c=hgvs, consequence="synonymous", hgvs_p=f"p.{three_letter(ref_aa)}{codon + 1}=")
         if alt_aa == "*":
-            return CodingConsequence(hgvs_c=hgvs, consequence="nonsense", hgvs_p=f"p.{three_letter(ref_aa)}{codon + 1}Ter", splice_region=splice)
+            return CodingConsequence(hgvs_c=hgvs, consequence="nonsense", hgvs_p=f"p.{three_letter(ref_aa)}{codon + 1}Ter")
         if ref_aa == "*":
-            return CodingConsequence(hgvs_c=hgvs, consequence="stop_lost", hgvs_p=f"p.Ter{codon + 1}{three_letter(alt_aa)}ext", splice_region=splice)
+            return CodingConsequence(hgvs_c=hgvs, consequence="stop_lost", hgvs_p=f"p.Ter{codon + 1}{three_letter(alt_aa)}ext")
         differ = [i for i, (a, b) in enumerate(zip(before, after)) if a != b]
         if len(differ) > 1:
-            return CodingConsequence(hgvs_c=hgvs, consequence="inframe_delins", splice_region=splice)
-        return CodingConsequence(hgvs_c=hgvs, consequence="missense", hgvs_p=f"p.{three_letter(ref_aa)}{codon + 1}{three_letter(alt_aa)}", splice_region=splice)
+            return CodingConsequence(hgvs_c=hgvs, consequence="inframe_delins")
+        return CodingConsequence(hgvs_c=hgvs, consequence="missense", hgvs_p=f"p.{three_letter(ref_aa)}{codon + 1}{three_letter(alt_aa)}")
     kind = "inframe_insertion" if delta > 0 else "inframe_deletion"
-    return CodingConsequence(hgvs_c=hgvs, consequence=kind, splice_region=splice,
+    return CodingConsequence(hgvs_c=hgvs, consequence=kind,
                              notes=[f"{abs(delta) // 3} codon(s) {'gained' if delta > 0 else 'lost'} near codon {codon + 1}"])

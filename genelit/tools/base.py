@@ -56,7 +56,7 @@ class Tool:
     @classmethod
     def from_method(cls, method: Callable[..., str], args_schema: type[BaseModel]) -> Tool:
         """A tool named after the method and described by its docstring, so code and contract cannot drift apart."""
-        return cls(method.__name__, inspect.getdoc(method) or "", args_schema, method)
+        return cls(method.__name__, " ".join((inspect.getdoc(method) or "").split()), args_schema, method)
 
     def schema(self) -> dict[str, Any]:
         """OpenAI function-calling schema."""
