@@ -18,6 +18,13 @@ wheels="${XDG_CACHE_HOME:-$HOME/.cache}/genelit/wheels"
 if [[ ",$extras," == *",llm,"* ]]; then
   mkdir -p "$wheels"
   if ! ls "$wheels"/llama_cpp_python-0.3.36-*.whl >/dev/null 2>&1; then
+    # cmake and ninja come from the package index during the build; the C and C++ compilers cannot.
+    if ! command -v cc >/dev/null 2>&1 || ! { command -v c++ >/dev/null 2>&1 || command -v g++ >/dev/null 2>&1; }; then
+      echo "llama-cpp-python compiles from source and needs a C and a C++ compiler:" >&2
+      echo "  Debian/Ubuntu: sudo apt install build-essential    macOS: xcode-select --install" >&2
+      echo "or skip the local model: GENELIT_EXTRAS=test scripts/setup.sh (then use --mode extractive or an endpoint)" >&2
+      exit 1
+    fi
     echo "building llama-cpp-python 0.3.36 from source (first time only, about 7 minutes on 2 cores)..."
     CMAKE_BUILD_PARALLEL_LEVEL="$(nproc)" "${pip[@]}" wheel --quiet --no-deps "llama-cpp-python==0.3.36" -w "$wheels"
   fi

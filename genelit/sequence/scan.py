@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from genelit.errors import BadInputError
+from genelit.errors import BadInputError, MissingResourceError
 from genelit.sequence.features import AMINO_ACIDS
 from genelit.sequence.scorers.base import Scorer
 from genelit.sequence.variants import missense
@@ -70,7 +70,10 @@ def write_csv(matrix: np.ndarray, sequence: str, region: tuple[int, int], path: 
 
 
 def write_heatmap(matrix: np.ndarray, sequence: str, region: tuple[int, int], scorer: Scorer, title: str, path: Path) -> None:
-    import matplotlib
+    try:
+        import matplotlib
+    except ImportError:
+        raise MissingResourceError("drawing the heatmap needs matplotlib", "install genelit with its plot extra: pip install -e '.[plot]'") from None
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
