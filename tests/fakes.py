@@ -150,25 +150,36 @@ def _handler(state: FakeNCBI) -> type[http.server.BaseHTTPRequestHandler]:
     return Handler
 
 
-class FakeNCBIServer:
-    """A threaded local HTTP server playing NCBI E-utilities (esearch with history, efetch)."""
+class LoopbackServer:
+    """A threaded HTTP server on 127.0.0.1 and a free port, for as long as a `with` block lasts."""
 
-    def __init__(self, state: FakeNCBI) -> None:
-        self.state = state
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
+    path = "/"
+
+    def __init__(self, handler: type[http.server.BaseHTTPRequestHandler]) -> None:
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/entrez/eutils/"
+        return f"http://127.0.0.1:{self.server.server_address[1]}{self.path}"
 
-    def __enter__(self) -> FakeNCBIServer:
+    def __enter__(self):
         self.thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+class FakeNCBIServer(LoopbackServer):
+    """Plays NCBI E-utilities (esearch with history, efetch, esummary)."""
+
+    path = "/entrez/eutils/"
+
+    def __init__(self, state: FakeNCBI) -> None:
+        super().__init__(_handler(state))
+        self.state = state
 
 
 class RecordingSleep:
@@ -318,26 +329,15 @@ def _openai_handler(state: FakeOpenAI) -> type[http.server.BaseHTTPRequestHandle
     return Handler
 
 
-class FakeOpenAIServer:
-    """A threaded loopback HTTP server playing an OpenAI-compatible chat endpoint (as vLLM or Ollama would)."""
+class FakeOpenAIServer(LoopbackServer):
+    """Plays an OpenAI-compatible chat endpoint, as vLLM or Ollama would."""
+
+    path = "/v1"
 
     def __init__(self, state: FakeOpenAI) -> None:
+        super().__init__(_openai_handler(state))
         self.state = state
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _openai_handler(state))
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/v1"
 
     def env(self) -> dict[str, str]:
         """The variables that point genelit at this endpoint."""
         return {"GENELIT_LLM__BASE_URL": self.base_url, "GENELIT_LLM__MODEL": self.state.model, "GENELIT_LLM__API_KEY": "sk-test"}
-
-    def __enter__(self) -> FakeOpenAIServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()

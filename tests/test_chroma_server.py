@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -11,15 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from genelit.agent.llm import free_port
 from genelit.api import Assistant
 from genelit.settings import Settings, StoreSettings
 from tests.conftest import shared
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture

@@ -27,10 +27,7 @@ def ask(
 ) -> None:
     """Answer a question with cited evidence: papers as [PMID:n], model outputs as [Mn]."""
     answer = assistant(ctx, fast).ask(question, mode, on_event=render.tool_events(not as_json))
-    if as_json:
-        render.emit_json(answer)
-    else:
-        render.answer(answer)
+    render.show(answer, as_json, render.answer)
 
 
 def _line_history(path: Path) -> None:

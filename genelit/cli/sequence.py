@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from genelit.cli import render
-from genelit.cli.app import CdsOpt, FastaOpt, JsonOpt, ScorerOpt, app, assistant, exit_2_on_user_error, out, seq_app
+from genelit.cli.app import CdsOpt, FastaOpt, JsonOpt, ScorerOpt, app, assistant, exit_2_on_user_error, seq_app
 
 
 @app.command("gene", epilog="Examples:\n\n  genelit gene LMP10\n\n  genelit gene P04637 --json\n\n  genelit gene TP53 --online")
@@ -21,10 +21,7 @@ def gene(
 ) -> None:
     """Look a gene up in the HGNC table (offline); an ambiguous alias lists every candidate."""
     match = assistant(ctx).gene(query, online)
-    if as_json:
-        render.emit_json(match)
-    else:
-        render.gene_match(match)
+    render.show(match, as_json, render.gene_match)
 
 
 @seq_app.command("add", epilog="Example:\n\n  genelit seq add proteins.fasta")
@@ -35,12 +32,7 @@ def seq_add(
     as_json: JsonOpt = False,
 ) -> None:
     """Store proteins by gene so that variants can be scored offline."""
-    stored = assistant(ctx).add_sequences(path)
-    if as_json:
-        render.emit_json(stored)
-        return
-    for protein in stored:
-        out.print(f"stored {protein.gene}: {protein.accession} ({protein.length} aa)")
+    render.show(assistant(ctx).add_sequences(path), as_json, render.stored_proteins)
 
 
 @app.command("variant", epilog="Examples:\n\n  genelit variant TP53 p.R175H\n\n  genelit variant BRCA1 C61G R71G --scorer esm2 --json\n\n"
@@ -57,10 +49,7 @@ def variant(
 ) -> None:
     """The gene, each parsed variant, its consequence and its score, with how to read the score. Exit 2 when none scored."""
     report = assistant(ctx).variants(gene_name, variants, cds, scorer, fasta)
-    if as_json:
-        render.emit_json(report)
-    else:
-        render.variant_report(report)
+    render.show(report, as_json, render.variant_report)
     if report.all_failed:
         raise typer.Exit(2)
 
@@ -79,10 +68,7 @@ def scan(
     """Saturation scan: all 19 substitutions at every position, as a heatmap, a CSV and a summary."""
     result = assistant(ctx).scan(gene_name, region, scorer, fasta)
     summary = result.save(output) if output is not None else result.summary
-    if as_json:
-        render.emit_json(summary)
-    else:
-        render.scan_summary(summary)
+    render.show(summary, as_json, render.scan_summary)
 
 
 @app.command("annotate", epilog="Examples:\n\n  genelit annotate NC_005816.gb --table 11\n\n  genelit annotate --seq ATGAAACCC...TAA --min-orf 30")
@@ -97,7 +83,4 @@ def annotate(
 ) -> None:
     """ORFs in six frames, GC content and CpG islands, protein properties; GenBank CDS compared with ORFs."""
     found = assistant(ctx).annotate(path, seq, table, min_orf)
-    if as_json:
-        render.emit_json(found)
-    else:
-        render.annotation_list(found)
+    render.show(found, as_json, render.annotation_list)

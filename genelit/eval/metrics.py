@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy.stats import spearmanr
-from sklearn.metrics import roc_auc_score
 
 
 def roc_auc(labels: np.ndarray, scores: np.ndarray) -> float:
     """Area under the ROC curve (ties count half); NaN when only one class is present, where it is undefined."""
+    from sklearn.metrics import roc_auc_score  # a second's import: only evaluations pay for it
+
     labels = np.asarray(labels, dtype=bool)
     if labels.all() or not labels.any():
         return float("nan")
@@ -26,4 +26,6 @@ def per_group_auc(labels: np.ndarray, scores: np.ndarray, groups: np.ndarray, mi
 
 
 def spearman(a: np.ndarray, b: np.ndarray) -> float:
+    from scipy.stats import spearmanr
+
     return float(spearmanr(a, b).statistic)

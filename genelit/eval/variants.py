@@ -8,6 +8,7 @@ silently scored against the wrong residue.
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -123,10 +124,10 @@ def evaluate(rows: list[LabelledVariant], proteins: dict[str, str], scorers: lis
     return VariantEval(n=len(rows), dropped=dropped, scorers=results)
 
 
-def run_variant_eval(path: Path, proteins: Path, scorers: list[Scorer]) -> VariantEval:
-    """Read a labelled CSV and its proteins, then score every usable row with each scorer."""
+def run_variant_eval(path: Path, proteins: Path, scorers: list[str], build: Callable[[str], Scorer]) -> VariantEval:
+    """Read a labelled CSV and its proteins, then score every usable row with each named scorer (`build` makes one)."""
     sequences = read_proteins(proteins)
     rows, dropped = read_labelled(path, sequences)
     if not rows:
         raise BadInputError(f"{path}: no usable rows", f"left out: {dropped}")
-    return evaluate(rows, sequences, scorers, dropped)
+    return evaluate(rows, sequences, [build(name) for name in scorers], dropped)
