@@ -99,7 +99,7 @@ def hand_masked_marginal(folder: Path, window_seq: str, index: int, ref: str, al
 
 
 def test_esm2_masked_marginal_arithmetic(tiny_esm: Path) -> None:
-    scorer = Esm2Scorer(str(tiny_esm), batch_size=2)
+    scorer = Esm2Scorer(SequenceSettings(esm_model=str(tiny_esm), batch_size=2))
     sequence = PROTEIN[:60]
     results = scorer.score(sequence, variants("E2A", "E3K", "P4L", "E2W"))
     expected = [hand_masked_marginal(tiny_esm, sequence, i, r, a) for i, r, a in [(1, "E", "A"), (2, "E", "K"), (3, "P", "L"), (1, "E", "W")]]
@@ -108,7 +108,7 @@ def test_esm2_masked_marginal_arithmetic(tiny_esm: Path) -> None:
 
 
 def test_esm2_windows_long_proteins(tiny_esm: Path) -> None:
-    scorer = Esm2Scorer(str(tiny_esm), window=40)
+    scorer = Esm2Scorer(SequenceSettings(esm_model=str(tiny_esm), esm_window=40))
     (result,) = scorer.score(PROTEIN, variants("R175H"))
     start, end = window_bounds(len(PROTEIN), 175, 40)
     assert result.score == pytest.approx(hand_masked_marginal(tiny_esm, PROTEIN[start:end], 174 - start, "R", "H"), abs=1e-4)
@@ -116,7 +116,7 @@ def test_esm2_windows_long_proteins(tiny_esm: Path) -> None:
 
 def test_esm2_missing_weights_say_how_to_supply_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    scorer = Esm2Scorer("facebook/esm2_t33_650M_UR50D")
+    scorer = Esm2Scorer(SequenceSettings(esm_model="facebook/esm2_t33_650M_UR50D"))
     with pytest.raises(MissingResourceError, match="GENELIT_SEQUENCE__ESM_MODEL"):
         scorer.score(PROTEIN, variants("R175H"))
 

@@ -20,7 +20,7 @@ from genelit.sequence.variants import three_letter
 from genelit.types import CodingConsequence
 
 _POS = r"(?P<{n}>[-*]?\d+)(?P<{n}off>[+-]\d+)?"
-_C = re.compile(
+_CODING_HGVS = re.compile(
     r"^c\.(?:" + _POS.format(n="s") + r")(?:_" + _POS.format(n="e") + r")?"
     r"(?:(?P<ref>[ACGT])>(?P<alt>[ACGT])|(?P<op>delins|del|dup|ins)(?P<seq>[ACGT]*))$",
     re.I,
@@ -53,7 +53,7 @@ def _translate(cds: str) -> str:
 
 def coding_consequence(text: str, cds: str) -> CodingConsequence:
     """Apply a c. variant to `cds` (from the A of ATG to the stop codon) and classify the result."""
-    match = _C.match(text.strip().replace(" ", ""))
+    match = _CODING_HGVS.match(text.strip().replace(" ", ""))
     if not match:
         raise BadInputError(f"cannot read coding variant {text!r}", HELP)
     cds = cds.upper()

@@ -15,10 +15,10 @@ from genelit.sequence.annotation import annotate
 from genelit.sequence.coding import cds_from_file, coding_consequence
 from genelit.sequence.genes import GeneTable, with_ncbi_summaries
 from genelit.sequence.io import from_string, read_file
+from genelit.sequence.proteins import SequenceStore
 from genelit.sequence.scan import SaturationScan, parse_region, scan, summarise
 from genelit.sequence.scorers.base import Scorer
 from genelit.sequence.scorers.registry import build_scorer
-from genelit.sequence.store import SequenceStore
 from genelit.settings import Settings
 from genelit.types import (
     Annotation,

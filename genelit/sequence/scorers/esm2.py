@@ -14,9 +14,8 @@ from typing import Any
 
 from genelit.errors import MissingResourceError
 from genelit.sequence.scorers.base import Scorer, file_hash
+from genelit.settings import SequenceSettings
 from genelit.types import Variant
-
-DEFAULT_MODEL = "facebook/esm2_t33_650M_UR50D"
 
 
 def window_bounds(length: int, position: int, window: int) -> tuple[int, int]:
@@ -49,11 +48,11 @@ class Esm2Scorer(Scorer):
     threshold = -7.5
     threshold_source = "Brandes et al., Nat Genet 2023: LLR < -7.5 separated pathogenic from benign for ESM1b"
 
-    def __init__(self, model: str = DEFAULT_MODEL, device: str = "cpu", window: int = 1022, batch_size: int = 8) -> None:
-        self.model_name = model
-        self.device = device
-        self.window = window
-        self.batch_size = batch_size
+    def __init__(self, settings: SequenceSettings) -> None:
+        self.model_name = settings.esm_model
+        self.device = settings.device
+        self.window = settings.esm_window
+        self.batch_size = settings.batch_size
         self._model: Any = None
         self._tokenizer: Any = None
         self._hash: str | None = None

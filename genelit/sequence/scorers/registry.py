@@ -13,7 +13,7 @@ from genelit.settings import SequenceSettings
 
 BUILDERS: dict[str, Callable[[SequenceSettings], Scorer]] = {
     "calibrated": lambda s: CalibratedScorer(),
-    "esm2": lambda s: Esm2Scorer(s.esm_model, s.device, s.esm_window, s.batch_size),
+    "esm2": Esm2Scorer,
     "blosum62": lambda s: Blosum62Scorer(),
     "grantham": lambda s: GranthamScorer(),
 }
