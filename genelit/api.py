@@ -52,7 +52,7 @@ class Assistant:
     """
 
     def __init__(self, settings: Settings | None = None, llm: ChatProvider | None = None) -> None:
-        self.settings = settings or Settings()
+        self.settings = settings or Settings.load()
         self.sequences = Sequences(self.settings)
         self.literature = Literature(self.settings, lambda: self.sequences.genes)
         self.answers = Answers(self.settings, self.literature, self.sequences, llm)

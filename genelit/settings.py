@@ -12,11 +12,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import tomllib
 from pathlib import Path
 from typing import Literal
 
 import platformdirs
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -24,14 +25,35 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from genelit.errors import BadInputError
+from genelit.text import clip
+
 DEFAULT_EMBEDDING_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 
 
 def _config_file() -> Path:
+    """The TOML file to read. One named by GENELIT_CONFIG must exist: a typo there would otherwise be ignored."""
     explicit = os.environ.get("GENELIT_CONFIG")
-    if explicit:
-        return Path(explicit)
-    return Path(platformdirs.user_config_dir("genelit")) / "genelit.toml"
+    if explicit is None:
+        return Path(platformdirs.user_config_dir("genelit")) / "genelit.toml"
+    path = Path(explicit)
+    if not explicit.strip() or not path.exists():
+        raise BadInputError(f"GENELIT_CONFIG names {clip(explicit)!r}, which does not exist", "fix the path, or unset GENELIT_CONFIG")
+    if path.is_dir():
+        raise BadInputError(f"GENELIT_CONFIG names {explicit}, which is a folder", "point it at a genelit.toml file")
+    return path
+
+
+def _toml_source(settings_cls: type[BaseSettings]) -> PydanticBaseSettingsSource:
+    path = _config_file()
+    try:
+        return TomlConfigSettingsSource(settings_cls, toml_file=path)
+    except UnicodeDecodeError:
+        raise BadInputError(f"config file {path} is not UTF-8 text", "save it as UTF-8 TOML") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise BadInputError(f"config file {path} is not valid TOML: {exc}", "fix that line") from None
+    except OSError as exc:
+        raise BadInputError(f"cannot read config file {path}: {exc.strerror}", "check its permissions") from None
 
 
 class EmbeddingSettings(BaseModel):
@@ -185,6 +207,16 @@ class AnswerSettings(BaseModel):
     )
 
 
+def _source_of(loc: tuple[int | str, ...], overrides: dict[str, object]) -> str:
+    """Where a setting's value came from, as a person would look for it."""
+    variable = "GENELIT_" + "__".join(str(part) for part in loc).upper()
+    if loc and str(loc[0]) in overrides:
+        return "(given as an argument)"
+    if any(name.upper() == variable for name in os.environ):
+        return f"(from {variable})"
+    return f"(from {_config_file()})"
+
+
 class Settings(BaseSettings):
     """Everything that can be configured. Pass one of these explicitly; nothing reads globals."""
 
@@ -216,8 +248,30 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        toml = TomlConfigSettingsSource(settings_cls, toml_file=_config_file())
-        return (init_settings, env_settings, toml)
+        return (init_settings, env_settings, _toml_source(settings_cls))
+
+    @classmethod
+    def load(cls, **overrides: object) -> Settings:
+        """Settings from arguments, environment and config file, with a bad value reported as one BadInputError
+        that names the field, the value and where it came from."""
+        try:
+            return cls(**overrides)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            problem = exc.errors()[0]
+            field = ".".join(str(part) for part in problem["loc"])
+            value = clip(str(problem.get("input", "")), 80)
+            raise BadInputError(f"setting {field} = {value!r} {_source_of(problem['loc'], overrides)}: "
+                                f"{problem['msg'].removeprefix('Value error, ')}",
+                                "fix or unset that value") from None
+
+    @field_validator("data_dir", mode="before")
+    @classmethod
+    def _usable_data_dir(cls, value: object) -> object:
+        if isinstance(value, str | Path) and not str(value).strip():
+            raise ValueError("is empty; unset it for the default, or name a folder")
+        if isinstance(value, str | Path) and Path(value).exists() and not Path(value).is_dir():
+            raise ValueError("is a file, not a folder")
+        return value
 
     @property
     def index_dir(self) -> Path:

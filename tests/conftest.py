@@ -31,7 +31,9 @@ def isolated_environment(tmp_path_factory: pytest.TempPathFactory):
     with pytest.MonkeyPatch.context() as patch:
         for name in [n for n in os.environ if n.startswith("GENELIT_") or n == "OPENAI_API_KEY"]:
             patch.delenv(name)
-        patch.setenv("GENELIT_CONFIG", str(tmp_path_factory.mktemp("config") / "genelit.toml"))
+        config = tmp_path_factory.mktemp("config") / "genelit.toml"
+        config.write_text("# empty: the defaults\n")
+        patch.setenv("GENELIT_CONFIG", str(config))
         yield
 
 

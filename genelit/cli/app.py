@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+import json
+import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
 from rich.text import Text
+from typer._click import exceptions as usage  # typer vendors click; its exceptions are public only in part
+from typer.core import TyperGroup
 
 from genelit.api import Assistant
-from genelit.errors import GenelitError
+from genelit.errors import BadInputError, GenelitError
 from genelit.settings import Settings
 from genelit.types import ModeChoice, ScorerName
 
@@ -21,7 +25,29 @@ F = TypeVar("F", bound=Callable[..., Any])
 out = Console()
 err = Console(stderr=True)
 
+class OneLineErrors(TyperGroup):
+    """Usage errors (a bad option value, an unreadable file) as one line, or a JSON object under --json,
+    instead of click's boxed message; the exit code stays click's (2)."""
+
+    def main(self, args: Sequence[str] | None = None, *rest: Any, **extra: Any) -> Any:
+        argv = list(sys.argv[1:] if args is None else args)
+        extra["standalone_mode"] = False
+        try:
+            code = super().main(argv, *rest, **extra)
+        except usage.NoArgsIsHelpError as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except usage.ClickException as exc:
+            print_error(BadInputError(exc.format_message().replace("Value error, ", "")), "--json" in argv)
+            sys.exit(exc.exit_code)
+        except typer.Abort:
+            err.print("aborted")
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
 app = typer.Typer(
+    cls=OneLineErrors,
     help="genelit: cited answers to genetics questions from PubMed and local sequence models.\n\n"
     "Examples:\n\n"
     "  genelit index sample --limit 3000        # fetch and index the sample PubMed file\n\n"
@@ -57,8 +83,12 @@ DistractorFileOpt = Annotated[
 ]
 
 
-def print_error(exc: GenelitError) -> None:
-    err.print(Text("error: ", style="bold red") + Text(str(exc)), highlight=False, soft_wrap=True)
+def print_error(exc: GenelitError, as_json: bool = False) -> None:
+    """One line on stderr; with --json, one JSON object on stdout instead, so a script parses failures too."""
+    if as_json:
+        sys.stdout.write(json.dumps({"error": exc.message, "hint": exc.hint}) + "\n")
+    else:
+        err.print(Text("error: ", style="bold red") + Text(str(exc)), highlight=False, soft_wrap=True)
 
 
 def exit_2_on_user_error(fn: F) -> F:
@@ -69,7 +99,7 @@ def exit_2_on_user_error(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except GenelitError as exc:
-            print_error(exc)
+            print_error(exc, bool(kwargs.get("as_json")))
             raise typer.Exit(2) from None
         except KeyboardInterrupt:
             err.print("interrupted: what was committed stays; run the same command again to resume")
@@ -81,7 +111,7 @@ def exit_2_on_user_error(fn: F) -> F:
 def assistant(ctx: typer.Context, fast: bool = False) -> Assistant:
     """The Assistant for this command: one per process, unless a test put its own in `ctx.obj`."""
     if ctx.obj is None or (fast and not ctx.meta.get("fast")):
-        settings = Settings(**ctx.meta.get("overrides", {}))
+        settings = Settings.load(**ctx.meta.get("overrides", {}))
         ctx.obj = Assistant(settings.with_fast_model() if fast else settings)
         ctx.meta["fast"] = fast
     return ctx.obj

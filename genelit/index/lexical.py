@@ -70,9 +70,12 @@ class LexicalIndex:
         state_file = folder / _STATE
         if not state_file.exists():
             return None
-        state = json.loads(state_file.read_text())
-        retriever = bm25s.BM25.load(str(folder)) if state["ids"] else bm25s.BM25()
-        return cls(retriever, state["ids"], int(state["generation"]))
+        try:
+            state = json.loads(state_file.read_text())
+            retriever = bm25s.BM25.load(str(folder)) if state["ids"] else bm25s.BM25()
+            return cls(retriever, state["ids"], int(state["generation"]))
+        except Exception:  # damaged files of any kind: the index is rebuilt from the manifest, which is the truth
+            return None
 
     def search(self, query: str, n: int, allowed: set[str] | None) -> list[str]:
         """Ids of the n best-scoring chunks (score > 0), best first, limited to `allowed` if given."""

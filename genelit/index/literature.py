@@ -46,15 +46,21 @@ class LiteratureIndex:
 
     # -- parts ------------------------------------------------------------------------
     @property
+    def read_only(self) -> bool:
+        """An existing index this user may not write (a lab's shared copy, a read-only mount): it still serves reads."""
+        database = self.folder / "manifest.sqlite"
+        return database.exists() and not (os.access(self.folder, os.W_OK) and os.access(database, os.W_OK))
+
+    @property
     def manifest(self) -> Manifest:
         if self._manifest is None:
-            self._manifest = Manifest(self.folder / "manifest.sqlite")
+            self._manifest = Manifest(self.folder / "manifest.sqlite", read_only=self.read_only)
         return self._manifest
 
     @property
     def store(self) -> VectorStore:
         if self._store is None:
-            self._store = VectorStore(self.settings.store, self.folder / "chroma")
+            self._store = VectorStore(self.settings.store, self.folder / "chroma", read_only=self.read_only)
         return self._store
 
     @property
@@ -106,10 +112,16 @@ class LiteratureIndex:
     def _writer_lock(self) -> Iterator[None]:
         from filelock import FileLock, Timeout
 
-        self.folder.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(str(self.folder / "write.lock"), timeout=0)
+        if self.read_only:
+            raise IndexConflictError(f"the index at {self.folder} is read-only for this user",
+                                     "search and ask still work; to add papers, use an index you can write (GENELIT_DATA_DIR)")
         try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            lock = FileLock(str(self.folder / "write.lock"), timeout=0)
             lock.acquire()
+        except OSError as exc:
+            raise IndexConflictError(f"cannot write the index at {self.folder}: {exc.strerror}",
+                                     "set GENELIT_DATA_DIR (or --data-dir) to a folder you can write") from None
         except Timeout:
             raise IndexConflictError(
                 f"another genelit process is writing to the index at {self.folder}",

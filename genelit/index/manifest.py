@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from genelit.errors import MissingResourceError
 from genelit.types import Chunk, Paper
 
 _SCHEMA = """
@@ -63,13 +64,26 @@ class ManifestStats:
 class Manifest:
     """Thin, typed access to the manifest database."""
 
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+    def __init__(self, path: Path, read_only: bool = False) -> None:
+        """Open (or create) the manifest. `read_only` opens an existing one without writing a byte, for an
+        index this user may read but not write: WAL set-up and the schema script both write."""
         self.path = path
-        self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.executescript(_SCHEMA)
+        self.read_only = read_only
+        try:
+            if read_only:
+                # immutable: no -shm or lock files are needed, which a read-only folder could not hold.
+                self.db = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, isolation_level=None,
+                                          check_same_thread=False)
+                self.db.execute("SELECT COUNT(*) FROM meta").fetchone()
+                return
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.executescript(_SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            raise MissingResourceError(f"the index manifest {path} is unreadable or corrupt ({exc})",
+                                       "rebuild it: `genelit index reset --yes`, then index again") from None
 
     def close(self) -> None:
         self.db.close()

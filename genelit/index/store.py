@@ -6,6 +6,10 @@ are not comparable: searching with another model would return confident nonsense
 
 from __future__ import annotations
 
+import hashlib
+import os
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -33,12 +37,36 @@ def chunk_metadata(paper: Paper) -> dict[str, Any]:
     return meta
 
 
+def readable_copy(folder: Path) -> Path:
+    """A private copy of a Chroma folder this user cannot write, refreshed whenever the original changes.
+
+    Chroma writes to its SQLite file even to answer a query, so a shared read-only index cannot be
+    opened in place. The copy lives in the user's temporary folder, one per index, and costs one
+    file copy per change of the original.
+    """
+    files = [f for f in folder.rglob("*") if f.is_file()] if folder.exists() else []
+    stamp = str(max((f.stat().st_mtime_ns for f in files), default=0)) + f":{len(files)}"
+    key = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:12]
+    target = Path(tempfile.gettempdir()) / f"genelit-{os.getuid()}-readonly" / key
+    marker = target / "source-stamp"
+    try:
+        if not marker.exists() or marker.read_text() != stamp:
+            shutil.rmtree(target, ignore_errors=True)
+            shutil.copytree(folder, target / "chroma")
+            marker.write_text(stamp)
+    except OSError as exc:
+        raise IndexConflictError(f"cannot make a private copy of the read-only index {folder}: {exc.strerror}",
+                                 "free space in the temporary folder, or ask the index's owner for write access") from None
+    return target / "chroma"
+
+
 class VectorStore:
     """One Chroma collection of chunk vectors."""
 
-    def __init__(self, settings: StoreSettings, path: Path) -> None:
+    def __init__(self, settings: StoreSettings, path: Path, read_only: bool = False) -> None:
         self.settings = settings
         self.path = path
+        self.read_only = read_only
         self._client = self._connect()
         self._collection: Any = None
 
@@ -61,7 +89,13 @@ class VectorStore:
                     f"cannot reach the Chroma server at {self.settings.chroma_url}: {exc}",
                     "start it with `chroma run --path DIR --port PORT`, or unset GENELIT_STORE__CHROMA_URL",
                 ) from None
-        self.path.mkdir(parents=True, exist_ok=True)
+        if self.read_only:
+            return chromadb.PersistentClient(path=str(readable_copy(self.path)), settings=chroma_settings)
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise IndexConflictError(f"cannot create the index folder {self.path}: {exc.strerror}",
+                                     "set GENELIT_DATA_DIR (or --data-dir) to a folder you can write") from None
         return chromadb.PersistentClient(path=str(self.path), settings=chroma_settings)
 
     @property
