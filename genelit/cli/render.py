@@ -28,6 +28,7 @@ from genelit.types import (
     GeneMatch,
     IndexStats,
     IngestReport,
+    IngestSummary,
     ScanSummary,
     StoredProtein,
     UnscoredVariant,
@@ -61,32 +62,35 @@ class _RateColumn(ProgressColumn):
         return Text(f"{rate:,.1f} papers/s", style="cyan")
 
 
-@contextmanager
-def ingest_progress(
-    label: str, enabled: bool, limit: int | None = None
-) -> Iterator[tuple[Callable[[int, int], None], Callable[[IngestReport], None]]]:
-    """Callbacks for the ingest: one for bytes (or records) read, one per committed batch.
+IngestCallbacks = tuple[Callable[[int, int], None], Callable[[IngestReport], None]]
 
-    With a --limit, progress is counted in papers towards the limit, since the file will not be read to its end.
-    """
+
+@contextmanager
+def ingest_progress(enabled: bool, limit: int | None = None) -> Iterator[Callable[[str], IngestCallbacks]]:
+    """`track(label)` starts a bar for one source and returns its callbacks: bytes (or records) read, and
+    each committed batch. With a --limit, progress counts papers towards it, as the file is not read to its end."""
     progress = Progress(
         TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.percentage:>5.1f}%"),
         TextColumn("{task.fields[papers]}"), _RateColumn(), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
         console=err, disable=not enabled,
     )
-    task = progress.add_task(label, total=limit, papers="", rate=0.0)
 
-    def on_progress(done: int, total: int) -> None:
-        if limit is None:
-            progress.update(task, completed=done, total=total)
+    def track(label: str) -> IngestCallbacks:
+        task = progress.add_task(label, total=limit, papers="", rate=0.0)
 
-    def on_batch(report: IngestReport) -> None:
-        progress.update(task, papers=f"{report.indexed:,} papers", rate=report.rate)
-        if limit is not None:
-            progress.update(task, completed=report.indexed)
+        def on_progress(done: int, total: int) -> None:
+            if limit is None:
+                progress.update(task, completed=done, total=total)
+
+        def on_batch(report: IngestReport) -> None:
+            progress.update(task, papers=f"{report.indexed:,} papers", rate=report.rate)
+            if limit is not None:
+                progress.update(task, completed=report.indexed)
+
+        return on_progress, on_batch
 
     with progress:
-        yield on_progress, on_batch
+        yield track
 
 
 @contextmanager
@@ -122,7 +126,8 @@ def ingest_report(report: IngestReport) -> None:
         ("citations read", report.read), ("added", report.added), ("updated", report.updated),
         ("unchanged (already indexed)", report.unchanged), ("deleted (DeleteCitation)", report.deleted),
         ("skipped: no abstract", report.skipped_no_abstract), ("skipped: off topic", report.skipped_topic),
-        ("skipped: malformed", report.malformed), ("chunks written", report.chunks_written),
+        ("skipped: malformed", report.malformed), ("superseded by a newer version", report.superseded),
+        ("cut to the length limit", report.truncated), ("chunks written", report.chunks_written),
         ("rolled back from an interrupted run", report.recovered),
     ]
     for name, value in rows:
@@ -132,6 +137,17 @@ def ingest_report(report: IngestReport) -> None:
     out.print(table)
     for example in report.malformed_examples:
         out.print(f"  [yellow]skipped[/]: {escape(example)}")
+
+
+def ingest_summary(summary: IngestSummary) -> None:
+    """Each file's report, then each failure on stderr, and a line saying what was and was not indexed."""
+    for report in summary.reports:
+        ingest_report(report)
+    for failure in summary.failures:
+        hint = f" ({failure.hint})" if failure.hint else ""
+        err.print(Text("error: ", style="bold red") + Text(f"{failure.error}{hint}"), highlight=False, soft_wrap=True)
+    if summary.failures and summary.reports:
+        err.print(f"{len(summary.failures)} file(s) failed; the report(s) above say what was indexed")
 
 
 def index_stats(stats: IndexStats) -> None:
@@ -217,11 +233,13 @@ def gene_match(match: GeneMatch) -> None:
 def stored_proteins(stored: list[StoredProtein]) -> None:
     for protein in stored:
         out.print(f"stored {protein.gene}: {protein.accession} ({protein.length} aa)")
+        if protein.replaced:
+            err.print(f"[yellow]warning:[/] {protein.gene} replaced: {protein.replaced} -> {protein.accession}")
 
 
 def score(r: VariantScore | UnscoredVariant, indent: str = "  ") -> None:
     if isinstance(r, UnscoredVariant):
-        out.print(f"{indent}[red]{escape(r.variant)}[/]: {escape(r.error)}")
+        err.print(Text("error: ", style="bold red") + Text(f"{r.variant}: {r.error}"), highlight=False, soft_wrap=True)
         return
     colour = "red" if r.interpretation == "damaging-looking" else "green"
     out.print(f"{indent}[bold]{r.variant.hgvs}[/] ({r.variant.kind}): {r.scorer} score {r.score:g} -> "

@@ -29,10 +29,12 @@ def gene(
 def seq_add(
     ctx: typer.Context,
     path: Annotated[Path, typer.Argument(help="Protein FASTA; the gene symbol is the header's second word, or its only one.")],
+    translate: Annotated[bool, typer.Option("--translate", help="Store the translation of nucleotide (CDS) records.")] = False,
+    replace: Annotated[bool, typer.Option("--replace", help="Allow several sequences for one gene in the file; the last wins.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Store proteins by gene so that variants can be scored offline."""
-    render.show(assistant(ctx).add_sequences(path), as_json, render.stored_proteins)
+    """Store proteins by gene so that variants can be scored offline; a replaced sequence is named."""
+    render.show(assistant(ctx).add_sequences(path, translate, replace), as_json, render.stored_proteins)
 
 
 @app.command("variant", epilog="Examples:\n\n  genelit variant TP53 p.R175H\n\n  genelit variant BRCA1 C61G R71G --scorer esm2 --json\n\n"
@@ -47,11 +49,15 @@ def variant(
     cds: CdsOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """The gene, each parsed variant, its consequence and its score, with how to read the score. Exit 2 when none scored."""
+    """The gene, each parsed variant, its consequence and its score, with how to read the score.
+
+    Variants that cannot be read or scored are listed on stderr (in --json, as error items); exit 1 when some
+    failed, 2 when all did.
+    """
     report = assistant(ctx).variants(gene_name, variants, cds, scorer, fasta)
     render.show(report, as_json, render.variant_report)
-    if report.all_failed:
-        raise typer.Exit(2)
+    if report.failures:
+        raise typer.Exit(2 if report.all_failed else 1)
 
 
 @app.command("scan", epilog="Example:\n\n  genelit scan TP53 --region 94-292 -o tp53.png")

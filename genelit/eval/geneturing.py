@@ -73,6 +73,8 @@ def _score(prediction: str, answer: object) -> float:
 def run_geneturing(path: Path, resolve: Callable[[str], GeneMatch]) -> GeneTuringEval:
     try:
         data = json.loads(path.read_text())
+    except UnicodeDecodeError:
+        raise BadInputError(f"{path}: not UTF-8 text", "expected GeneTuring JSON: task -> {question: answer}") from None
     except (OSError, json.JSONDecodeError) as exc:
         raise BadInputError(f"cannot read {path} as JSON: {exc}", "expected GeneTuring format: task -> {question: answer}") from None
     if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):

@@ -57,6 +57,8 @@ def load_pubmedqa(path: Path) -> dict[str, dict]:
         data = json.loads(path.read_text())
     except OSError as exc:
         raise BadInputError(f"cannot read {path}: {exc.strerror}", "check the path") from None
+    except UnicodeDecodeError:
+        raise BadInputError(f"{path}: not UTF-8 text", "expected PubMedQA JSON: PMID -> {QUESTION, CONTEXTS, ...}") from None
     except json.JSONDecodeError as exc:
         raise BadInputError(f"{path} is not JSON: {exc.msg} at line {exc.lineno}", "expected PubMedQA format") from None
     if not isinstance(data, dict) or not data:

@@ -35,6 +35,8 @@ def read_proteins(path: Path) -> dict[str, str]:
 
     try:
         records = list(SeqIO.parse(str(path), "fasta"))
+    except UnicodeDecodeError:
+        raise BadInputError(f"cannot read proteins from {path}: not UTF-8 text", "give a FASTA file") from None
     except (OSError, ValueError) as exc:
         raise BadInputError(f"cannot read proteins from {path}: {exc}", "give a FASTA file") from None
     proteins = {}
@@ -51,38 +53,43 @@ def read_proteins(path: Path) -> dict[str, str]:
 def read_labelled(csv_path: Path, proteins: dict[str, str]) -> tuple[list[LabelledVariant], dict[str, int]]:
     """Usable rows, and counts of the rows left out by reason."""
     try:
-        handle = open(csv_path, newline="")
+        with open(csv_path, newline="") as handle:
+            return _labelled_rows(csv_path, csv.DictReader(handle), proteins)
     except OSError as exc:
         raise BadInputError(f"cannot read {csv_path}: {exc.strerror}", "check the path") from None
-    with handle:
-        reader = csv.DictReader(handle)
-        missing = {"gene", "variant", "label"} - set(reader.fieldnames or [])
-        if missing:
-            raise BadInputError(f"{csv_path}: missing column(s) {', '.join(sorted(missing))}", "needs gene,variant,label")
-        rows, dropped = [], {"no protein": 0, "unparsable": 0, "reference mismatch": 0, "not missense": 0, "bad label": 0}
-        for row in reader:
-            label = row["label"].strip().upper()
-            if label not in ("P", "B"):
-                dropped["bad label"] += 1
-                continue
-            sequence = proteins.get(row["gene"])
-            if sequence is None:
-                dropped["no protein"] += 1
-                continue
-            try:
-                variant = parse_protein_variant(row["variant"])
-            except BadInputError:
-                dropped["unparsable"] += 1
-                continue
-            if variant.kind != "missense":
-                dropped["not missense"] += 1
-                continue
-            try:
-                check_reference(variant, sequence)
-            except BadInputError:
-                dropped["reference mismatch"] += 1
-                continue
-            rows.append(LabelledVariant(row["gene"], variant, label == "P"))
+    except (UnicodeDecodeError, csv.Error):
+        raise BadInputError(f"{csv_path}: not a CSV text file", "needs a UTF-8 CSV with columns gene,variant,label") from None
+
+
+def _labelled_rows(csv_path: Path, reader: csv.DictReader, proteins: dict[str, str]) -> tuple[list[LabelledVariant], dict[str, int]]:
+    missing = {"gene", "variant", "label"} - set(reader.fieldnames or [])
+    if missing:
+        raise BadInputError(f"{csv_path}: missing column(s) {', '.join(sorted(missing))}", "needs gene,variant,label")
+    rows, dropped = [], {"no protein": 0, "unparsable": 0, "reference mismatch": 0, "not missense": 0, "bad label": 0}
+    for raw in reader:
+        row = {key: (raw.get(key) or "").strip() for key in ("gene", "variant", "label")}  # a short row has None cells
+        label = row["label"].upper()
+        if label not in ("P", "B"):
+            dropped["bad label"] += 1
+            continue
+        sequence = proteins.get(row["gene"])
+        if sequence is None:
+            dropped["no protein"] += 1
+            continue
+        try:
+            variant = parse_protein_variant(row["variant"])
+        except BadInputError:
+            dropped["unparsable"] += 1
+            continue
+        if variant.kind != "missense":
+            dropped["not missense"] += 1
+            continue
+        try:
+            check_reference(variant, sequence)
+        except BadInputError:
+            dropped["reference mismatch"] += 1
+            continue
+        rows.append(LabelledVariant(row["gene"], variant, label == "P"))
     return rows, {k: v for k, v in dropped.items() if v}
 
 

@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from genelit.errors import BadInputError, clip
 from genelit.index.literature import LiteratureIndex
 from genelit.index.manifest import content_hash
 from genelit.index.medline import Deletion, Malformed, Record
@@ -45,10 +46,20 @@ def topic_pattern(topic: str) -> re.Pattern[str]:
 class _Batch:
     papers: dict[str, Paper] = field(default_factory=dict)
 
-    def add(self, paper: Paper) -> None:
+    def add(self, paper: Paper) -> bool:
+        """Keep the newest version of each PMID; False when this or an earlier copy was dropped for it."""
         current = self.papers.get(paper.pmid)
         if current is None or paper.version >= current.version:
             self.papers[paper.pmid] = paper
+        return current is None
+
+
+class IngestStopped(BadInputError):
+    """The source broke off part-way; what was read before the break is indexed and counted in `report`."""
+
+    def __init__(self, cause: BadInputError, report: IngestReport) -> None:
+        super().__init__(f"{cause.message}; the {report.indexed:,} papers read before it are indexed", cause.hint)
+        self.report = report
 
 
 class Ingestor:
@@ -70,17 +81,39 @@ class Ingestor:
         self.topic = topic_pattern(topic) if topic else None
         self.batch_size = settings.batch_papers
         self.split_long = settings.split_long
+        self.max_title, self.max_abstract = settings.max_title_chars, settings.max_abstract_chars
         self.on_batch = on_batch
+        self._batch = _Batch()
 
     def run(self, records: Iterable[Record]) -> IngestReport:
+        """Index the records; read = added + updated + unchanged + superseded + every skip, always."""
         started = time.perf_counter()
         self.report.recovered = self.index.recover()
-        batch = _Batch()
+        self._batch = _Batch()
+        try:
+            self._consume(records, started)
+        except BadInputError as exc:
+            if not self.report.read:
+                raise  # nothing was read: the file itself is the problem, not a break part-way
+            self._flush(self._batch)
+            self.report.seconds = time.perf_counter() - started
+            raise IngestStopped(exc, self.report) from None
+        self.report.seconds = time.perf_counter() - started
+        return self.report
+
+    def _capped(self, paper: Paper) -> Paper:
+        """The paper with its title and abstract cut to the configured lengths; a cut is counted."""
+        if len(paper.title) <= self.max_title and len(paper.abstract) <= self.max_abstract:
+            return paper
+        self.report.truncated += 1
+        return paper.model_copy(update={"title": paper.title[: self.max_title], "abstract": paper.abstract[: self.max_abstract]})
+
+    def _consume(self, records: Iterable[Record], started: float) -> None:
         accepted = 0
         for record in records:
             if isinstance(record, Deletion):
-                self._flush(batch)
-                batch = _Batch()
+                self._flush(self._batch)
+                self._batch = _Batch()
                 self._delete(list(record.pmids))
                 continue
             self.report.read += 1
@@ -93,22 +126,21 @@ class Ingestor:
             if self.topic and not self.topic.search(" ".join([record.title, record.abstract, *record.mesh])):
                 self.report.skipped_topic += 1
                 continue
-            batch.add(record)
+            if not self._batch.add(self._capped(record)):
+                self.report.superseded += 1
             accepted += 1
-            if len(batch.papers) >= self.batch_size:
-                self._flush(batch)
-                batch = _Batch()
+            if len(self._batch.papers) >= self.batch_size:
+                self._flush(self._batch)
+                self._batch = _Batch()
                 self.report.seconds = time.perf_counter() - started
             if self.limit is not None and accepted >= self.limit:
                 break
-        self._flush(batch)
-        self.report.seconds = time.perf_counter() - started
-        return self.report
+        self._flush(self._batch)
 
     def _malformed(self, record: Malformed) -> None:
         self.report.malformed += 1
         if len(self.report.malformed_examples) < MAX_EXAMPLES:
-            self.report.malformed_examples.append(f"{record.where}: {record.reason}")
+            self.report.malformed_examples.append(clip(f"{record.where}: {record.reason}"))
 
     def _flush(self, batch: _Batch) -> None:
         if not batch.papers:

@@ -119,14 +119,14 @@ class LiteratureIndex:
             self.folder.mkdir(parents=True, exist_ok=True)
             lock = FileLock(str(self.folder / "write.lock"), timeout=0)
             lock.acquire()
-        except OSError as exc:
-            raise IndexConflictError(f"cannot write the index at {self.folder}: {exc.strerror}",
-                                     "set GENELIT_DATA_DIR (or --data-dir) to a folder you can write") from None
         except Timeout:
             raise IndexConflictError(
                 f"another genelit process is writing to the index at {self.folder}",
                 "wait for it to finish, then run this again; it will resume where things stand",
             ) from None
+        except OSError as exc:
+            raise IndexConflictError(f"cannot write the index at {self.folder}: {exc.strerror}",
+                                     "set GENELIT_DATA_DIR (or --data-dir) to a folder you can write") from None
         try:
             yield
         finally:

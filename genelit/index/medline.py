@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from genelit.errors import BadInputError
+from genelit.errors import BadInputError, clip
 from genelit.types import Paper
 
 
@@ -182,16 +182,19 @@ def parse_xml_stream(stream: BinaryIO, name: str) -> Iterator[Record]:
                 yield Malformed("book chapter (PubmedBookArticle), not a journal citation", name)
                 root.clear()
     except ET.ParseError as exc:
-        raise BadInputError(
-            f"{name}: XML breaks at line {exc.position[0]}, column {exc.position[1]}",
-            "the file is truncated or corrupt; download it again",
-        ) from None
+        line, column = exc.position
+        reason = str(exc).split(":")[0]
+        if "entity" in reason or "amplification" in reason:
+            raise BadInputError(f"{name}: entity declarations are refused ({reason}, line {line})",
+                                "PubMed XML declares no entities; a file that does may read local files or exhaust memory") from None
+        raise BadInputError(f"{name}: XML breaks at line {line}, column {column} ({reason})",
+                            "the file is truncated, corrupt or not UTF-8; fetch it again") from None
 
 
 def _paper_from_medline(record: dict, name: str) -> Paper | Malformed:
     pmid = str(record.get("PMID", "")).strip()
     if not pmid.isdigit():
-        return Malformed(f"MEDLINE record without a numeric PMID ({pmid!r})", name)
+        return Malformed(f"MEDLINE record without a numeric PMID ({clip(pmid, 60)!r})", name)
     doi = None
     for aid in list(record.get("AID", [])) + [record.get("LID", "")]:
         if aid.endswith("[doi]"):
@@ -215,9 +218,14 @@ def parse_medline_text(stream: BinaryIO, name: str) -> Iterator[Record]:
     """Yield records from a MEDLINE text ('PMID- ...') file through Biopython's Bio.Medline."""
     from Bio import Medline
 
-    text = io.TextIOWrapper(stream, encoding="utf-8", errors="replace")
-    for record in Medline.parse(text):
-        yield _paper_from_medline(record, name)
+    text = io.TextIOWrapper(stream, encoding="utf-8")
+    try:
+        for record in Medline.parse(text):
+            yield _paper_from_medline(record, name)
+    except UnicodeDecodeError:
+        # Decoding with replacement would index U+FFFD in place of every accented letter, silently.
+        raise BadInputError(f"{name}: not UTF-8 text (a Latin-1 or Windows-1252 export, perhaps)",
+                            f"convert it first, e.g. iconv -f latin1 -t utf-8 {name} > {name}.utf8.txt") from None
 
 
 def _open_maybe_gzip(raw: BinaryIO) -> BinaryIO:
@@ -225,6 +233,19 @@ def _open_maybe_gzip(raw: BinaryIO) -> BinaryIO:
     if head == b"\x1f\x8b":
         return gzip.GzipFile(fileobj=raw)  # type: ignore[return-value]
     return raw
+
+
+def _parser_for(first: bytes, path: Path) -> Callable[[BinaryIO, str], Iterator[Record]]:
+    """MEDLINE text or XML, from the first bytes; anything else is refused here, not at 'line 1, column 0'."""
+    head = first.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"PMID-"):
+        return parse_medline_text
+    if head.startswith(b"<"):
+        return parse_xml_stream
+    if not head:
+        raise BadInputError(f"{path}: no content (empty once decompressed)", "expected PubMed XML (.xml, .xml.gz) or MEDLINE text")
+    raise BadInputError(f"{path}: not PubMed XML or MEDLINE text (it starts with {head[:12]!r})",
+                        "give a PubMed XML file (.xml, .xml.gz), efetch XML, or MEDLINE text starting 'PMID-'")
 
 
 def read_records(path: Path, on_progress: Callable[[int, int], None] | None = None) -> Iterator[Record]:
@@ -248,14 +269,15 @@ def read_records(path: Path, on_progress: Callable[[int, int], None] | None = No
             first = stream.peek(64)[:64] if hasattr(stream, "peek") else b""
         except (OSError, EOFError) as exc:
             raise BadInputError(f"{path}: cannot decompress ({exc})", "the file is corrupt; fetch it again") from None
-        parse = parse_medline_text if first.lstrip().startswith(b"PMID-") else parse_xml_stream
+        parse = _parser_for(first, path)
         try:
             for record in parse(stream, path.name):
                 yield record
                 if on_progress is not None:
                     on_progress(counter.bytes_read, size)
         except (OSError, EOFError) as exc:
-            raise BadInputError(f"{path}: cannot read on ({exc})", "the file is truncated or corrupt") from None
+            raise BadInputError(f"{path}: the file breaks off after {counter.bytes_read:,} of {size:,} bytes ({exc})",
+                                "it is truncated or corrupt; fetch it again") from None
     finally:
         handle.close()
     if on_progress is not None:

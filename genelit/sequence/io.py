@@ -101,6 +101,8 @@ def read_file(path: Path, alphabet: Alphabet | None = None, max_length: int | No
                     features=list(rec.features) if fmt == "genbank" else [],
                 )
             )
+    except UnicodeDecodeError:
+        raise BadInputError(f"{path}: not UTF-8 text", f"save the {fmt} file as UTF-8 (sequence files are plain ASCII)") from None
     except ValueError as exc:
         raise BadInputError(f"{path}: {exc}", f"the {fmt} file is malformed") from None
     if not records:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from genelit.errors import BadInputError, MissingResourceError
 from genelit.sequence.io import header_symbols, read_file, validate
-from genelit.types import Gene
+from genelit.types import Alphabet, Gene, StoredProtein
 
 OnlineFetcher = Callable[[Gene], tuple[str, str]]  # gene -> (accession, protein sequence)
 
@@ -27,10 +27,17 @@ class SequenceStore:
     def _path(self, symbol: str) -> Path:
         return self.folder / f"{symbol.upper()}.fasta"
 
-    def add_file(self, path: Path, resolve: Callable[[str], Gene]) -> list[tuple[str, str, int]]:
-        """Store every protein of a FASTA file under its gene: the header's second word, else its first."""
-        added = []
-        for record in read_file(path, alphabet="protein", max_length=self.max_length):
+    def add_file(self, path: Path, resolve: Callable[[str], Gene], translate: bool = False,
+                 replace: bool = False) -> list[StoredProtein]:
+        """Store every protein of a FASTA file under its gene: the header's second word, else its first.
+
+        Nothing is stored unless the whole file is usable. A nucleotide record is refused unless `translate`
+        (then its translation is stored); two different sequences for one gene are refused unless `replace`
+        (then the last wins). A stored sequence that is replaced is named in the result.
+        """
+        chosen: dict[str, tuple[str, str]] = {}
+        for record in read_file(path, max_length=self.max_length):
+            sequence = self._protein_of(path, record.id, record.sequence, record.alphabet, translate)
             gene = None
             for word in header_symbols(record.description):
                 try:
@@ -43,9 +50,35 @@ class SequenceStore:
                     f"{path}: cannot tell the gene of '>{record.description}'",
                     "put the HGNC symbol as the header's first or second word, e.g. '>NP_000537.3 TP53'",
                 )
-            self.put(gene.symbol, record.id, record.sequence)
-            added.append((gene.symbol, record.id, len(record.sequence)))
-        return added
+            earlier = chosen.get(gene.symbol)
+            if earlier is not None and earlier[1] != sequence and not replace:
+                raise BadInputError(f"{path}: two different sequences for {gene.symbol} ({earlier[0]} and {record.id})",
+                                    "keep one, or pass --replace to store the last")
+            chosen[gene.symbol] = (record.id, sequence)
+        stored = []
+        for symbol, (accession, sequence) in chosen.items():
+            previous = self._stored_accession(symbol)
+            self.put(symbol, accession, sequence)
+            stored.append(StoredProtein(gene=symbol, accession=accession, length=len(sequence),
+                                        replaced=previous if previous not in (None, accession) else None))
+        return stored
+
+    @staticmethod
+    def _protein_of(path: Path, name: str, sequence: str, alphabet: Alphabet, translate: bool) -> str:
+        if alphabet == "protein":
+            return validate(sequence, "protein", name)
+        if not translate:
+            raise BadInputError(f"{path}: {name} is {alphabet.upper()}, not a protein",
+                                "give the protein sequence, or pass --translate to store the translation of this CDS")
+        from Bio.Seq import Seq
+
+        return str(Seq(sequence.replace("U", "T")).translate(to_stop=True))
+
+    def _stored_accession(self, symbol: str) -> str | None:
+        stored = self._path(symbol)
+        if not stored.exists():
+            return None
+        return stored.read_text().split(maxsplit=1)[0].lstrip(">")
 
     def put(self, symbol: str, accession: str, sequence: str) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)

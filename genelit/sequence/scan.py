@@ -96,6 +96,9 @@ def write_heatmap(matrix: np.ndarray, sequence: str, region: tuple[int, int], sc
     plt.close(fig)
 
 
+IMAGE_SUFFIXES = (".png", ".svg", ".pdf")
+
+
 @dataclass
 class SaturationScan:
     """A scan's matrix with what is needed to draw it; `summary` is what crosses the API as data."""
@@ -107,10 +110,19 @@ class SaturationScan:
 
     def save(self, png: Path) -> ScanSummary:
         """Write the heatmap to `png` and the matrix as CSV beside it; the summary then names both files."""
+        if png.is_dir():
+            raise BadInputError(f"{png} is a folder", f"name the image file, e.g. {png / 'scan.png'}")
+        if png.suffix.lower() not in IMAGE_SUFFIXES:
+            raise BadInputError(f"cannot draw a heatmap as {png.name!r}", f"end the name in one of {', '.join(IMAGE_SUFFIXES)}")
+        if not png.parent.is_dir():
+            raise BadInputError(f"the folder {png.parent} does not exist", "create it first, or write elsewhere")
         region = self.summary.region
         title = f"{self.summary.gene} {region[0]}-{region[1]}: {self.scorer.name}"
-        write_heatmap(self.matrix, self.sequence, region, self.scorer, title, png)
         csv_path = png.with_suffix(".csv")
-        write_csv(self.matrix, self.sequence, region, csv_path)
+        try:
+            write_heatmap(self.matrix, self.sequence, region, self.scorer, title, png)
+            write_csv(self.matrix, self.sequence, region, csv_path)
+        except OSError as exc:
+            raise BadInputError(f"cannot write {exc.filename or png}: {exc.strerror}", "choose a folder you can write") from None
         self.summary = self.summary.model_copy(update={"png": str(png), "csv": str(csv_path)})
         return self.summary

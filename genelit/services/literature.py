@@ -10,8 +10,9 @@ import numpy as np
 
 from genelit.agent.entities import extract
 from genelit.agent.mentions import Focus, focus_of
+from genelit.errors import BadInputError
 from genelit.index.entrez import EntrezClient, parse_date
-from genelit.index.ingest import Ingestor
+from genelit.index.ingest import Ingestor, IngestStopped
 from genelit.index.literature import LiteratureIndex
 from genelit.index.medline import Record, read_records
 from genelit.index.retriever import BOTH, HybridRetriever, RetrieverName, SearchFilters
@@ -19,7 +20,8 @@ from genelit.index.sample import Downloader, fetch_sample, sample_path
 from genelit.packages import pip_download
 from genelit.sequence.genes import GeneTable
 from genelit.settings import Settings
-from genelit.types import Evidence, IndexStats, IngestReport, Paper
+from genelit.text import require_text
+from genelit.types import Evidence, FileFailure, IndexStats, IngestReport, IngestSummary, Paper
 
 ProgressCallback = Callable[[int, int], None]
 BatchCallback = Callable[[IngestReport], None]
@@ -51,7 +53,7 @@ class Literature:
     ) -> list[Evidence]:
         """Hybrid search; papers that mention the query's gene or variant rank before those that do not."""
         filters = SearchFilters.parse(year=year, journal=journal, mesh=mesh)
-        focus = self.focus(query)
+        focus = self.focus(require_text(query, "query"))
         prefer = (lambda paper: focus.mentions_any(f"{paper.title}\n{paper.abstract}")) if focus else None
         return self.retriever.search(query, k, filters, retrievers, focus.expansion, prefer)
 
@@ -73,6 +75,26 @@ class Literature:
     ) -> IngestReport:
         """Index one PubMed XML (.xml/.xml.gz) or MEDLINE text file."""
         return self.add_records(read_records(Path(path), on_progress), str(path), limit=limit, topic=topic, on_batch=on_batch)
+
+    def add_files(
+        self, paths: list[Path], *, limit: int | None = None, topic: str | None = None, fail_fast: bool = False,
+        on_file: Callable[[Path], tuple[ProgressCallback, BatchCallback]] | None = None,
+    ) -> IngestSummary:
+        """Index several files in turn. A file that cannot be read is reported and the rest go on (or, with
+        `fail_fast`, the run stops there); a file that breaks part-way keeps what was read before the break."""
+        summary = IngestSummary()
+        for path in paths:
+            on_progress, on_batch = on_file(path) if on_file is not None else (None, None)
+            try:
+                summary.reports.append(self.add_file(path, limit=limit, topic=topic, on_progress=on_progress, on_batch=on_batch))
+            except IngestStopped as exc:
+                summary.reports.append(exc.report)
+                summary.failures.append(FileFailure(source=str(path), error=exc.message, hint=exc.hint))
+            except BadInputError as exc:
+                summary.failures.append(FileFailure(source=str(path), error=exc.message, hint=exc.hint))
+            if summary.failures and fail_fast:
+                break
+        return summary
 
     def sample_cached(self) -> bool:
         """Whether the sample file is already on disk (the first `index sample` fetches 57 MB)."""

@@ -88,9 +88,9 @@ class Sequences:
         source, sequence = self.store.get(resolved, fasta)
         return resolved, source, sequence
 
-    def add(self, path: Path) -> list[StoredProtein]:
+    def add(self, path: Path, translate: bool = False, replace: bool = False) -> list[StoredProtein]:
         """Store the proteins of a FASTA file by gene, for later variant scoring offline."""
-        return [StoredProtein(gene=g, accession=a, length=n) for g, a, n in self.store.add_file(path, self.gene_one)]
+        return self.store.add_file(path, self.gene_one, translate, replace)
 
     def scorer(self, name: str | None = None) -> Scorer:
         """A scorer by registry name (default from settings), built once."""
