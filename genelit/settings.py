@@ -36,7 +36,11 @@ def _config_file() -> Path:
     if explicit is None:
         return Path(platformdirs.user_config_dir("genelit")) / "genelit.toml"
     path = Path(explicit)
-    if not explicit.strip() or not path.exists():
+    try:
+        found = bool(explicit.strip()) and path.exists()
+    except OSError as exc:
+        raise BadInputError(f"cannot read config file {explicit}: {exc.strerror}", "check its permissions") from None
+    if not found:
         raise BadInputError(f"GENELIT_CONFIG names {clip(explicit)!r}, which does not exist", "fix the path, or unset GENELIT_CONFIG")
     if path.is_dir():
         raise BadInputError(f"GENELIT_CONFIG names {explicit}, which is a folder", "point it at a genelit.toml file")

@@ -54,7 +54,7 @@ def assert_one_line_error(code: int, output: str, needle: str) -> None:
 def test_bad_input_exits_2_with_one_line(tmp_path: Path, small_index: Settings) -> None:
     assert_one_line_error(*run(tmp_path, "index", "files", str(tmp_path / "missing.xml")), "cannot read")
     (tmp_path / "notes.txt").write_text("hello")
-    assert_one_line_error(*run(tmp_path, "index", "files", str(tmp_path / "notes.txt")), "XML breaks")
+    assert_one_line_error(*run(tmp_path, "index", "files", str(tmp_path / "notes.txt")), "not PubMed XML or MEDLINE text")
     assert_one_line_error(*run(tmp_path, "search", "BRCA1"), "literature index")
     assert_one_line_error(*run(tmp_path / "fresh", "search", "BRCA1"), "no literature index")
     assert_one_line_error(*run(small_index.data_dir, "search", " "), "empty query")

@@ -107,6 +107,7 @@ class LiteratureIndex:
             self.store.open_for_writing(self.embedder.name, self.embedder.dimension)
             yield self
             self.refresh_lexical()
+            self.manifest.checkpoint()
 
     @contextmanager
     def _writer_lock(self) -> Iterator[None]:

@@ -71,10 +71,7 @@ class Manifest:
         self.read_only = read_only
         try:
             if read_only:
-                # immutable: no -shm or lock files are needed, which a read-only folder could not hold.
-                self.db = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, isolation_level=None,
-                                          check_same_thread=False)
-                self.db.execute("SELECT COUNT(*) FROM meta").fetchone()
+                self.db = self._open_read_only(path)
                 return
             path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
@@ -84,6 +81,23 @@ class Manifest:
         except sqlite3.DatabaseError as exc:
             raise MissingResourceError(f"the index manifest {path} is unreadable or corrupt ({exc})",
                                        "rebuild it: `genelit index reset --yes`, then index again") from None
+
+    @staticmethod
+    def _open_read_only(path: Path) -> sqlite3.Connection:
+        """Read-only: through the WAL where SQLite can share it; else as an immutable file, which needs no -shm
+        or lock file (writers checkpoint when they finish, so the file alone holds everything committed)."""
+        for flags in ("mode=ro", "mode=ro&immutable=1"):
+            try:
+                db = sqlite3.connect(f"file:{path}?{flags}", uri=True, isolation_level=None, check_same_thread=False)
+                db.execute("SELECT COUNT(*) FROM meta").fetchone()
+                return db
+            except sqlite3.OperationalError:
+                continue
+        raise sqlite3.DatabaseError("cannot be opened read-only")
+
+    def checkpoint(self) -> None:
+        """Fold the write-ahead log into the database file, so a read-only copy of the file alone is complete."""
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def close(self) -> None:
         self.db.close()

@@ -52,7 +52,9 @@ def readable_copy(folder: Path) -> Path:
     try:
         if not marker.exists() or marker.read_text() != stamp:
             shutil.rmtree(target, ignore_errors=True)
-            shutil.copytree(folder, target / "chroma")
+            shutil.copytree(folder, target / "chroma", copy_function=shutil.copyfile)
+            for copied, _dirs, _names in os.walk(target):  # the original's read-only modes came along with the folders
+                os.chmod(copied, 0o700)
             marker.write_text(stamp)
     except OSError as exc:
         raise IndexConflictError(f"cannot make a private copy of the read-only index {folder}: {exc.strerror}",

@@ -1,0 +1,300 @@
+"""The fault matrix: every fault a careless or hostile user can cause ends in one clear line, never a traceback.
+
+Each row is (argv, env, files) -> (exit code, message pattern), run through the real CLI: in one CliRunner
+where a process is not needed, in a subprocess where it is (bytes in argv, another user). The rows follow
+../shared/reviews/robustness-d01123f.md; the hypothesis sweep throws random text at every input-taking command.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from genelit.api import Assistant
+from genelit.cli import app
+from genelit.settings import Settings
+from tests.conftest import MEDLINE_SAMPLE, shared
+from tests.fakes import ARTICLE, write_xml
+
+runner = CliRunner()
+TRACEBACK = "Traceback (most recent call last)"
+BOMB = """<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+<!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+<!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
+<!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
+<!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">]>
+<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>1</PMID><Article><ArticleTitle>&lol7;</ArticleTitle>
+</Article></MedlineCitation></PubmedArticle></PubmedArticleSet>"""
+XXE = """<?xml version="1.0"?>
+<!DOCTYPE PubmedArticleSet [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>1</PMID><Article><ArticleTitle>&xxe;</ArticleTitle>
+</Article></MedlineCitation></PubmedArticle></PubmedArticleSet>"""
+TP53 = ("MEEPQSDPSVEPPLSQETFSDLWKLLPENNVLSPLPSQAMDDLMLSPDDIEQWFTEDPGPDEAPRMPEAAPPVAPAPAAPTPAAPAPAPSWPLSSSVPSQKTYQGSYGFRLGFL"
+        "HSGTAKSVTCTYSPALNKMFCQLAKTCPVQLWVDSTPPPGTRVRAMAIYKQSQHMTEVVRRCPHHERCSDSDGLAPPQHLIRVEGNLRVEYLDDRNTFRHSVVVPYEPPEVGSDC")
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The faulty inputs of the review, made once."""
+    folder = tmp_path_factory.mktemp("faults")
+    (folder / "bad.toml").write_text("[index\nbatch_papers = = 3\n")
+    (folder / "badbytes.toml").write_bytes(b"\xff\xfe[index]\n")
+    (folder / "badtype.toml").write_text('[index]\nbatch_papers = "many"\n')
+    (folder / "binary.bin").write_bytes(bytes(range(256)) * 40)
+    (folder / "random.xml.gz").write_bytes(os.urandom(4096).replace(b"\x1f\x8b", b"xx"))
+    (folder / "random.txt").write_bytes(b"\x00\x93" + os.urandom(2048))
+    with gzip.open(folder / "empty.xml.gz", "wb"):
+        pass
+    (folder / "trunc.xml.gz").write_bytes(MEDLINE_SAMPLE.read_bytes()[:60_000] if MEDLINE_SAMPLE.exists() else b"")
+    (folder / "bomb.xml").write_text(BOMB)
+    (folder / "xxe.xml").write_text(XXE)
+    (folder / "latin1.txt").write_bytes("PMID- 99999991\nTI  - Café gene study\nAB  - Naïve résumé of a gene.\n".encode("latin-1"))
+    (folder / "latin1.fasta").write_bytes(">NP_1 KRAS café\nMTEYKLVVVG\n".encode("latin-1"))
+    (folder / "hugeline.txt").write_text("PMID- 99999994 AB  - " + "x" * 300_000 + "\n")
+    (folder / "dna.fasta").write_text(">NM_x HRAS dna\n" + "ATGACGGAATATAAGCTG" * 12 + "\n")
+    (folder / "dup.fasta").write_text(">NP_1 KRAS first\nMTEYKLVVVGAGGVGKSALT\n>NP_2 KRAS second\nMTEYKLVVVGAGGVGKSALA\n")
+    (folder / "tp53.fasta").write_text(f">NP_000537.3 TP53\n{TP53}\n")
+    (folder / "tp53_other.fasta").write_text(f">NP_OTHER.1 TP53\n{TP53}\n")
+    (folder / "adir").mkdir()
+    huge = "Gene variants were studied. " * 4000  # 112,000 characters
+    write_xml(folder / "huge.xml", ARTICLE.format(pmid=42, version=1, abstract=huge))
+    write_xml(folder / "versions.xml", ARTICLE.format(pmid=7, version=1, abstract="BRCA1 carriers, first version.")
+              + ARTICLE.format(pmid=7, version=2, abstract="BRCA1 carriers, second version.")
+              + ARTICLE.format(pmid=8, version=1, abstract="TP53 in tumours."))
+    write_xml(folder / "good.xml", ARTICLE.format(pmid=9, version=1, abstract="CFTR variants and lung function."))
+    return folder
+
+
+def cli(argv: list[str], env: dict[str, str | None] | None = None, stdin: str | None = None,
+        assistant: Assistant | None = None) -> tuple[int, str, str]:
+    """Run the CLI in-process; `assistant` shares loaded models between calls, as one long-lived process would."""
+    result = runner.invoke(app, argv, env=env, input=stdin, obj=assistant)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise AssertionError(f"{argv}: {type(result.exception).__name__}: {result.exception}")  # a traceback, for real
+    return result.exit_code, result.stdout, result.stderr
+
+
+# (argv with {f} for the files folder and {d} for a fresh data dir, env, expected exit code, pattern in the output)
+ROWS: list[tuple[str, list[str], dict[str, str], int, str]] = [
+    # settings (A5-A9, B9, B10, A4)
+    ("corrupt toml", ["index", "stats"], {"GENELIT_CONFIG": "{f}/bad.toml"}, 2, r"bad\.toml is not valid TOML: Expected"),
+    ("non-UTF-8 toml", ["index", "stats"], {"GENELIT_CONFIG": "{f}/badbytes.toml"}, 2, r"badbytes\.toml is not UTF-8 text"),
+    ("wrong type in toml", ["index", "stats"], {"GENELIT_CONFIG": "{f}/badtype.toml"}, 2,
+     r"setting index\.batch_papers = 'many' \(from .*badtype\.toml\): Input should be a valid integer"),
+    ("wrong type in env", ["index", "stats"], {"GENELIT_INDEX__BATCH_PAPERS": "abc"}, 2,
+     r"index\.batch_papers = 'abc' \(from GENELIT_INDEX__BATCH_PAPERS\)"),
+    ("out of range in env", ["index", "stats"], {"GENELIT_INDEX__BATCH_PAPERS": "0"}, 2, r"greater than or equal to 1"),
+    ("missing config", ["index", "stats"], {"GENELIT_CONFIG": "{f}/nowhere.toml"}, 2, r"GENELIT_CONFIG names .*nowhere\.toml.*does not exist"),
+    ("config is a folder", ["index", "stats"], {"GENELIT_CONFIG": "{f}/adir"}, 2, r"which is a folder"),
+    ("empty data dir", ["index", "stats"], {"GENELIT_DATA_DIR": ""}, 2, r"data_dir = '' \(from GENELIT_DATA_DIR\): is empty"),
+    ("data dir is a file", ["index", "stats"], {"GENELIT_DATA_DIR": "{f}/good.xml"}, 2, r"is a file, not a folder"),
+    # inputs (A11-A14, C1-C5)
+    ("binary geneturing", ["eval", "geneturing", "{f}/binary.bin"], {}, 2, r"binary\.bin: not UTF-8 text"),
+    ("binary pubmedqa", ["eval", "pubmedqa", "{f}/binary.bin", "--mode", "extractive"], {}, 2, r"binary\.bin: not UTF-8 text"),
+    ("binary retrieval", ["eval", "retrieval", "{f}/binary.bin"], {}, 2, r"binary\.bin: not UTF-8 text"),
+    ("binary variants csv", ["eval", "variants", "{f}/binary.bin", "--proteins", "{f}/tp53.fasta"], {}, 2, r"not a CSV text file"),
+    ("binary proteins", ["eval", "variants", "{f}/binary.bin", "--proteins", "{f}/binary.bin"], {}, 2, r"not UTF-8 text|not FASTA"),
+    ("random bytes as xml.gz", ["index", "files", "{f}/random.xml.gz"], {}, 2, r"not PubMed XML or MEDLINE text"),
+    ("random bytes as txt", ["index", "files", "{f}/random.txt"], {}, 2, r"not PubMed XML or MEDLINE text"),
+    ("empty gzip", ["index", "files", "{f}/empty.xml.gz"], {}, 2, r"no content \(empty once decompressed\)"),
+    ("xml bomb", ["index", "files", "{f}/bomb.xml"], {}, 2, r"entity declarations are refused"),
+    ("xxe", ["index", "files", "{f}/xxe.xml"], {}, 2, r"entity declarations are refused"),
+    ("latin-1 medline", ["index", "files", "{f}/latin1.txt"], {}, 2, r"latin1\.txt: not UTF-8 text .*iconv"),
+    ("latin-1 fasta", ["seq", "add", "{f}/latin1.fasta"], {}, 2, r"latin1\.fasta: not UTF-8 text"),
+    ("scan to a missing folder", ["scan", "TP53", "--region", "1-3", "--fasta", "{f}/tp53.fasta", "-o", "{f}/nowhere/x.png"], {}, 2,
+     r"the folder .*nowhere does not exist"),
+    ("scan to a text file", ["scan", "TP53", "--region", "1-3", "--fasta", "{f}/tp53.fasta", "-o", "{f}/x.txt"], {}, 2,
+     r"cannot draw a heatmap as 'x\.txt'"),
+    ("scan to a folder", ["scan", "TP53", "--region", "1-3", "--fasta", "{f}/tp53.fasta", "-o", "{f}/adir"], {}, 2, r"adir is a folder"),
+    ("oversized gene name", ["gene", "TP53 " * 30_000], {}, 2, r"unknown gene 'TP53 TP53.*more characters\)"),
+    # nothing silently skipped (B2, B3, C7, C8)
+    ("dna as protein", ["seq", "add", "{f}/dna.fasta"], {}, 2, r"NM_x is DNA, not a protein .*--translate"),
+    ("two sequences for one gene", ["seq", "add", "{f}/dup.fasta"], {}, 2, r"two different sequences for KRAS \(NP_1 and NP_2\)"),
+    ("reset without a terminal", ["index", "reset"], {}, 2, r"pass --yes"),
+    ("partial variant batch", ["variant", "TP53", "R175H", "garbage", "--fasta", "{f}/tp53.fasta"], {}, 1,
+     r"error: garbage: cannot read variant"),
+    # options (C4)
+    ("k out of range", ["search", "x", "--k", "0"], {}, 2, r"^error: Invalid value for '--k'"),
+    ("limit out of range", ["index", "files", "{f}/good.xml", "--limit", "0"], {}, 2, r"^error: Invalid value for '--limit'"),
+]
+
+
+@pytest.mark.parametrize(("name", "argv", "env", "code", "pattern"), ROWS, ids=[r[0] for r in ROWS])
+def test_fault_matrix(files: Path, tmp_path: Path, name: str, argv: list[str], env: dict[str, str], code: int, pattern: str) -> None:
+    def fill(value: str) -> str:
+        return value.replace("{f}", str(files)).replace("{d}", str(tmp_path / "data"))
+
+    full = ["--data-dir", str(tmp_path / "data"), *map(fill, argv)] if "GENELIT_DATA_DIR" not in env else list(map(fill, argv))
+    got, stdout, stderr = cli(full, {k: fill(v) for k, v in env.items()})
+    output = stdout + stderr
+    assert got == code, output
+    assert TRACEBACK not in output
+    assert re.search(pattern, " ".join(output.split()), re.M), output[-2000:]
+    if code == 2:
+        lines = [line for line in stderr.splitlines() if line.strip() and "━" not in line]
+        assert lines and lines[-1].startswith("error:") and len(lines[-1]) < 1_500, stderr[-2000:]
+
+
+def test_json_errors_are_one_object(files: Path, tmp_path: Path) -> None:
+    code, stdout, _ = cli(["--data-dir", str(tmp_path), "index", "stats", "--json"], {"GENELIT_INDEX__BATCH_PAPERS": "abc"})
+    assert code == 2 and set(json.loads(stdout)) == {"error", "hint"}
+    code, stdout, _ = cli(["--data-dir", str(tmp_path), "search", "x", "--k", "0", "--json"])
+    assert code == 2 and json.loads(stdout)["error"].startswith("Invalid value for '--k'")
+
+
+def test_a_bad_file_does_not_stop_the_others(files: Path, tmp_path: Path) -> None:
+    argv = ["--data-dir", str(tmp_path), "index", "files", str(files / "good.xml"), str(files / "binary.bin"), str(files / "versions.xml")]
+    code, stdout, stderr = cli([*argv, "--json"])
+    summary = json.loads(stdout)
+    assert code == 1 and [Path(r["source"]).name for r in summary["reports"]] == ["good.xml", "versions.xml"]
+    assert summary["failures"][0]["source"].endswith("binary.bin") and "not PubMed XML" in summary["failures"][0]["error"]
+    code, stdout, stderr = cli(["--data-dir", str(tmp_path / "ff"), "index", "files", "--fail-fast", str(files / "good.xml"),
+                                str(files / "binary.bin"), str(files / "versions.xml")])
+    assert code == 1 and "Indexed good.xml" in stdout and "versions.xml" not in stdout and "error:" in stderr
+
+
+def test_counters_add_up_and_long_records_are_cut(files: Path, tmp_path: Path) -> None:
+    code, stdout, _ = cli(["--data-dir", str(tmp_path), "index", "files", str(files / "versions.xml"), str(files / "huge.xml"), "--json"])
+    versions, huge = json.loads(stdout)
+    assert code == 0 and (versions["read"], versions["added"], versions["superseded"]) == (3, 2, 1)
+    skips = ("skipped_no_abstract", "skipped_topic", "malformed", "superseded")
+    for report in (versions, huge):
+        assert report["read"] == report["added"] + report["updated"] + report["unchanged"] + sum(report[k] for k in skips)
+    assert huge["truncated"] == 1
+    code, stdout, _ = cli(["--data-dir", str(tmp_path), "search", "gene variants", "--json"])
+    assert len(next(h for h in json.loads(stdout) if h["id"] == "PMID:42")["paper"]["abstract"]) == Settings().index.max_abstract_chars
+    code, stdout, _ = cli(["--data-dir", str(tmp_path), "index", "files", str(files / "hugeline.txt"), "--json"])
+    report = json.loads(stdout)
+    assert report["malformed"] == 1 and len(stdout) < 2_000  # the 300 KB line is not echoed back
+
+
+def test_truncated_gzip_keeps_what_was_read(files: Path, tmp_path: Path) -> None:
+    if not (files / "trunc.xml.gz").stat().st_size:
+        pytest.skip("the MEDLINE sample is not present")
+    code, stdout, stderr = cli(["--data-dir", str(tmp_path), "index", "files", str(files / "trunc.xml.gz"), "--json"])
+    report = json.loads(stdout)["reports"][0]
+    assert code == 1 and report["added"] > 0
+    assert re.search(r"breaks off after [\d,]+ of 60,000 bytes", json.loads(stdout)["failures"][0]["error"])
+    assert f"the {report['added']} papers read before it are indexed" in json.loads(stdout)["failures"][0]["error"]
+
+
+def test_seq_add_names_what_it_replaces(files: Path, tmp_path: Path) -> None:
+    data = ["--data-dir", str(tmp_path)]
+    assert cli([*data, "seq", "add", str(files / "tp53.fasta")])[0] == 0
+    code, stdout, stderr = cli([*data, "seq", "add", str(files / "tp53_other.fasta")])
+    assert code == 0 and "warning: TP53 replaced: NP_000537.3 -> NP_OTHER.1" in " ".join(stderr.split())
+    code, stdout, _ = cli([*data, "seq", "add", str(files / "dup.fasta"), "--replace", "--json"])
+    assert code == 0 and json.loads(stdout)[0]["accession"] == "NP_2"
+    code, stdout, _ = cli([*data, "seq", "add", str(files / "dna.fasta"), "--translate", "--json"])
+    assert code == 0 and json.loads(stdout)[0] == {"gene": "HRAS", "accession": "NM_x", "length": 72, "replaced": None}
+
+
+def test_partial_variant_json_lists_the_bad_one(files: Path, tmp_path: Path) -> None:
+    code, stdout, _ = cli(["--data-dir", str(tmp_path), "variant", "TP53", "R175H", "garbage", "--fasta", str(files / "tp53.fasta"), "--json"])
+    report = json.loads(stdout)
+    assert code == 1 and report["results"][1] == {"variant": "garbage", "error": report["results"][1]["error"]}
+    assert "cannot read variant" in report["results"][1]["error"]
+
+
+def test_damaged_index_files(small_index: Settings, tmp_path: Path) -> None:
+    copy = tmp_path / "data"
+    shutil.copytree(small_index.data_dir, copy)
+    for part in (copy / "index" / "bm25").iterdir():
+        part.write_bytes(os.urandom(100))
+    code, stdout, _ = cli(["--data-dir", str(copy), "search", "pitch processing", "--k", "2", "--json"])
+    assert code == 0 and len(json.loads(stdout)) == 2  # BM25 rebuilt from the manifest, the source of truth
+    (copy / "index" / "manifest.sqlite").write_bytes(os.urandom(4096))
+    for name in ("manifest.sqlite-wal", "manifest.sqlite-shm"):
+        (copy / "index" / name).unlink(missing_ok=True)
+    code, _, stderr = cli(["--data-dir", str(copy), "index", "stats"])
+    assert code == 2 and "is unreadable or corrupt" in stderr and "index reset" in stderr
+
+
+def test_bytes_that_are_not_utf8_in_argv(small_index: Settings) -> None:
+    # Only a real process can receive them: Python hands undecodable argv bytes on as lone surrogates.
+    done = subprocess.run([sys.executable, "-m", "genelit.cli", "--data-dir", str(small_index.data_dir), "search", b"\xff\xfe BRCA1"],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 2 and TRACEBACK not in done.stderr
+    assert "the query has bytes that are not UTF-8 text (at character 1)" in done.stderr
+
+
+def _other_user_python() -> list[str] | None:
+    """A command that runs this venv's genelit as user nobody, or None where that cannot be done here."""
+    system = Path(f"/usr/bin/python{sys.version_info.major}.{sys.version_info.minor}")
+    if os.geteuid() != 0 or shutil.which("setpriv") is None or not system.exists():
+        return None
+    site = next(p for p in sys.path if p.endswith("site-packages"))
+    root = Path(__file__).resolve().parents[1]
+    return ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "env", "-u", "GENELIT_CONFIG", f"PYTHONPATH={site}:{root}",
+            "HOME=/tmp", str(system), "-m", "genelit.cli"]
+
+
+@pytest.fixture
+def read_only_copy(small_index: Settings):
+    """The small index copied where another user can reach it, every folder and file made read-only."""
+    base = Path(tempfile.mkdtemp(prefix="genelit-shared-", dir="/tmp"))
+    base.chmod(0o755)
+    copy = base / "data"
+    shutil.copytree(small_index.data_dir, copy, ignore=shutil.ignore_patterns("sequences"))
+    for folder, _dirs, names in os.walk(copy):
+        os.chmod(folder, 0o555)
+        for name in names:
+            os.chmod(Path(folder) / name, 0o444)
+    yield copy
+    for folder, _dirs, _names in os.walk(base):
+        os.chmod(folder, 0o755)
+    shutil.rmtree(base)
+
+
+def test_a_read_only_index_serves_another_user(read_only_copy: Path) -> None:
+    command = _other_user_python()
+    if command is None:
+        pytest.skip("needs root, setpriv and a system Python of this version to run as another user")
+    shared_copy = read_only_copy
+
+    def run(*argv: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*command, "--data-dir", str(shared_copy), *argv], capture_output=True, text=True, timeout=300,
+                              check=False, cwd="/tmp")
+
+    stats = run("index", "stats", "--json")
+    assert stats.returncode == 0, stats.stderr[-2000:]
+    assert json.loads(stats.stdout)["papers"] == 120
+    search = run("search", "pitch processing", "--k", "2", "--json")
+    assert search.returncode == 0 and len(json.loads(search.stdout)) == 2, search.stderr[-2000:]
+    answer = run("ask", "How does language experience shape pitch processing?", "--mode", "extractive", "--json")
+    assert answer.returncode == 0 and json.loads(answer.stdout)["citations"], answer.stderr[-2000:]
+    write = run("index", "files", str(shared("pubmed_xml/biopython_Entrez/pubmed2.xml")))
+    assert write.returncode == 2 and "is read-only for this user" in write.stderr and TRACEBACK not in write.stderr
+
+
+COMMANDS = [["gene"], ["variant", "TP53"], ["annotate", "--seq"], ["search"], ["ask", "--mode", "extractive", "--"]]
+TEXT = st.one_of(st.text(min_size=1, max_size=300), st.binary(min_size=1, max_size=200).map(lambda b: b.decode("latin-1")),
+                 st.text(alphabet="ACGTN>*()[]{}:;.,?!-_ \n\t\\'\"", min_size=1, max_size=5_000))
+
+
+@pytest.fixture(scope="module")
+def warm(small_index: Settings) -> Assistant:
+    return Assistant(small_index)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(command=st.sampled_from(COMMANDS), text=TEXT)
+def test_random_input_never_tracebacks(warm: Assistant, command: list[str], text: str) -> None:
+    if text.startswith("-") and command[-1] != "--":
+        text = " " + text  # an argument that looks like an option is the parser's business, tested above
+    code, stdout, stderr = cli([*command, text.replace("\x00", "")], assistant=warm)
+    assert code in (0, 1, 2) and TRACEBACK not in stdout + stderr
