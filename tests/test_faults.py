@@ -178,8 +178,9 @@ def test_counters_add_up_and_long_records_are_cut(files: Path, tmp_path: Path) -
     code, stdout, _ = cli(["--data-dir", str(tmp_path), "search", "gene variants", "--json"])
     assert len(next(h for h in json.loads(stdout) if h["id"] == "PMID:42")["paper"]["abstract"]) == Settings().index.max_abstract_chars
     code, stdout, _ = cli(["--data-dir", str(tmp_path), "index", "files", str(files / "hugeline.txt"), "--json"])
-    report = json.loads(stdout)
-    assert report["malformed"] == 1 and len(stdout) < 2_000  # the 300 KB line is not echoed back
+    summary = json.loads(stdout)
+    assert code == 1 and summary["reports"][0]["malformed"] == 1 and len(stdout) < 3_000  # the 300 KB line is not echoed back
+    assert "all 1 records are malformed; nothing was indexed" in summary["failures"][0]["error"]
 
 
 def test_truncated_gzip_keeps_what_was_read(files: Path, tmp_path: Path) -> None:

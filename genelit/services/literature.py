@@ -86,7 +86,12 @@ class Literature:
         for path in paths:
             on_progress, on_batch = on_file(path) if on_file is not None else (None, None)
             try:
-                summary.reports.append(self.add_file(path, limit=limit, topic=topic, on_progress=on_progress, on_batch=on_batch))
+                report = self.add_file(path, limit=limit, topic=topic, on_progress=on_progress, on_batch=on_batch)
+                summary.reports.append(report)
+                if report.read and report.malformed == report.read:
+                    first = report.malformed_examples[0] if report.malformed_examples else ""
+                    summary.failures.append(FileFailure(source=str(path), error=f"{path}: all {report.read:,} records are malformed; "
+                                                        f"nothing was indexed (first: {first})", hint="check the file's format"))
             except IngestStopped as exc:
                 summary.reports.append(exc.report)
                 summary.failures.append(FileFailure(source=str(path), error=exc.message, hint=exc.hint))
