@@ -11,7 +11,7 @@ same code here, side by side:
 
 Targets on 2 cores: pipeline p50 <= 30 s, extractive <= 2 s.
 
-    python bench/answers.py [--data-dir bench/out/sample-index] [--fast] [--baseline d01123f] [--modes extractive,pipeline]
+    python -m bench.answers [--data-dir bench/out/sample-index] [--fast] [--baseline d01123f] [--modes extractive,pipeline]
                             [--rows answers.json]   # keep the answers; a second run re-measures them
 """
 
@@ -26,16 +26,14 @@ import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import peak_rss_mb, percentile, ratio  # noqa: E402
-
-from genelit.agent.citations import citation_ids  # noqa: E402
-from genelit.agent.evidence import EvidencePool  # noqa: E402
-from genelit.agent.sentences import split_text  # noqa: E402
-from genelit.agent.support import SupportChecker  # noqa: E402
-from genelit.api import Assistant  # noqa: E402
-from genelit.settings import Settings  # noqa: E402
-from genelit.types import Answer  # noqa: E402
+from bench._common import peak_rss_mb, percentile, ratio
+from genelit.agent.citations import citation_ids
+from genelit.agent.evidence import EvidencePool
+from genelit.agent.sentences import split_text
+from genelit.agent.support import SupportChecker
+from genelit.api import Assistant
+from genelit.settings import Settings
+from genelit.types import Answer
 
 HERE = Path(__file__).resolve().parent
 QUESTIONS = [

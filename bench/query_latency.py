@@ -3,7 +3,7 @@
 The index is built once under --data-dir (default bench/out/sample-index) and reused; the
 queries are the 500 PubMedQA questions. The target is p50 <= 50 ms on two cores.
 
-    python bench/query_latency.py
+    python -m bench.query_latency
 """
 
 from __future__ import annotations
@@ -11,17 +11,14 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import percentile, ratio  # noqa: E402
-
-from genelit.api import Assistant  # noqa: E402
-from genelit.eval.retrieval import load_pubmedqa  # noqa: E402
-from genelit.index.sample import fetch_sample  # noqa: E402
-from genelit.settings import Settings  # noqa: E402
+from bench._common import percentile, ratio
+from genelit.api import Assistant
+from genelit.eval.retrieval import load_pubmedqa
+from genelit.index.sample import fetch_sample
+from genelit.settings import Settings
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_QA = HERE.parents[1] / "shared" / "data" / "pubmedqa" / "pqal_dev_500.json"

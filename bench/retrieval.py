@@ -5,8 +5,8 @@ indexed among N sample abstracts; the question is the query and its PMID the ans
 baseline indexes the same documents with `Chroma.from_documents` + `HuggingFaceEmbeddings`
 (same model, texts truncated by the model at 256 tokens) and queries `similarity_search`.
 
-    python bench/retrieval.py                          # 500 questions, 5,000 distractors
-    python bench/retrieval.py --distractors 1000 --limit 100
+    python -m bench.retrieval                          # 500 questions, 5,000 distractors
+    python -m bench.retrieval --distractors 1000 --limit 100
 """
 
 from __future__ import annotations
@@ -14,18 +14,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import percentile, ratio  # noqa: E402
-
-from genelit.eval.retrieval import DEPTH, distractor_papers, load_pubmedqa, qa_papers, rank_scores, run_retrieval_eval  # noqa: E402
-from genelit.index.chunking import paper_text  # noqa: E402
-from genelit.index.sample import fetch_sample  # noqa: E402
-from genelit.settings import Settings  # noqa: E402
+from bench._common import percentile, ratio
+from genelit.eval.retrieval import DEPTH, distractor_papers, load_pubmedqa, qa_papers, rank_scores, run_retrieval_eval
+from genelit.index.chunking import paper_text
+from genelit.index.sample import fetch_sample
+from genelit.settings import Settings
 
 DEFAULT_QA = Path(__file__).resolve().parents[2] / "shared" / "data" / "pubmedqa" / "pqal_dev_500.json"
 

@@ -8,7 +8,7 @@
   TP53 DNA-binding-domain assay (higher score = more loss of function).
 - Speed: variants/s per scorer, and a full saturation scan of a 300-aa protein with the default.
 
-    python bench/variants.py
+    python -m bench.variants
 """
 
 from __future__ import annotations
@@ -19,16 +19,15 @@ from pathlib import Path
 
 import numpy as np
 
+from genelit.eval.calibration import feature_matrix, held_out_probabilities
+from genelit.eval.metrics import per_group_auc, roc_auc, spearman
+from genelit.eval.variants import damage_scores, read_labelled, read_proteins
+from genelit.sequence.scan import scan
+from genelit.sequence.scorers.registry import build_scorer
+from genelit.sequence.variants import parse_protein_variant
+from genelit.settings import SequenceSettings
+
 ROOT = Path(__file__).resolve().parents[1]
-
-from genelit.eval.calibration import feature_matrix, held_out_probabilities  # noqa: E402
-from genelit.eval.metrics import per_group_auc, roc_auc, spearman  # noqa: E402
-from genelit.eval.variants import damage_scores, read_labelled, read_proteins  # noqa: E402
-from genelit.sequence.scan import scan  # noqa: E402
-from genelit.sequence.scorers.registry import build_scorer  # noqa: E402
-from genelit.sequence.variants import parse_protein_variant  # noqa: E402
-from genelit.settings import SequenceSettings  # noqa: E402
-
 DATA = ROOT.parent / "shared" / "data" / "variants"
 SCORERS = ["calibrated", "blosum62", "grantham"]
 
