@@ -39,6 +39,7 @@ from genelit.types import (
     IndexStats,
     IngestReport,
     IngestSummary,
+    Report,
     StoredProtein,
     UnscoredVariant,
     VariantReport,
@@ -165,6 +166,11 @@ class Assistant:
     def ask(self, question: str, mode: str | None = None, on_event: Events | None = None) -> Answer:
         """Answer a question with cited evidence. `mode`: auto, agent, pipeline or extractive."""
         return self.answers.ask(question, mode, on_event)
+
+    def report(self, topic: str, mode: str | None = None, on_event: Events | None = None) -> Report:
+        """A cited evidence summary on a gene, a variant or a topic: `.to_markdown()`, `.to_html()`, `.references`,
+        `.figures`, `.to_bibtex()`, `.to_ris()`. `mode`: auto, pipeline or extractive (no LLM at all)."""
+        return self.answers.report(topic, mode, on_event)
 
     def conversation(self, mode: str | None = None) -> Conversation:
         """A conversation whose follow-up questions keep the earlier turns and the evidence gathered so far."""

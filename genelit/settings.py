@@ -195,6 +195,9 @@ class AnswerSettings(BaseModel):
     """How evidence is chosen and checked for an answer. Defaults were set on the PubMedQA dev set."""
 
     search_k: int = Field(5, ge=1, le=50, description="Papers the pipeline retrieves for a question.")
+    report_search_k: int = Field(
+        15, ge=1, le=100, description="Papers each report section retrieves: more than an answer, as a report cites each paper once."
+    )
     sentences: int = Field(6, ge=1, le=30, description="Evidence sentences given to the model or quoted.")
     per_paper: int = Field(2, ge=1, description="At most this many evidence sentences from one paper.")
     finding_weight: float = Field(

@@ -255,6 +255,9 @@ class Answer(BaseModel):
     )
     verdict: Verdict | None = Field(None, description="For yes/no questions: the verdict the answer opens with.")
     support: list[SentenceSupport] = Field(default_factory=list, description="Each cited claim checked against its sources.")
+    evidence_sentences: list[str] = Field(
+        default_factory=list, description="The paper sentences chosen as the evidence the answer was written from."
+    )
     supported_share: float | None = Field(
         None, description="Share of claim sentences supported by what they cite; None when the answer makes no claim."
     )
@@ -403,3 +406,74 @@ class IngestSummary(BaseModel):
 
     reports: list[IngestReport] = Field(default_factory=list)
     failures: list[FileFailure] = Field(default_factory=list)
+
+
+SectionKind = Literal["summary", "background", "genes", "findings", "variants", "conflicts", "methods"]
+
+
+class ReportSection(BaseModel):
+    """One section of a report; its text cites papers as [PMID:n] and model outputs as [Mn], all checked."""
+
+    kind: SectionKind
+    title: str
+    text: str
+    supported_share: float | None = Field(None, description="Share of its claim sentences supported by what they cite.")
+    notes: list[str] = Field(default_factory=list)
+
+
+class Reference(BaseModel):
+    """A numbered reference: numbers follow the order in which the report first cites each paper."""
+
+    number: int
+    id: str = Field(description="'PMID:n'.")
+    paper: Paper
+
+
+class Figure(BaseModel):
+    """A figure or table of a report; images are PNG, base64-encoded, so a report is one self-contained file."""
+
+    id: str
+    title: str
+    caption: str
+    png_base64: str | None = None
+    table: list[list[str]] = Field(default_factory=list, description="Rows of cells; the first row is the header.")
+
+
+class Report(BaseModel):
+    """A cited evidence summary on a gene, a variant or a topic."""
+
+    topic: str
+    title: str
+    created: str = Field(description="ISO date and time the report was written.")
+    mode: str = Field(description="How the literature sections were written: pipeline (the LLM) or extractive (none).")
+    sections: list[ReportSection]
+    references: list[Reference] = Field(default_factory=list)
+    model_outputs: list[ModelOutput] = Field(default_factory=list)
+    figures: list[Figure] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+    seconds: float = 0.0
+    settings_hash: str = ""
+
+    @property
+    def summary(self) -> ReportSection:
+        return self.sections[0]
+
+    def to_markdown(self) -> str:
+        from genelit.report.render import markdown
+
+        return markdown(self)
+
+    def to_html(self) -> str:
+        from genelit.report.render import html
+
+        return html(self)
+
+    def to_bibtex(self) -> str:
+        from genelit.report.references import bibtex
+
+        return bibtex(self.references)
+
+    def to_ris(self) -> str:
+        from genelit.report.references import ris
+
+        return ris(self.references)

@@ -13,7 +13,7 @@ uncited claims marked) and the support check (agent/support.py).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any, cast, get_args
 
@@ -94,7 +94,11 @@ class Answerer:
         return cast(AnswerMode, wanted)
 
     def answer(self, question: str, mode: str | None = None, ledger: EvidenceLedger | None = None,
-               history: list[Any] | None = None, on_event: Events | None = None) -> Answer:
+               history: list[Any] | None = None, on_event: Events | None = None, *, literature_only: bool = False,
+               exclude: Collection[str] = (), search_k: int | None = None) -> Answer:
+        """Answer one question. `literature_only` calls no gene or variant tools (a report section that has its own);
+        sentences in `exclude` are not offered as evidence (a report states each finding once); `search_k`
+        overrides how many papers are retrieved."""
         question = require_text((question or "").strip(), "question")
         if not question:
             raise BadInputError("empty question", "ask something, e.g. 'Is BRCA1 p.Cys61Gly damaging?'")
@@ -106,10 +110,10 @@ class Answerer:
         if run.mode in ("pipeline", "extractive"):
             t0 = time.perf_counter()
             run.emit("step", "retrieval and local tools")
-            gather(question, entities, self.tools, run.ledger, self.settings.search_k, run.emit)
+            gather(question, entities, self.tools, run.ledger, search_k or self.settings.search_k, run.emit, literature_only)
             run.timed("tools", t0)
         t0 = time.perf_counter()
-        pool = EvidencePool(question, list(run.ledger.papers.values()), focus, self.embed, self.settings)
+        pool = EvidencePool(question, list(run.ledger.papers.values()), focus, self.embed, self.settings, exclude)
         chosen = pool.select()
         verdict = decide(pool) if is_yes_no(question) else None
         run.timed("selection", t0)
@@ -123,7 +127,8 @@ class Answerer:
         if run.mode == "extractive":
             draft = NOT_ANSWERED if weak else extractive_digest(chosen, run.ledger)
             run.notes.append("extractive mode: no LLM wrote this; it is the cited evidence itself")
-        return self._checked(run, draft, pool, verdict, started)
+        return self._checked(run, draft, pool, verdict, started).model_copy(
+            update={"evidence_sentences": [c.text for c in chosen] if draft.strip() != NOT_ANSWERED else []})
 
     # -- drafts, one per mode -----------------------------------------------------------
     def _with_llm(self, run: _Run, stage: str, work: Callable[[Any], str]) -> str:

@@ -13,7 +13,7 @@ The pool is reused by the verdict and by the support check, so every sentence is
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -55,7 +55,9 @@ class PaperEvidence:
 class EvidencePool:
     """Every sentence of the papers a run collected, embedded together with the question."""
 
-    def __init__(self, question: str, papers: list[Evidence], focus: Focus, embed: Embed, settings: AnswerSettings) -> None:
+    def __init__(self, question: str, papers: list[Evidence], focus: Focus, embed: Embed, settings: AnswerSettings,
+                 exclude: Collection[str] = ()) -> None:
+        """`exclude`: sentences not to offer again (a report states each finding once)."""
         self.question = question
         self.focus = focus
         self.embed = embed
@@ -66,6 +68,7 @@ class EvidencePool:
             if paper.title:
                 rows.append((evidence.id, Sentence(paper.title, "TITLE", 0.0)))
             rows += [(evidence.id, s) for s in split(paper.abstract or evidence.text, min_chars=20)]
+        rows = [(pid, s) for pid, s in rows if s.text not in exclude]
         vectors = embed([question] + [s.text for _, s in rows]) if rows else np.zeros((1, 1), dtype=np.float32)
         self.question_vector = vectors[0]
         by_paper: dict[str, list[Candidate]] = {e.id: [] for e in papers}

@@ -15,9 +15,11 @@ from genelit.tools.toolbox import as_data
 
 
 def gather(question: str, entities: Entities, tools: dict[str, Tool], ledger: EvidenceLedger, k: int,
-           on_event: Events | None = None) -> None:
-    """Call the tools the entities call for, and always the literature search."""
+           on_event: Events | None = None, literature_only: bool = False) -> None:
+    """Call the tools the entities call for, and always the literature search (only it, if `literature_only`)."""
     calls: list[tuple[str, dict[str, object]]] = [("search_literature", {"query": question, "k": k})]
+    if literature_only:
+        entities = Entities()
     for gene in entities.genes:
         calls.append(("gene_info", {"name": gene}))
     paired_gene = entities.genes[0] if entities.genes else None

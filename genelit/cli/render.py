@@ -16,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from genelit.cli.app import err, out
+from genelit.errors import BadInputError
 from genelit.eval.geneturing import GeneTuringEval
 from genelit.eval.pubmedqa import PubMedQAEval
 from genelit.eval.retrieval import RetrievalEval
@@ -29,6 +30,7 @@ from genelit.types import (
     IndexStats,
     IngestReport,
     IngestSummary,
+    Report,
     ScanSummary,
     StoredProtein,
     UnscoredVariant,
@@ -343,3 +345,33 @@ def geneturing_eval(result: GeneTuringEval, name: str) -> None:
     for task_name, task in result.tasks.items():
         table.add_row(task_name, f"{task.score:.2f}", f"{task.answered}/{task.n}", task.note)
     out.print(table)
+
+
+# -- reports --------------------------------------------------------------------------------
+REPORT_FORMATS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
+
+
+def check_report_path(output: Path | None) -> None:
+    """Refuse an output name the report cannot be written as, before any work is done."""
+    if output is not None and output.suffix.lower() not in REPORT_FORMATS:
+        raise BadInputError(f"cannot write a report as {output.name!r}", "end the name in .html or .md (print the HTML for a PDF)")
+
+
+def save_report(report: Report, output: Path | None, bib: Path | None, ris: Path | None, as_json: bool) -> None:
+    """Write the report where asked (by suffix), and the reference exports; say what was written on stderr."""
+    document = report.to_html() if output and REPORT_FORMATS[output.suffix.lower()] == "html" else report.to_markdown()
+    files = [(output, document), (bib, report.to_bibtex()), (ris, report.to_ris())]
+    for path, text in files:
+        if path is None:
+            continue
+        try:
+            path.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise BadInputError(f"cannot write {path}: {exc.strerror}", "choose a folder you can write") from None
+        err.print(f"wrote {path}")
+    if as_json:
+        emit_json(report)
+    elif output is None:
+        sys.stdout.write(document)
+    err.print(f"[dim]{len(report.sections)} sections, {len(report.references)} references, {len(report.figures)} figures · "
+              f"{report.mode} mode · {report.seconds:.1f} s[/]")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
@@ -69,7 +71,9 @@ def write_csv(matrix: np.ndarray, sequence: str, region: tuple[int, int], path: 
             writer.writerow([position, sequence[position - 1], *("" if np.isnan(v) else f"{v:.4f}" for v in row)])
 
 
-def write_heatmap(matrix: np.ndarray, sequence: str, region: tuple[int, int], scorer: Scorer, title: str, path: Path) -> None:
+def write_heatmap(matrix: np.ndarray, sequence: str, region: tuple[int, int], scorer: Scorer, title: str,
+                  path: Path | BinaryIO, marks: Sequence[tuple[int, str]] = ()) -> None:
+    """Draw the scan; `marks` are (position, new residue) cells to outline, e.g. the variants a report names."""
     try:
         import matplotlib
     except ImportError:
@@ -77,6 +81,7 @@ def write_heatmap(matrix: np.ndarray, sequence: str, region: tuple[int, int], sc
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.patches import Rectangle
 
     width = min(40.0, max(6.0, matrix.shape[0] / 8))
     fig, ax = plt.subplots(figsize=(width, 4.2))
@@ -91,8 +96,12 @@ def write_heatmap(matrix: np.ndarray, sequence: str, region: tuple[int, int], sc
     ax.set_title(title)
     label = f"{scorer.name} score ({'higher' if scorer.damaging_if == 'above' else 'lower'} = more damaging-looking)"
     fig.colorbar(image, ax=ax, label=label, fraction=0.03)
+    for position, alt in marks:
+        if region[0] <= position <= region[1] and alt in AMINO_ACIDS:
+            ax.add_patch(Rectangle((position - region[0] - 0.5, AMINO_ACIDS.index(alt) - 0.5), 1, 1, fill=False,
+                                   edgecolor="red", linewidth=1.5))
     fig.tight_layout()
-    fig.savefig(path, dpi=120)
+    fig.savefig(path, dpi=120, format="png" if not isinstance(path, Path) else None)
     plt.close(fig)
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from genelit.agent.answer import Answerer
 from genelit.agent.conversation import Conversation
 from genelit.agent.llm import ChatProvider, LLMProvider
+from genelit.report.builder import ReportBuilder
 from genelit.services.literature import Literature
 from genelit.services.sequences import Sequences
 from genelit.settings import Settings
 from genelit.tools.base import Events
 from genelit.tools.toolbox import Backends, Toolbox
-from genelit.types import Answer, UnscoredVariant, VariantScore
+from genelit.types import Answer, Report, UnscoredVariant, VariantScore
 
 
 class Answers:
@@ -59,6 +60,9 @@ class Answers:
     def ask(self, question: str, mode: str | None = None, on_event: Events | None = None) -> Answer:
         self.literature.index.require()
         return self.answerer.answer(question, mode, None, None, on_event)
+
+    def report(self, topic: str, mode: str | None = None, on_event: Events | None = None) -> Report:
+        return ReportBuilder(self.answerer, self.literature, self.sequences, self.settings, on_event).build(topic, mode)
 
     def conversation(self, mode: str | None = None) -> Conversation:
         self.literature.index.require()

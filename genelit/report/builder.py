@@ -1,0 +1,154 @@
+"""Build a report: sections planned from the topic, each written and checked as an answer is, then the
+gene and variant sections from local data, figures, numbered references and a methods note.
+
+The literature sections reuse the answer machinery whole (evidence selection, verdict-free drafting,
+citation and support checks): one retrieval and, in pipeline mode, one LLM call per section. A sentence
+one section used as evidence is not offered to later sections, so no finding is stated twice; a paper
+may still be cited in two sections for two different points.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections import Counter
+
+from genelit.agent.answer import Answerer
+from genelit.agent.entities import extract
+from genelit.errors import BadInputError, MissingResourceError
+from genelit.report.figures import matplotlib_missing, scan_figure, score_table, years_figure
+from genelit.report.references import number_references
+from genelit.services.literature import Literature
+from genelit.services.sequences import Sequences
+from genelit.settings import Settings
+from genelit.text import require_text
+from genelit.tools.base import Events, EvidenceLedger
+from genelit.types import Evidence, Figure, Report, ReportSection, SectionKind, UnscoredVariant, VariantScore
+
+LITERATURE_SECTIONS: list[tuple[SectionKind, str, str]] = [
+    ("summary", "Summary", "What is known about {topic}?"),
+    ("background", "Background", "What is the background of {topic}: which genes, functions and diseases are involved?"),
+    ("findings", "Key findings", "What did studies find about {topic}?"),
+    ("conflicts", "Open questions and conflicting findings", "Which findings about {topic} are uncertain, conflicting or debated?"),
+]
+MAX_FOUND_VARIANTS = 8
+
+
+class ReportBuilder:
+    """Writes one report from the services an Assistant holds."""
+
+    def __init__(self, answerer: Answerer, literature: Literature, sequences: Sequences, settings: Settings,
+                 on_event: Events | None = None) -> None:
+        self.answerer = answerer
+        self.literature = literature
+        self.sequences = sequences
+        self.settings = settings
+        self.emit = on_event or (lambda _kind, _text: None)
+
+    def build(self, topic: str, mode: str | None = None) -> Report:
+        topic = require_text((topic or "").strip(), "topic")
+        if not topic:
+            raise BadInputError("empty topic", "name a gene, a variant or a question, e.g. 'TP53 missense variants'")
+        self.literature.index.require()
+        started = time.perf_counter()
+        ledger = EvidenceLedger()  # the gene and variant sections' model outputs, cited as [Mn]
+        entities = extract(topic, self.sequences.genes)
+        papers: dict[str, Evidence] = {}
+        used: set[str] = set()
+        sections: list[ReportSection] = []
+        ran = ""
+        for kind, title, template in LITERATURE_SECTIONS:
+            self.emit("step", f"section: {title}")
+            answer = self.answerer.answer(template.format(topic=topic), mode, on_event=self.emit, literature_only=True,
+                                          exclude=used, search_k=self.settings.answer.report_search_k)
+            ran = answer.mode if ran in ("", answer.mode) else "mixed"
+            papers.update({e.id: e for e in answer.evidence})
+            used |= set(answer.evidence_sentences)
+            sections.append(ReportSection(kind=kind, title=title, text=answer.text, supported_share=answer.supported_share,
+                                          notes=[n for n in answer.notes if not n.startswith("extractive mode")]))
+        notes: list[str] = []
+        figures: list[Figure] = []
+        gene = entities.genes[0] if entities.genes else None
+        if gene is not None:
+            sections.insert(2, self._genes_section(entities.genes, ledger))
+            variants_section, variant_figures = self._variants(gene, entities.variants, list(papers.values()), ledger, notes)
+            sections.insert(4, variants_section)
+            figures += variant_figures
+        references = number_references([s.text for s in sections], papers)
+        if matplotlib_missing():
+            notes.append("figures of years and scans need matplotlib: install genelit's plot extra")
+        else:
+            cited_ids = {r.id for r in references}
+            figures.insert(0, years_figure([e.paper.year for e in papers.values()],
+                                           [e.paper.year for pid, e in papers.items() if pid in cited_ids]))
+        sections.append(self._methods(ran, len(papers)))
+        return Report(topic=topic, title=f"{topic[0].upper()}{topic[1:]}: an evidence summary",
+                      created=dt.datetime.now().isoformat(timespec="seconds"), mode=ran, sections=sections,
+                      references=references, model_outputs=list(ledger.model_outputs), figures=figures, notes=notes,
+                      seconds=round(time.perf_counter() - started, 2), settings_hash=self.settings.fingerprint())
+
+    def _genes_section(self, symbols: list[str], ledger: EvidenceLedger) -> ReportSection:
+        """HGNC facts of each gene the topic names, each cited as the lookup that gave it."""
+        lines = []
+        for symbol in symbols:
+            g = self.sequences.gene_one(symbol)
+            output_id = ledger.add_model_output("gene_info", self.sequences.genes.source, "none", symbol,
+                                                f"{g.symbol}: {g.name}; {g.locus_group}")
+            aliases = ", ".join(g.aliases) or "none"
+            previous = ", ".join(g.previous_symbols) or "none"
+            lines.append(f"{g.symbol} ({g.name}; {g.hgnc_id}) is a {g.locus_group} [{output_id}]. Aliases: {aliases}; "
+                         f"previous symbols: {previous}. Location: {g.location or 'not in the offline HGNC table'} [{output_id}].")
+        return ReportSection(kind="genes", title="Genes", text="\n\n".join(lines))
+
+    def _variants(self, gene: str, named: list[str], papers: list[Evidence], ledger: EvidenceLedger,
+                  notes: list[str]) -> tuple[ReportSection, list[Figure]]:
+        """The variants the topic names, then those the retrieved abstracts name beside the gene, read and scored."""
+        found: Counter[str] = Counter()
+        genes = self.sequences.genes
+        for evidence in papers:
+            text = f"{evidence.paper.title} {evidence.paper.abstract}"
+            if gene in extract(text, genes).genes:
+                found.update(set(extract(text, genes).variants))
+        chosen = list(dict.fromkeys(named + [v for v, _ in found.most_common(MAX_FOUND_VARIANTS)]))
+        if not chosen:
+            return ReportSection(kind="variants", title="Variants", text=f"Neither the topic nor the retrieved abstracts "
+                                 f"name a protein variant of {gene}."), []
+        try:
+            scores = self.sequences.score(gene, chosen)
+        except MissingResourceError as exc:
+            notes.append(f"variants were not scored: {exc}")
+            scores = [UnscoredVariant(variant=v, error="no protein sequence on this machine") for v in chosen]
+        lines: list[str] = []
+        rows: list[tuple[VariantScore | UnscoredVariant, str | None]] = []
+        for text, score in zip(chosen, scores):
+            origin = "named in the topic" if text in named else f"named in {found[text]} retrieved abstract(s)"
+            if isinstance(score, VariantScore):
+                output_id = ledger.add_model_output("score_variant", f"{score.scorer}: {score.model}", score.weights_hash,
+                                                    f"{gene} {score.variant.hgvs}", f"score {score.score:g}, {score.interpretation}")
+                lines.append(f"- {gene} {score.variant.hgvs} ({score.variant.kind}; {origin}): {score.scorer} score "
+                             f"{score.score:g}, {score.interpretation} [{output_id}].")
+                rows.append((score, output_id))
+            else:
+                lines.append(f"- {gene} {text} ({origin}): not scored ({score.error}).")
+                rows.append((score, None))
+        text = "\n".join(lines) + "\n\nScores are a local model's opinion, not a clinical classification."
+        figures = [score_table(rows)]
+        markable = [(s.variant.position, s.variant.alt) for s, _ in rows if isinstance(s, VariantScore)]
+        if markable and not matplotlib_missing():
+            try:
+                figures.insert(0, scan_figure(self.sequences.scan(gene), markable))
+            except MissingResourceError as exc:
+                notes.append(f"no scan figure: {exc}")
+        return ReportSection(kind="variants", title="Variants", text=text), figures
+
+    def _methods(self, mode: str, retrieved: int) -> ReportSection:
+        stats = self.literature.stats()
+        scorer = self.sequences.scorer()
+        llm = "" if mode == "extractive" else f" with {self.answerer.llm.model_name}"
+        text = (f"Literature: {stats.papers:,} indexed PubMed abstracts ({stats.embedding_model} embeddings, BM25 and dense "
+                f"retrieval fused by reciprocal rank); {retrieved} papers were retrieved for this report, "
+                f"{self.settings.answer.report_search_k} per section. Sections were written in {mode} mode{llm}; every citation "
+                "was checked against the papers the run collected, and a sentence its citations do not support is marked "
+                f"[unsupported]. Variant scores: {scorer.name} ({scorer.model}, weights {scorer.weights_hash}). "
+                f"Genes: {self.sequences.genes.source}. Settings {self.settings.fingerprint()}.")
+        return ReportSection(kind="methods", title="Methods", text=text)

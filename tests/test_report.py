@@ -1,0 +1,106 @@
+"""Reports: sections planned and written like answers, citations resolved and numbered by first use, exports."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from genelit.agent.citations import citation_ids
+from genelit.api import Assistant
+from genelit.cli import app
+from genelit.errors import BadInputError
+from genelit.settings import Settings
+from tests.conftest import shared
+from tests.fakes import FakeProvider, scripted_chat_model
+
+TOPIC = "language experience and pitch processing"
+
+
+@pytest.fixture(scope="module")
+def extractive_report(small_index: Settings):
+    return Assistant(small_index).report(TOPIC, mode="extractive")
+
+
+def test_sections_and_citations_resolve(extractive_report) -> None:
+    report = extractive_report
+    assert [s.kind for s in report.sections] == ["summary", "background", "findings", "conflicts", "methods"]
+    assert report.mode == "extractive" and report.title.startswith("Language experience and pitch processing")
+    ids = {r.id for r in report.references} | {m.id for m in report.model_outputs}
+    cited = [cid for s in report.sections for cid in citation_ids(s.text)]
+    assert cited and set(cited) <= ids  # every citation resolves to a reference or a model output
+    first_use = list(dict.fromkeys(c for c in cited if c.startswith("PMID:")))
+    assert [r.id for r in report.references] == first_use  # numbered in order of first use
+    assert [r.number for r in report.references] == list(range(1, len(first_use) + 1))
+    sentences = [line for s in report.sections[:4] for line in s.text.splitlines() if line.startswith("- ")]
+    assert len(sentences) == len(set(sentences))  # no finding stated twice
+
+
+def test_markdown_and_html_have_no_dangling_numbers(extractive_report) -> None:
+    report = extractive_report
+    n = len(report.references)
+    for rendered in (report.to_markdown(), re.sub(r"<[^>]+>", "", report.to_html())):
+        body = rendered.split("References")[0]
+        assert "PMID:" not in body  # every paper citation became its number
+        numbers = {int(x) for group in re.findall(r"\[(\d+(?:, \d+)*)\]", body) for x in group.split(", ")}
+        assert numbers == set(range(1, n + 1))  # each number cited, none dangling
+    html = report.to_html()
+    assert all(f'id="ref-{i}"' in html for i in range(1, n + 1)) and '<meta name="viewport"' in html and "@media print" in html
+    years = next(f for f in report.figures if f.id == "years")
+    assert base64.b64decode(years.png_base64 or "")[:8] == b"\x89PNG\r\n\x1a\n"
+    assert f"data:image/png;base64,{years.png_base64}" in html  # one self-contained file
+
+
+def test_bibtex_and_ris(extractive_report) -> None:
+    report = extractive_report
+    bib, ris = report.to_bibtex(), report.to_ris()
+    assert bib.count("@article{pmid") == len(report.references) == ris.count("TY  - JOUR") == ris.count("ER  - ")
+    first = report.references[0].paper
+    assert f"@article{{pmid{first.pmid}," in bib and f"AN  - PMID:{first.pmid}" in ris and f"UR  - {first.url}" in ris
+
+
+def test_gene_and_variant_sections_cite_model_outputs(small_index: Settings) -> None:
+    assistant = Assistant(small_index)
+    assistant.add_sequences(shared("variants/reference_proteins_8genes.fasta"))
+    report = assistant.report("TP53 p.R175H and p.R248W in tumours", mode="extractive")
+    kinds = [s.kind for s in report.sections]
+    assert kinds[2] == "genes" and "variants" in kinds
+    variants = next(s for s in report.sections if s.kind == "variants").text
+    assert "TP53 p.Arg175His (missense; named in the topic): calibrated score" in variants and "[M2]" in variants
+    assert [m.tool for m in report.model_outputs] == ["gene_info", "score_variant", "score_variant"]
+    figures = {f.id: f for f in report.figures}
+    assert figures["scores"].table[1][0] == "p.Arg175His" and figures["scores"].table[1][4] == "M2"
+    assert base64.b64decode(figures["scan"].png_base64 or "")[:4] == b"\x89PNG"
+
+
+def test_pipeline_writes_each_section_with_one_call(small_index: Settings) -> None:
+    def cite(messages) -> str:
+        pmid = re.search(r'id="(PMID:\d+)"', messages[-1].content)
+        assert pmid, "no paper reached the model"
+        return f"Pitch processing depends on language experience [{pmid.group(1)}]."
+
+    model = scripted_chat_model(*[cite] * 4)
+    report = Assistant(small_index, llm=FakeProvider(model, local=True)).report(TOPIC)
+    assert report.mode == "pipeline" and len(model.seen) == 4  # one LLM call per literature section
+    assert all("Pitch processing depends on language experience [" in s.text for s in report.sections[:4])
+    assert "written in pipeline mode with scripted" in report.sections[-1].text
+
+
+def test_cli_report_files_and_errors(small_index: Settings, tmp_path: Path) -> None:
+    runner = CliRunner()
+    out = tmp_path / "r.html"
+    result = runner.invoke(app, ["--data-dir", str(small_index.data_dir), "report", TOPIC, "--mode", "extractive", "-o", str(out),
+                                 "--bib", str(tmp_path / "r.bib"), "--ris", str(tmp_path / "r.ris")])
+    assert result.exit_code == 0, result.output
+    assert out.read_text().startswith("<!DOCTYPE html>") and (tmp_path / "r.bib").read_text().startswith("@article")
+    assert "sections," in result.stderr and "wrote" in result.stderr
+    result = runner.invoke(app, ["--data-dir", str(small_index.data_dir), "report", TOPIC, "--mode", "extractive", "--json"])
+    assert result.exit_code == 0 and json.loads(result.stdout)["sections"][0]["kind"] == "summary"
+    result = runner.invoke(app, ["--data-dir", str(small_index.data_dir), "report", TOPIC, "-o", str(tmp_path / "r.docx")])
+    assert result.exit_code == 2 and "end the name in .html or .md" in result.stderr
+    with pytest.raises(BadInputError, match="empty topic"):
+        Assistant(small_index).report("  ")
