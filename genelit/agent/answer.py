@@ -127,8 +127,8 @@ class Answerer:
         if run.mode == "extractive":
             draft = NOT_ANSWERED if weak else extractive_digest(chosen, run.ledger)
             run.notes.append("extractive mode: no LLM wrote this; it is the cited evidence itself")
-        return self._checked(run, draft, pool, verdict, started).model_copy(
-            update={"evidence_sentences": [c.text for c in chosen] if draft.strip() != NOT_ANSWERED else []})
+        used = [c.text for c in chosen] if draft.strip() != NOT_ANSWERED else []
+        return self._checked(run, draft, pool, verdict, started, used)
 
     # -- drafts, one per mode -----------------------------------------------------------
     def _with_llm(self, run: _Run, stage: str, work: Callable[[Any], str]) -> str:
@@ -177,7 +177,8 @@ class Answerer:
         return self._with_llm(run, "generation", work)
 
     # -- the shared check step ----------------------------------------------------------
-    def _checked(self, run: _Run, draft: str, pool: EvidencePool, verdict: Verdict | None, started: float) -> Answer:
+    def _checked(self, run: _Run, draft: str, pool: EvidencePool, verdict: Verdict | None, started: float,
+                 evidence_sentences: list[str]) -> Answer:
         exempt: tuple[str, ...] = (NOT_ANSWERED,)
         if verdict is not None:
             exempt += (verdict.line,)
@@ -209,6 +210,7 @@ class Answerer:
             unsupported_sentences=unsupported,
             verdict=verdict,
             support=support,
+            evidence_sentences=evidence_sentences,
             supported_share=supported_share(support, len(checked.unsupported)),
             trace=list(run.ledger.trace),
             timings={k: round(v, 3) for k, v in run.timings.items()},

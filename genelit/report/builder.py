@@ -107,8 +107,9 @@ class ReportBuilder:
         genes = self.sequences.genes
         for evidence in papers:
             text = f"{evidence.paper.title} {evidence.paper.abstract}"
-            if gene in extract(text, genes).genes:
-                found.update(set(extract(text, genes).variants))
+            mentioned = extract(text, genes)
+            if gene in mentioned.genes:
+                found.update(set(mentioned.variants))
         chosen = list(dict.fromkeys(named + [v for v, _ in found.most_common(MAX_FOUND_VARIANTS)]))
         if not chosen:
             return ReportSection(kind="variants", title="Variants", text=f"Neither the topic nor the retrieved abstracts "
