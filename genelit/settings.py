@@ -198,6 +198,10 @@ class AnswerSettings(BaseModel):
     report_search_k: int = Field(
         15, ge=1, le=100, description="Papers each report section retrieves: more than an answer, as a report cites each paper once."
     )
+    report_budget_s: float = Field(
+        240.0, gt=0, description="Seconds a report may spend on LLM-written sections; once spent, later sections are extractive."
+    )
+    report_browser: str = Field("", description="Chromium or Chrome binary that prints a report as PDF; default: the first on PATH.")
     sentences: int = Field(6, ge=1, le=30, description="Evidence sentences given to the model or quoted.")
     per_paper: int = Field(2, ge=1, description="At most this many evidence sentences from one paper.")
     finding_weight: float = Field(
@@ -302,8 +306,9 @@ class Settings(BaseSettings):
     def fingerprint(self) -> str:
         """A short hash of the settings that shape results, so an answer can say what produced it.
 
-        Where files live (`data_dir`) and credentials (API keys) do not change a result, so they are left out:
-        moving the data or rotating a key keeps the hash.
+        Where files live (`data_dir`, the model folder, the PDF browser) and credentials (API keys) do not change a
+        result, so they are left out: moving the data or rotating a key keeps the hash.
         """
-        shaping = self.model_dump(mode="json", exclude={"data_dir": True, "entrez": {"api_key"}, "llm": {"api_key", "model_dir"}})
+        shaping = self.model_dump(mode="json", exclude={"data_dir": True, "entrez": {"api_key"}, "llm": {"api_key", "model_dir"},
+                                                           "answer": {"report_browser"}})
         return hashlib.sha256(json.dumps(shaping, sort_keys=True).encode()).hexdigest()[:12]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -467,6 +468,12 @@ class Report(BaseModel):
         from genelit.report.render import html
 
         return html(self)
+
+    def to_pdf(self, path: Path, browser: str = "") -> str:
+        """Print the HTML to `path` with headless Chromium or WeasyPrint; return which one printed it."""
+        from genelit.report.pdf import write_pdf
+
+        return write_pdf(self.to_html(), path, browser)
 
     def to_bibtex(self) -> str:
         from genelit.report.references import bibtex

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import re
 from pathlib import Path
 
@@ -13,7 +14,9 @@ from typer.testing import CliRunner
 from genelit.agent.citations import citation_ids
 from genelit.api import Assistant
 from genelit.cli import app
-from genelit.errors import BadInputError
+from genelit.errors import BadInputError, MissingResourceError
+from genelit.report import pdf
+from genelit.report.pdf import find_browser
 from genelit.settings import Settings
 from tests.conftest import shared
 from tests.fakes import FakeProvider, scripted_chat_model
@@ -101,6 +104,74 @@ def test_cli_report_files_and_errors(small_index: Settings, tmp_path: Path) -> N
     result = runner.invoke(app, ["--data-dir", str(small_index.data_dir), "report", TOPIC, "--mode", "extractive", "--json"])
     assert result.exit_code == 0 and json.loads(result.stdout)["sections"][0]["kind"] == "summary"
     result = runner.invoke(app, ["--data-dir", str(small_index.data_dir), "report", TOPIC, "-o", str(tmp_path / "r.docx")])
-    assert result.exit_code == 2 and "end the name in .html or .md" in result.stderr
+    assert result.exit_code == 2 and "end the name in .html, .md or .pdf" in result.stderr
     with pytest.raises(BadInputError, match="empty topic"):
         Assistant(small_index).report("  ")
+
+
+def test_time_budget_turns_later_sections_extractive(small_index: Settings) -> None:
+    model = scripted_chat_model()  # any call would fail: the budget must stop the model from being asked
+    tight = small_index.model_copy(update={"answer": small_index.answer.model_copy(update={"report_budget_s": 1e-9})})
+    report = Assistant(tight, llm=FakeProvider(model, local=True)).report(TOPIC)
+    assert model.seen == [] and report.mode == "extractive"
+    assert any("budget for LLM-written sections ran out before 'Summary'" in n for n in report.notes)
+
+
+# -- the HTML in a real browser, and PDF ------------------------------------------------------
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    """Debian's Chromium, which scripts/test.sh installs; CI must have it, a developer machine may skip."""
+    path = find_browser()
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is missing: scripts/test.sh installs it (apt install chromium)")
+        pytest.skip("no Chromium on this machine (apt install chromium)")
+    return path
+
+
+def test_html_in_headless_chromium(extractive_report, chromium: str, tmp_path: Path) -> None:
+    from PIL import Image, ImageStat
+    from playwright.sync_api import sync_playwright
+
+    page_file = tmp_path / "report.html"
+    page_file.write_text(extractive_report.to_html(), encoding="utf-8")
+    problems: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=["--disable-background-networking", "--disable-component-update"])
+        try:
+            for width, height in ((1280, 900), (390, 844)):  # a desktop window, then a phone
+                page = browser.new_page(viewport={"width": width, "height": height})
+                page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
+                page.on("pageerror", lambda exc: problems.append(str(exc)))
+                page.on("request", lambda req: None if req.url.startswith(("file:", "data:")) else problems.append(req.url))
+                page.goto(page_file.as_uri(), wait_until="load")
+                shot = tmp_path / f"report-{width}.png"
+                page.screenshot(path=str(shot))
+                overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+                images = page.evaluate("[...document.images].map(i => i.complete && i.naturalWidth > 0)")
+                page.close()
+                assert overflow <= 0, f"the page scrolls sideways at {width} px"
+                assert images and all(images)  # every inline figure decoded
+                with Image.open(shot) as img:
+                    grey = img.convert("L")
+                    assert ImageStat.Stat(grey).stddev[0] > 10 and len(grey.getcolors(256 * 256) or []) > 8  # text drawn, not blank
+        finally:
+            browser.close()
+    assert problems == []  # no console errors, no page errors, no request leaving the file
+
+
+def test_pdf_printed_by_chromium(extractive_report, chromium: str, tmp_path: Path) -> None:
+    target = tmp_path / "report.pdf"
+    assert extractive_report.to_pdf(target, chromium) == "chromium"
+    data = target.read_bytes()
+    assert data.startswith(b"%PDF-") and len(re.findall(rb"/Type\s*/Page[^s]", data)) >= 2
+
+
+def test_pdf_without_an_engine_says_how_to_get_one(small_index: Settings, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(pdf, "weasyprint_installed", lambda: False)
+    with pytest.raises(MissingResourceError, match="no browser at '/nonexistent/chromium'") as caught:
+        pdf.pdf_engine("/nonexistent/chromium")
+    assert "apt install chromium" in str(caught.value) and "genelit[pdf]" in str(caught.value)
+    monkeypatch.setenv("GENELIT_ANSWER__REPORT_BROWSER", "/nonexistent/chromium")
+    result = CliRunner().invoke(app, ["--data-dir", str(small_index.data_dir), "report", TOPIC, "-o", str(tmp_path / "r.pdf")])
+    assert result.exit_code == 2 and "apt install chromium" in result.stderr and "section" not in result.stderr  # refused before work

@@ -77,13 +77,14 @@ def chat(ctx: typer.Context, mode: ModeOpt = None, fast: FastOpt = False) -> Non
 
 
 @app.command("report", epilog="Examples:\n\n  genelit report 'TP53 missense variants in Li-Fraumeni syndrome' -o tp53.html\n\n"
-             "  genelit report BRCA1 --mode extractive -o brca1.md --bib brca1.bib --ris brca1.ris")
+             "  genelit report BRCA1 --mode extractive -o brca1.md --bib brca1.bib --ris brca1.ris\n\n"
+             "  genelit report 'PAH variants in phenylketonuria' -o pah.pdf")
 @exit_2_on_user_error
 def report(
     ctx: typer.Context,
     topic: Annotated[str, typer.Argument(help="A gene, a variant or a topic, in plain words.")],
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write .html (one self-contained file) or .md; "
-                                                "default: Markdown on stdout.")] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write .html (one self-contained file), .md or .pdf "
+                                                "(needs Chromium or WeasyPrint); default: Markdown on stdout.")] = None,
     bib: Annotated[Path | None, typer.Option("--bib", help="Also write the references as BibTeX.")] = None,
     ris: Annotated[Path | None, typer.Option("--ris", help="Also write the references as RIS.")] = None,
     mode: ModeOpt = None,
@@ -91,6 +92,8 @@ def report(
     as_json: JsonOpt = False,
 ) -> None:
     """A cited evidence summary: summary, background, genes, findings, variants, open questions, methods, figures."""
-    render.check_report_path(output)
-    result = assistant(ctx, fast).report(topic, mode, on_event=render.tool_events(not as_json))
-    render.save_report(result, output, bib, ris, as_json)
+    helper = assistant(ctx, fast)
+    browser = helper.settings.answer.report_browser
+    render.check_report_path(output, browser)
+    result = helper.report(topic, mode, on_event=render.tool_events(not as_json))
+    render.save_report(result, output, bib, ris, as_json, browser)

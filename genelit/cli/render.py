@@ -21,6 +21,7 @@ from genelit.eval.geneturing import GeneTuringEval
 from genelit.eval.pubmedqa import PubMedQAEval
 from genelit.eval.retrieval import RetrievalEval
 from genelit.eval.variants import VariantEval
+from genelit.report.pdf import pdf_engine
 from genelit.types import (
     Annotation,
     Answer,
@@ -348,19 +349,22 @@ def geneturing_eval(result: GeneTuringEval, name: str) -> None:
 
 
 # -- reports --------------------------------------------------------------------------------
-REPORT_FORMATS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
+REPORT_FORMATS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html", ".pdf": "pdf"}
 
 
-def check_report_path(output: Path | None) -> None:
-    """Refuse an output name the report cannot be written as, before any work is done."""
+def check_report_path(output: Path | None, browser: str) -> None:
+    """Refuse an output the report cannot be written as, or a PDF with no engine to print it, before any work is done."""
     if output is not None and output.suffix.lower() not in REPORT_FORMATS:
-        raise BadInputError(f"cannot write a report as {output.name!r}", "end the name in .html or .md (print the HTML for a PDF)")
+        raise BadInputError(f"cannot write a report as {output.name!r}", "end the name in .html, .md or .pdf")
+    if output is not None and REPORT_FORMATS[output.suffix.lower()] == "pdf":
+        pdf_engine(browser)
 
 
-def save_report(report: Report, output: Path | None, bib: Path | None, ris: Path | None, as_json: bool) -> None:
+def save_report(report: Report, output: Path | None, bib: Path | None, ris: Path | None, as_json: bool, browser: str) -> None:
     """Write the report where asked (by suffix), and the reference exports; say what was written on stderr."""
-    document = report.to_html() if output and REPORT_FORMATS[output.suffix.lower()] == "html" else report.to_markdown()
-    files = [(output, document), (bib, report.to_bibtex()), (ris, report.to_ris())]
+    kind = REPORT_FORMATS[output.suffix.lower()] if output else "markdown"
+    document = report.to_html() if kind == "html" else report.to_markdown()
+    files = [(None if kind == "pdf" else output, document), (bib, report.to_bibtex()), (ris, report.to_ris())]
     for path, text in files:
         if path is None:
             continue
@@ -369,6 +373,9 @@ def save_report(report: Report, output: Path | None, bib: Path | None, ris: Path
         except OSError as exc:
             raise BadInputError(f"cannot write {path}: {exc.strerror}", "choose a folder you can write") from None
         err.print(f"wrote {path}")
+    if output is not None and kind == "pdf":
+        engine = report.to_pdf(output, browser)
+        err.print(f"wrote {output} (printed by {engine})")
     if as_json:
         emit_json(report)
     elif output is None:

@@ -34,6 +34,23 @@ LITERATURE_SECTIONS: list[tuple[SectionKind, str, str]] = [
 MAX_FOUND_VARIANTS = 8
 
 
+class _Budget:
+    """The time an LLM may spend on a report: a section starts with the model only while the time left covers
+    one more section as long as the slowest so far took, so the budget bounds the whole report, not just its start."""
+
+    def __init__(self, seconds: float, started: float) -> None:
+        self.seconds = seconds
+        self.started = started
+        self.slowest = 0.0
+        self.noted = False
+
+    def section_took(self, seconds: float) -> None:
+        self.slowest = max(self.slowest, seconds)
+
+    def allows_another(self) -> bool:
+        return time.perf_counter() - self.started + self.slowest <= self.seconds
+
+
 class ReportBuilder:
     """Writes one report from the services an Assistant holds."""
 
@@ -57,16 +74,26 @@ class ReportBuilder:
         used: set[str] = set()
         sections: list[ReportSection] = []
         ran = ""
-        for kind, title, template in LITERATURE_SECTIONS:
-            self.emit("step", f"section: {title}")
-            answer = self.answerer.answer(template.format(topic=topic), mode, on_event=self.emit, literature_only=True,
+        notes: list[str] = []
+        budget = _Budget(self.settings.answer.report_budget_s, started)
+        wanted = self.answerer.resolve_mode(mode)
+        for number, (kind, title, template) in enumerate(LITERATURE_SECTIONS, 1):
+            section_mode = wanted if wanted == "extractive" or budget.allows_another() else "extractive"
+            if section_mode != wanted and not budget.noted:
+                budget.noted = True
+                notes.append(f"the {budget.seconds:g} s budget for LLM-written sections ran out before '{title}'; "
+                             "from there on the sections quote their evidence (extractive)")
+            self.emit("step", f"section {number} of {len(LITERATURE_SECTIONS)}: {title} ({section_mode})")
+            t0 = time.perf_counter()
+            answer = self.answerer.answer(template.format(topic=topic), section_mode, on_event=self.emit, literature_only=True,
                                           exclude=used, search_k=self.settings.answer.report_search_k)
+            if answer.mode != "extractive":
+                budget.section_took(time.perf_counter() - t0)
             ran = answer.mode if ran in ("", answer.mode) else "mixed"
             papers.update({e.id: e for e in answer.evidence})
             used |= set(answer.evidence_sentences)
             sections.append(ReportSection(kind=kind, title=title, text=answer.text, supported_share=answer.supported_share,
                                           notes=[n for n in answer.notes if not n.startswith("extractive mode")]))
-        notes: list[str] = []
         figures: list[Figure] = []
         gene = entities.genes[0] if entities.genes else None
         if gene is not None:
