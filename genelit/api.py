@@ -16,6 +16,7 @@ from pathlib import Path
 from genelit.agent.conversation import Conversation
 from genelit.agent.llm import ChatProvider
 from genelit.agent.mentions import Focus
+from genelit.errors import BadInputError, MissingResourceError, clip
 from genelit.index.literature import LiteratureIndex
 from genelit.index.medline import Record
 from genelit.index.retriever import BOTH, RetrieverName
@@ -32,6 +33,7 @@ from genelit.tools.base import Events
 from genelit.types import (
     Annotation,
     Answer,
+    AnswerMode,
     CodedVariant,
     Evidence,
     Gene,
@@ -39,6 +41,7 @@ from genelit.types import (
     IndexStats,
     IngestReport,
     IngestSummary,
+    Paper,
     Report,
     StoredProtein,
     UnscoredVariant,
@@ -68,6 +71,16 @@ class Assistant:
                mesh: str | None = None, retrievers: tuple[RetrieverName, ...] = BOTH) -> list[Evidence]:
         """Hybrid search of the local index. `year` is 'YYYY', 'YYYY-YYYY', 'YYYY-' or '-YYYY'."""
         return self.literature.search(query, k, year=year, journal=journal, mesh=mesh, retrievers=retrievers)
+
+    def paper(self, pmid: str) -> Paper:
+        """One indexed paper by PMID ('12345' or 'PMID:12345')."""
+        digits = pmid.strip().upper().removeprefix("PMID:").strip()
+        if not digits.isdigit():
+            raise BadInputError(f"{clip(pmid)!r} is not a PMID", "give the digits, e.g. 12345678")
+        found = self.literature.paper(digits)
+        if found is None:
+            raise MissingResourceError(f"PMID:{digits} is not in the local index", "search for it, or index it first")
+        return found
 
     def focus(self, text: str) -> Focus:
         """The genes and variants a question or query names, with their synonyms."""
@@ -163,6 +176,10 @@ class Assistant:
         return self.sequences.scan(gene, region, scorer, fasta)
 
     # -- answers ----------------------------------------------------------------------
+    def resolve_mode(self, mode: str | None = None) -> AnswerMode:
+        """The mode a question would run in: 'auto' or None means pipeline with the local model, agent at an endpoint."""
+        return self.answers.answerer.resolve_mode(mode)
+
     def ask(self, question: str, mode: str | None = None, on_event: Events | None = None) -> Answer:
         """Answer a question with cited evidence. `mode`: auto, agent, pipeline or extractive."""
         return self.answers.ask(question, mode, on_event)

@@ -225,6 +225,19 @@ class AnswerSettings(BaseModel):
     )
 
 
+class ServerSettings(BaseModel):
+    """`genelit serve`: where it listens, who may use it, and how much one request may ask for."""
+
+    host: str = Field("127.0.0.1", description="Address to bind. Any address but loopback requires `token`.")
+    port: int = Field(8000, ge=0, le=65535, description="Port to listen on (0: any free port).")
+    token: SecretStr | None = Field(None, description="Bearer token every API request must carry; required off loopback.")
+    cors_origins: list[str] = Field(default_factory=list, description="Origins other pages may call the API from; none by default.")
+    max_body_bytes: int = Field(1_000_000, ge=1024, description="Largest request body accepted.")
+    max_sequence_chars: int = Field(200_000, ge=100, description="Longest sequence `/api/annotate` accepts.")
+    llm_queue: int = Field(4, ge=0, description="LLM jobs that may wait behind the running one; more get a 'busy' answer.")
+    report_jobs: int = Field(20, ge=1, description="Finished report jobs kept for download, oldest dropped first.")
+
+
 def _source_of(loc: tuple[int | str, ...], overrides: dict[str, object]) -> str:
     """Where a setting's value came from, as a person would look for it."""
     variable = "GENELIT_" + "__".join(str(part) for part in loc).upper()
@@ -256,6 +269,7 @@ class Settings(BaseSettings):
     sequence: SequenceSettings = Field(default_factory=SequenceSettings, description="Sequence models.")
     llm: LLMSettings = Field(default_factory=LLMSettings, description="Language model.")
     answer: AnswerSettings = Field(default_factory=AnswerSettings, description="Evidence selection and checks.")
+    server: ServerSettings = Field(default_factory=ServerSettings, description="The web app and JSON API.")
 
     @classmethod
     def settings_customise_sources(
@@ -310,5 +324,5 @@ class Settings(BaseSettings):
         result, so they are left out: moving the data or rotating a key keeps the hash.
         """
         shaping = self.model_dump(mode="json", exclude={"data_dir": True, "entrez": {"api_key"}, "llm": {"api_key", "model_dir"},
-                                                           "answer": {"report_browser"}})
+                                                           "answer": {"report_browser"}, "server": True})
         return hashlib.sha256(json.dumps(shaping, sort_keys=True).encode()).hexdigest()[:12]

@@ -126,9 +126,9 @@ def _root(
     version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
 ) -> None:
     if version:
-        from importlib.metadata import version as package_version
+        from genelit import __version__
 
-        out.print(f"genelit {package_version('genelit')}")
+        out.print(f"genelit {__version__}")
         raise typer.Exit(0)
     if data_dir is not None:
         ctx.meta["overrides"] = {"data_dir": data_dir}

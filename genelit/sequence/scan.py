@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TextIO
 
 import numpy as np
 
@@ -62,13 +63,13 @@ def summarise(matrix: np.ndarray, results: list[VariantScore], sequence: str, re
     )
 
 
-def write_csv(matrix: np.ndarray, sequence: str, region: tuple[int, int], path: Path) -> None:
-    with open(path, "w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["position", "ref", *AMINO_ACIDS])
-        for i, row in enumerate(matrix):
-            position = region[0] + i
-            writer.writerow([position, sequence[position - 1], *("" if np.isnan(v) else f"{v:.4f}" for v in row)])
+def write_csv(matrix: np.ndarray, sequence: str, region: tuple[int, int], handle: TextIO) -> None:
+    """One row per position: the reference residue, then the score of each substitution (blank: the reference)."""
+    writer = csv.writer(handle)
+    writer.writerow(["position", "ref", *AMINO_ACIDS])
+    for i, row in enumerate(matrix):
+        position = region[0] + i
+        writer.writerow([position, sequence[position - 1], *("" if np.isnan(v) else f"{v:.4f}" for v in row)])
 
 
 def write_heatmap(matrix: np.ndarray, sequence: str, region: tuple[int, int], scorer: Scorer, title: str,
@@ -117,6 +118,12 @@ class SaturationScan:
     sequence: str
     scorer: Scorer
 
+    def csv_text(self) -> str:
+        """The matrix as CSV, the same rows `save` writes beside the image."""
+        buffer = io.StringIO(newline="")
+        write_csv(self.matrix, self.sequence, self.summary.region, buffer)
+        return buffer.getvalue()
+
     def save(self, png: Path) -> ScanSummary:
         """Write the heatmap to `png` and the matrix as CSV beside it; the summary then names both files."""
         if png.is_dir():
@@ -130,7 +137,8 @@ class SaturationScan:
         csv_path = png.with_suffix(".csv")
         try:
             write_heatmap(self.matrix, self.sequence, region, self.scorer, title, png)
-            write_csv(self.matrix, self.sequence, region, csv_path)
+            with open(csv_path, "w", newline="") as handle:
+                write_csv(self.matrix, self.sequence, region, handle)
         except OSError as exc:
             raise BadInputError(f"cannot write {exc.filename or png}: {exc.strerror}", "choose a folder you can write") from None
         self.summary = self.summary.model_copy(update={"png": str(png), "csv": str(csv_path)})

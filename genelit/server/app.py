@@ -1,0 +1,330 @@
+"""The web app: a JSON API over one shared Assistant, and the chat page that uses it.
+
+Every endpoint is one Assistant call; this module adds only what HTTP needs: request bodies typed and capped,
+errors as JSON with a 4xx or 5xx code, a bearer token where one is configured, server-sent events for an
+answer's steps, the LLM's fair line (gate.py) and report jobs (jobs.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hmac
+import json
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from importlib.resources import files
+from typing import Annotated, Any, Literal
+
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
+from pydantic import BaseModel, Field
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from genelit import __version__
+from genelit.api import Assistant
+from genelit.errors import BadInputError, GenelitError, IndexConflictError, MissingResourceError, RemoteServiceError
+from genelit.report.figures import scan_figure
+from genelit.server.gate import Busy, FairGate
+from genelit.server.jobs import ReportJob, ReportJobs
+from genelit.settings import ServerSettings
+from genelit.types import Annotation, Answer, Evidence, GeneMatch, ModeChoice, Paper, ScanSummary, ScorerName, VariantReport
+
+log = logging.getLogger(__name__)
+PAGE = files("genelit.server") / "page"
+STATUS = {BadInputError: 400, MissingResourceError: 404, IndexConflictError: 409, Busy: 503, RemoteServiceError: 502}
+REPORT_DOWNLOADS = {"html": ("text/html", "to_html"), "md": ("text/markdown", "to_markdown"),
+                    "bib": ("application/x-bibtex", "to_bibtex"), "ris": ("application/x-research-info-systems", "to_ris")}
+
+
+# -- request bodies ---------------------------------------------------------------------
+class AskRequest(BaseModel):
+    question: str = Field(min_length=1, max_length=2000, description="The question, in plain words.")
+    mode: ModeChoice | None = Field(None, description="auto (default), agent, pipeline or extractive (no LLM).")
+
+
+class VariantRequest(BaseModel):
+    gene: str = Field(min_length=1, max_length=50)
+    variants: list[str] = Field(min_length=1, max_length=50, description="HGVS or short forms: p.R175H, R175H, c.524G>A.")
+    scorer: ScorerName | None = None
+
+
+class ScanRequest(BaseModel):
+    gene: str = Field(min_length=1, max_length=50)
+    region: str | None = Field(None, max_length=40, description="'START-END' in residues; default: the whole protein.")
+    scorer: ScorerName | None = None
+
+
+class AnnotateRequest(BaseModel):
+    sequence: str = Field(min_length=1, description="DNA or protein, raw or FASTA; the limit is server.max_sequence_chars.")
+    table: int = Field(1, ge=1, le=33, description="NCBI translation table.")
+    min_orf_aa: int | None = Field(None, ge=1, le=10_000)
+
+
+class ReportRequest(BaseModel):
+    topic: str = Field(min_length=1, max_length=500)
+    mode: Literal["auto", "pipeline", "extractive"] | None = None
+
+
+class ScanResult(BaseModel):
+    summary: ScanSummary
+    png_base64: str
+    csv: str
+
+
+class JobView(BaseModel):
+    id: str
+    topic: str
+    mode: str
+    status: str
+    steps: list[str]
+    error: str | None = None
+    title: str | None = None
+    references: int | None = None
+    figures: int | None = None
+    seconds: float | None = None
+    downloads: dict[str, str] = Field(default_factory=dict)
+
+
+def _job_view(job: ReportJob) -> JobView:
+    view = JobView(id=job.id, topic=job.topic, mode=job.mode, status=job.status, steps=list(job.steps), error=job.error)
+    if job.report is not None:
+        view.title, view.seconds = job.report.title, job.report.seconds
+        view.references, view.figures = len(job.report.references), len(job.report.figures)
+        view.downloads = {kind: f"/api/report/{job.id}/download?format={kind}" for kind in REPORT_DOWNLOADS}
+    return view
+
+
+# -- the parts HTTP needs ----------------------------------------------------------------
+def _error(status: int, message: str, hint: str | None = None) -> JSONResponse:
+    headers = {"Retry-After": "30"} if status == 503 else None
+    return JSONResponse({"error": message, "hint": hint}, status_code=status, headers=headers)
+
+
+class BodyLimit:
+    """Refuse a request body over `limit` bytes with 413, whether or not it declared its length. The body is read
+    here, up to the limit, and handed on whole: FastAPI would turn an error raised mid-read into a vague 400."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        too_big = _error(413, f"the request body is over {self.limit:,} bytes", "send less, or raise GENELIT_SERVER__MAX_BODY_BYTES")
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            await too_big(scope, receive, send)
+            return
+        body, more = b"", True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":  # the client went away
+                return
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+            if len(body) > self.limit:
+                await too_big(scope, receive, send)
+                return
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()  # after the body: wait for the disconnect, as Starlette expects
+
+        await self.app(scope, replay, send)
+
+
+def bearer_check(settings: ServerSettings) -> Callable[[Request], Awaitable[None]]:
+    """With a token configured, every API request must carry it (compared in constant time); without one, the
+    server only ever listens on loopback (serve refuses otherwise), so a local request is the user's own."""
+    expected = settings.token.get_secret_value().encode() if settings.token else None
+
+    async def check(request: Request) -> None:
+        if expected is None:
+            return
+        given = request.headers.get("authorization", "")
+        scheme, _, token = given.partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(), expected):
+            raise _Unauthorized
+
+    return check
+
+
+class _Unauthorized(Exception):
+    pass
+
+
+def create_app(assistant: Assistant, settings: ServerSettings | None = None) -> FastAPI:
+    """The app over one Assistant: one index, one model registry and one LLM line for every request."""
+    settings = settings or assistant.settings.server
+    gate = FairGate(settings.llm_queue)
+    jobs = ReportJobs(assistant, gate, settings.report_jobs)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # Load the gene table, the embedder and the index once, before requests race to load them.
+        await asyncio.to_thread(_warm_up, assistant)
+        yield
+        await asyncio.to_thread(assistant.close)
+
+    app = FastAPI(title="genelit", version=__version__, lifespan=lifespan,
+                  description="Cited answers to genetics questions from PubMed abstracts and local sequence models.")
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
+                           allow_headers=["Authorization", "Content-Type"])
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    authorized = [Depends(bearer_check(settings))]
+
+    @app.exception_handler(GenelitError)
+    async def on_genelit_error(_request: Request, exc: GenelitError) -> JSONResponse:
+        status = next((code for kind, code in STATUS.items() if isinstance(exc, kind)), 400)
+        return _error(status, exc.message, exc.hint)
+
+    @app.exception_handler(RequestValidationError)
+    async def on_bad_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'] if p != 'body')}: {e['msg']}" for e in exc.errors())
+        return _error(422, f"bad request: {problems}", "see /docs for what each endpoint takes")
+
+    @app.exception_handler(_Unauthorized)
+    async def on_unauthorized(_request: Request, _exc: _Unauthorized) -> JSONResponse:
+        response = _error(401, "missing or wrong token", "send 'Authorization: Bearer <GENELIT_SERVER__TOKEN>'")
+        response.headers["WWW-Authenticate"] = "Bearer"
+        return response
+
+    # -- the page ------------------------------------------------------------------------
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def page() -> str:
+        return (PAGE / "index.html").read_text(encoding="utf-8")
+
+    @app.get("/page/{name}", include_in_schema=False)
+    def page_asset(name: Literal["app.js", "app.css"]) -> Response:
+        media = "text/javascript" if name.endswith(".js") else "text/css"
+        return Response((PAGE / name).read_text(encoding="utf-8"), media_type=media)
+
+    @app.get("/healthz")
+    def healthz() -> dict[str, Any]:
+        return {"status": "ok", "version": __version__, "papers": assistant.index_stats().papers, "llm_in_line": gate.in_line}
+
+    # -- literature ------------------------------------------------------------------------
+    @app.get("/api/search", dependencies=authorized)
+    def search(q: Annotated[str, Query(min_length=1, max_length=1000)], k: Annotated[int, Query(ge=1, le=50)] = 10,
+               year: Annotated[str | None, Query(max_length=9)] = None,
+               journal: Annotated[str | None, Query(max_length=200)] = None) -> list[Evidence]:
+        return assistant.search(q, k, year=year, journal=journal)
+
+    @app.get("/api/paper/{pmid}", dependencies=authorized)
+    def paper(pmid: str) -> Paper:
+        return assistant.paper(pmid)
+
+    # -- genes and sequences -------------------------------------------------------------------
+    @app.get("/api/gene/{symbol}", dependencies=authorized)
+    def gene(symbol: str) -> GeneMatch:
+        return assistant.gene(symbol)
+
+    @app.post("/api/variant", dependencies=authorized)
+    def variant(body: VariantRequest) -> VariantReport:
+        return assistant.variants(body.gene, body.variants, scorer=body.scorer)
+
+    @app.post("/api/scan", dependencies=authorized, response_model=None)
+    def scan(body: ScanRequest, format: Literal["json", "png", "csv"] = "json") -> ScanResult | Response:
+        result = assistant.scan(body.gene, body.region, body.scorer)
+        if format == "csv":
+            return Response(result.csv_text(), media_type="text/csv")
+        png = scan_figure(result, []).png_base64 or ""
+        if format == "png":
+            return Response(base64.b64decode(png), media_type="image/png")
+        return ScanResult(summary=result.summary, png_base64=png, csv=result.csv_text())
+
+    @app.post("/api/annotate", dependencies=authorized)
+    def annotate(body: AnnotateRequest) -> list[Annotation]:
+        if len(body.sequence) > settings.max_sequence_chars:
+            raise BadInputError(f"the sequence is {len(body.sequence):,} characters, over the limit of {settings.max_sequence_chars:,}",
+                                "annotate a shorter piece, or use the CLI for whole genomes")
+        return assistant.annotate(sequence=body.sequence, table=body.table, min_orf_aa=body.min_orf_aa)
+
+    # -- answers and reports ---------------------------------------------------------------------
+    @app.post("/api/ask", dependencies=authorized, response_class=StreamingResponse,
+              responses={200: {"content": {"text/event-stream": {}},
+                               "description": "Events 'step', 'tool', 'observation', then 'answer' (an Answer) or 'error'."}})
+    async def ask(body: AskRequest) -> StreamingResponse:
+        mode = assistant.resolve_mode(body.mode)
+        ticket = None if mode == "extractive" else gate.enter()  # Busy here is a 503 before the stream opens
+        events: asyncio.Queue[tuple[str, str] | None] = asyncio.Queue()
+        loop = asyncio.get_running_loop()
+
+        def put(item: tuple[str, str] | None) -> None:
+            loop.call_soon_threadsafe(events.put_nowait, item)
+
+        def work() -> None:
+            try:
+                if ticket is None:
+                    answer = assistant.ask(body.question, mode, on_event=lambda kind, text: put((kind, text)))
+                else:
+                    if gate.in_line > 1:
+                        put(("step", f"waiting for the language model ({gate.in_line - 1} job(s) in line)"))
+                    with gate.turn(ticket):
+                        answer = assistant.ask(body.question, mode, on_event=lambda kind, text: put((kind, text)))
+                put(("answer", Answer.model_dump_json(answer)))
+            except GenelitError as exc:
+                put(("error", json.dumps({"error": exc.message, "hint": exc.hint})))
+            except Exception:
+                log.exception("answering %r failed", body.question)
+                put(("error", json.dumps({"error": "internal error while answering (see the server's log)", "hint": None})))
+            finally:
+                put(None)
+
+        worker = loop.run_in_executor(None, work)
+
+        async def stream() -> AsyncIterator[str]:
+            while (item := await events.get()) is not None:
+                kind, data = item
+                payload = data if kind in ("answer", "error") else json.dumps({"text": data})
+                yield f"event: {kind}\ndata: {payload}\n\n"
+            await worker
+
+        return StreamingResponse(stream(), media_type="text/event-stream", headers={"Cache-Control": "no-store"})
+
+    @app.post("/api/report", dependencies=authorized, status_code=202)
+    def start_report(body: ReportRequest) -> JobView:
+        return _job_view(jobs.submit(body.topic, body.mode))
+
+    @app.get("/api/report/{job_id}", dependencies=authorized)
+    def report_status(job_id: str) -> JobView:
+        return _job_view(_job(jobs, job_id))
+
+    @app.get("/api/report/{job_id}/download", dependencies=authorized)
+    def report_download(job_id: str, format: Literal["html", "md", "bib", "ris"] = "html") -> Response:
+        job = _job(jobs, job_id)
+        if job.report is None:
+            raise BadInputError(f"report {job_id} is {job.status}", "wait until its status is 'done'")
+        media, method = REPORT_DOWNLOADS[format]
+        filename = f"genelit-report-{job_id}.{format}"
+        return Response(getattr(job.report, method)(), media_type=media,
+                        headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+    return app
+
+
+def _job(jobs: ReportJobs, job_id: str) -> ReportJob:
+    job = jobs.get(job_id)
+    if job is None:
+        raise MissingResourceError(f"no report job {job_id!r}", "start one with POST /api/report; finished jobs are kept a while")
+    return job
+
+
+def _warm_up(assistant: Assistant) -> None:
+    """The first search loads the gene table, the embedder and BM25; an empty index is not an error to serve."""
+    _ = assistant.genes
+    try:
+        assistant.search("warm up", k=1)
+    except MissingResourceError:
+        log.warning("the literature index is empty: build it with 'genelit index sample'")

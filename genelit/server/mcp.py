@@ -1,0 +1,103 @@
+"""genelit's tools for MCP clients (Claude Desktop, other agents), over stdio with the official SDK.
+
+Each tool is one Assistant call and returns the typed object the Python API returns, so a client gets the
+same fields (PMIDs, scores, weights' hashes) that the CLI prints. The SDK keeps stdout for the protocol and
+sends stray writes to stderr; genelit's own progress and logs go to stderr as well.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Annotated, Any, Literal, TypeVar
+
+from mcp.server import MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
+from pydantic import Field
+
+from genelit.api import Assistant
+from genelit.errors import GenelitError
+from genelit.types import Annotation, Answer, Evidence, GeneMatch, Paper, ScanSummary, ScorerName, VariantReport
+
+INSTRUCTIONS = (
+    "genelit answers genetics questions from a local index of PubMed abstracts and local sequence models. Cite papers "
+    "as PMID:n. Variant scores are a model's opinion, not a clinical classification."
+)
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _user_errors(fn: F) -> F:
+    """genelit's own errors reach the client as a tool error with their message and hint, logged as one line;
+    anything else is a bug, which the SDK logs whole."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except GenelitError as exc:
+            raise ToolError(str(exc)) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def build_server(assistant: Assistant) -> MCPServer:
+    """An MCPServer whose seven tools call `assistant`."""
+    server = MCPServer(name="genelit", instructions=INSTRUCTIONS)
+
+    @server.tool()
+    @_user_errors
+    def search_literature(query: Annotated[str, Field(min_length=1, max_length=1000, description="What to look for.")],
+                          k: Annotated[int, Field(ge=1, le=50)] = 5,
+                          year: Annotated[str | None, Field(description="'YYYY', 'YYYY-YYYY', 'YYYY-' or '-YYYY'.")] = None,
+                          ) -> list[Evidence]:
+        """Hybrid (BM25 + dense) search of the local PubMed index; each hit has its PMID, title, year and abstract."""
+        return assistant.search(query, k, year=year)
+
+    @server.tool()
+    @_user_errors
+    def get_paper(pmid: Annotated[str, Field(description="Digits, or 'PMID:' and digits.")]) -> Paper:
+        """One indexed paper: title, abstract, journal, year, authors, MeSH terms."""
+        return assistant.paper(pmid)
+
+    @server.tool()
+    @_user_errors
+    def gene_info(name: Annotated[str, Field(min_length=1, max_length=50, description="Symbol, alias, previous symbol or id.")]
+                  ) -> GeneMatch:
+        """A human gene from the HGNC table: symbol, name, aliases, ids, location. An ambiguous alias lists every candidate."""
+        return assistant.gene(name)
+
+    @server.tool()
+    @_user_errors
+    def score_variant(gene: Annotated[str, Field(min_length=1, max_length=50)],
+                      variants: Annotated[list[str], Field(min_length=1, max_length=50, description="e.g. ['p.R175H', 'c.524G>A']")],
+                      scorer: ScorerName | None = None) -> VariantReport:
+        """Read, classify and score protein or coding variants of one gene with a local model (not a clinical call)."""
+        return assistant.variants(gene, variants, scorer=scorer)
+
+    @server.tool()
+    @_user_errors
+    def scan_protein(gene: Annotated[str, Field(min_length=1, max_length=50)],
+                     region: Annotated[str | None, Field(description="'START-END' in residues; default: whole protein.")] = None,
+                     scorer: ScorerName | None = None) -> ScanSummary:
+        """Score all 19 substitutions at every position of a region; the least and most tolerant positions."""
+        return assistant.scan(gene, region, scorer).summary
+
+    @server.tool()
+    @_user_errors
+    def annotate_sequence(sequence: Annotated[str, Field(min_length=1, max_length=200_000, description="DNA or protein, raw or FASTA.")],
+                          table: Annotated[int, Field(ge=1, le=33, description="NCBI translation table.")] = 1,
+                          ) -> list[Annotation]:
+        """ORFs in six frames, GC content and CpG islands, or protein properties."""
+        return assistant.annotate(sequence=sequence, table=table)
+
+    @server.tool()
+    @_user_errors
+    def ask(question: Annotated[str, Field(min_length=1, max_length=2000)],
+            mode: Literal["auto", "pipeline", "extractive"] = "extractive") -> Answer:
+        """A cited answer from the local index and tools. 'extractive' (default, seconds, no LLM) quotes the evidence;
+        'pipeline' has the local LLM write it (a minute or more on a laptop)."""
+        return assistant.ask(question, mode)
+
+    return server

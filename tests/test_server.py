@@ -1,0 +1,331 @@
+"""The web app and JSON API (FastAPI's test client and a live uvicorn), the page in headless Chromium, the LLM's
+fair line, and the MCP server as a subprocess driven by the SDK's own client."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from pydantic import SecretStr
+from typer.testing import CliRunner
+
+from genelit.agent.llm import free_port
+from genelit.api import Assistant
+from genelit.cli import app as cli
+from genelit.index.medline import read_records
+from genelit.report.pdf import find_browser
+from genelit.server.app import create_app
+from genelit.server.gate import Busy, FairGate
+from genelit.settings import Settings
+from genelit.types import Paper
+from tests.conftest import MEDLINE_SAMPLE, shared
+from tests.fakes import FakeProvider, scripted_chat_model
+
+HOSTILE = Paper(
+    pmid="99000001", title="Factor VIII gene therapy in hemophilia A <script>window.__pwned = 'title'</script>",
+    abstract="Factor VIII gene therapy restored clotting in men with severe hemophilia A. "
+             "<script>window.__pwned = 'abstract'</script><img src=x onerror=\"window.__pwned = 'img'\"> "
+             "Bleeding episodes fell by 90% in the year after factor VIII gene therapy.",
+    journal="Test Journal of Hemostasis", year=2021)
+QUESTION = "Does factor VIII gene therapy reduce bleeding in hemophilia A?"
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """40 sample abstracts, one hostile paper whose title and abstract carry markup, and the 8-gene proteins."""
+    settings = Settings(data_dir=tmp_path_factory.mktemp("served"))
+    assistant = Assistant(settings)
+    records = [r for _, r in zip(range(60), read_records(MEDLINE_SAMPLE))]
+    assistant.index_records([HOSTILE, *records], "test", limit=41)
+    assistant.add_sequences(shared("variants/reference_proteins_8genes.fasta"))
+    return settings
+
+
+@pytest.fixture(scope="module")
+def client(served: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(Assistant(served))) as test_client:
+        yield test_client
+
+
+def _events(body: str) -> list[tuple[str, dict]]:
+    out = []
+    for block in body.strip().split("\n\n"):
+        kind = next(line[7:] for line in block.splitlines() if line.startswith("event: "))
+        data = "\n".join(line[6:] for line in block.splitlines() if line.startswith("data: "))
+        out.append((kind, json.loads(data)))
+    return out
+
+
+# -- the API through the test client ------------------------------------------------------
+def test_read_endpoints(client: TestClient) -> None:
+    health = client.get("/healthz").json()
+    assert health["status"] == "ok" and health["papers"] == 41 and health["llm_in_line"] == 0
+    hits = client.get("/api/search", params={"q": "factor VIII gene therapy hemophilia", "k": 3}).json()
+    assert hits[0]["id"] == "PMID:99000001" and len(hits) == 3
+    paper = client.get("/api/paper/PMID:99000001").json()
+    assert paper["journal"] == "Test Journal of Hemostasis" and "<script>" in paper["abstract"]  # data, kept as written
+    gene = client.get("/api/gene/p53").json()
+    assert [g["symbol"] for g in gene["genes"]] == ["TP53"]
+    schema = client.get("/openapi.json").json()
+    assert {"/api/ask", "/api/search", "/api/gene/{symbol}", "/api/variant", "/api/scan", "/api/annotate", "/api/report",
+            "/healthz"} <= set(schema["paths"])
+
+
+def test_sequence_endpoints(client: TestClient) -> None:
+    report = client.post("/api/variant", json={"gene": "TP53", "variants": ["p.R175H", "R248W"]}).json()
+    assert [v["variant"]["hgvs"] for v in report["results"]] == ["p.Arg175His", "p.Arg248Trp"] and report["gene"]["symbol"] == "TP53"
+    scan = client.post("/api/scan", json={"gene": "TP53", "region": "170-180"}).json()
+    assert scan["summary"]["region"] == [170, 180] and scan["csv"].startswith("position,ref,")
+    png = client.post("/api/scan", params={"format": "png"}, json={"gene": "TP53", "region": "170-180"})
+    assert png.headers["content-type"] == "image/png" and png.content[:4] == b"\x89PNG"
+    csv = client.post("/api/scan", params={"format": "csv"}, json={"gene": "TP53", "region": "170-180"}).text
+    assert len(csv.strip().splitlines()) == 12  # a header and 11 positions
+    annotated = client.post("/api/annotate", json={"sequence": "ATGGCC" * 60 + "TAA"}).json()
+    assert annotated[0]["alphabet"] == "dna" and annotated[0]["longest_orf"]["length_aa"] == 120
+
+
+@pytest.mark.parametrize(("method", "path", "body", "status", "message"), [
+    ("get", "/api/search?q=", None, 422, "q: String should have at least 1 character"),
+    ("get", "/api/search?q=x&k=500", None, 422, "k: Input should be less than or equal to 50"),
+    ("get", "/api/paper/abc", None, 400, "'abc' is not a PMID"),
+    ("get", "/api/paper/12", None, 404, "PMID:12 is not in the local index"),
+    ("get", "/api/gene/NOTAGENE1", None, 400, "NOTAGENE1"),
+    ("post", "/api/variant", {"gene": "TP53", "variants": []}, 422, "variants: List should have at least 1 item"),
+    ("post", "/api/variant", {"gene": "TP53", "variants": ["p.Arg175Zzz"]}, 200, ""),  # an unreadable variant is a row, not a failure
+    ("post", "/api/scan", {"gene": "TP53", "region": "500-400"}, 400, "region"),
+    ("post", "/api/annotate", {"sequence": "ACGT" * 60_000}, 400, "over the limit of 200,000"),
+    ("post", "/api/annotate", {"sequence": "@@@@"}, 400, ""),
+    ("post", "/api/ask", {"question": ""}, 422, "question: String should have at least 1 character"),
+    ("post", "/api/ask", {"question": "x", "mode": "magic"}, 422, "mode: Input should be"),
+    ("post", "/api/report", {"topic": "x" * 501}, 422, "topic: String should have at most 500 characters"),
+    ("get", "/api/report/nope", None, 404, "no report job 'nope'"),
+])
+def test_bad_input_is_a_json_error(client: TestClient, method: str, path: str, body: dict | None, status: int,
+                                   message: str) -> None:
+    response = client.request(method.upper(), path, json=body)
+    assert response.status_code == status, response.text
+    if status != 200:
+        assert message in response.json()["error"] and "Traceback" not in response.text
+
+
+def test_oversized_body_is_refused(client: TestClient) -> None:
+    response = client.post("/api/annotate", content=b'{"sequence": "' + b"A" * 1_100_000 + b'"}',
+                           headers={"content-type": "application/json"})
+    assert response.status_code == 413 and "over 1,000,000 bytes" in response.json()["error"]
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: counted as it arrives
+        yield b'{"sequence": "'
+        for _ in range(11):
+            yield b"A" * 100_000
+        yield b'"}'
+
+    response = client.post("/api/annotate", content=chunks(), headers={"content-type": "application/json"})
+    assert response.status_code == 413
+
+
+def test_ask_streams_steps_then_a_cited_answer(client: TestClient) -> None:
+    response = client.post("/api/ask", json={"question": QUESTION, "mode": "extractive"})
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/event-stream")
+    events = _events(response.text)
+    kinds = [kind for kind, _ in events]
+    assert kinds[-1] == "answer" and "step" in kinds
+    answer = events[-1][1]
+    assert answer["mode"] == "extractive" and "[PMID:99000001]" in answer["text"]
+
+
+def test_report_job_runs_and_downloads(client: TestClient) -> None:
+    job = client.post("/api/report", json={"topic": "factor VIII gene therapy", "mode": "extractive"})
+    assert job.status_code == 202
+    job_id = job.json()["id"]
+    deadline = time.monotonic() + 300
+    view = job.json()
+    while view["status"] in ("queued", "running") and time.monotonic() < deadline:
+        time.sleep(0.5)
+        view = client.get(f"/api/report/{job_id}").json()
+    assert view["status"] == "done", view
+    assert view["references"] >= 1 and any(step.startswith("section 1 of 4") for step in view["steps"])
+    html = client.get(view["downloads"]["html"])
+    assert html.text.startswith("<!DOCTYPE html>") and "attachment" in html.headers["content-disposition"]
+    assert "&lt;script&gt;" in html.text and "<script>window" not in html.text  # the report escapes what it quotes
+    assert client.get(view["downloads"]["bib"]).text.startswith("@article")
+
+
+# -- who may use it ----------------------------------------------------------------------------------
+def test_token_is_required_when_configured(served: Settings) -> None:
+    guarded = served.server.model_copy(update={"token": SecretStr("s3cret-token-for-tests")})
+    with TestClient(create_app(Assistant(served), guarded)) as guarded_client:
+        assert guarded_client.get("/api/gene/TP53").status_code == 401
+        wrong = guarded_client.get("/api/gene/TP53", headers={"Authorization": "Bearer s3cret-token-for-test"})
+        assert wrong.status_code == 401 and wrong.headers["www-authenticate"] == "Bearer"
+        assert guarded_client.get("/api/gene/TP53", headers={"Authorization": "Basic s3cret-token-for-tests"}).status_code == 401
+        right = guarded_client.get("/api/gene/TP53", headers={"Authorization": "Bearer s3cret-token-for-tests"})
+        assert right.status_code == 200
+        assert guarded_client.get("/healthz").status_code == 200  # liveness needs no token
+
+
+def test_serve_refuses_the_network_without_a_token(served: Settings) -> None:
+    result = CliRunner().invoke(cli, ["--data-dir", str(served.data_dir), "serve", "--host", "0.0.0.0"])
+    assert result.exit_code == 2 and "GENELIT_SERVER__TOKEN" in result.stderr
+
+
+def test_cors_is_off_unless_configured(client: TestClient, served: Settings) -> None:
+    preflight = {"Origin": "https://elsewhere.example", "Access-Control-Request-Method": "GET"}
+    assert "access-control-allow-origin" not in client.options("/api/search", headers=preflight).headers
+    opened = served.server.model_copy(update={"cors_origins": ["https://elsewhere.example"]})
+    with TestClient(create_app(Assistant(served), opened)) as open_client:
+        allowed = open_client.options("/api/search", headers=preflight)
+        assert allowed.headers["access-control-allow-origin"] == "https://elsewhere.example"
+
+
+# -- the LLM's line ---------------------------------------------------------------------------------
+def test_gate_serves_in_order_and_refuses_past_its_limit() -> None:
+    gate = FairGate(max_waiting=2)
+    tickets = [gate.enter() for _ in range(3)]
+    with pytest.raises(Busy, match="3 job"):
+        gate.enter()
+    order: list[int] = []
+
+    def job(ticket: int) -> None:
+        with gate.turn(ticket):
+            order.append(ticket)
+
+    threads = [threading.Thread(target=job, args=(t,)) for t in reversed(tickets)]  # started last-first
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert order == [0, 1, 2] and gate.in_line == 0
+
+
+@contextlib.contextmanager
+def live(app) -> Iterator[str]:
+    """The app under a real uvicorn on a free loopback port."""
+    import uvicorn
+
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started, "uvicorn did not start"
+    try:
+        yield f"http://127.0.0.1:{server.config.port}"
+    finally:
+        server.should_exit = True
+        thread.join(30)
+
+
+def test_pipeline_asks_queue_and_the_overflow_is_told_busy(served: Settings) -> None:
+    release = threading.Event()
+
+    def held(messages) -> str:
+        assert release.wait(60), "the test never released the model"
+        return "Bleeding episodes fell by 90% after factor VIII gene therapy [PMID:99000001]."
+
+    model = scripted_chat_model(held, held)
+    one_waiting = served.server.model_copy(update={"llm_queue": 1})
+    app = create_app(Assistant(served, llm=FakeProvider(model, local=True)), one_waiting)
+    results: dict[str, list] = {}
+
+    def ask(name: str, base: str) -> None:
+        with httpx.stream("POST", f"{base}/api/ask", json={"question": QUESTION, "mode": "pipeline"}, timeout=120) as response:
+            results[name] = [response.status_code, response.read().decode()]
+
+    def wait_for(condition, what: str) -> None:
+        deadline = time.monotonic() + 60
+        while not condition() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert condition(), what
+
+    with live(app) as base:
+        first = threading.Thread(target=ask, args=("first", base))
+        first.start()
+        wait_for(lambda: len(model.seen) == 1, "the first ask never reached the model")
+        second = threading.Thread(target=ask, args=("second", base))
+        second.start()
+        wait_for(lambda: httpx.get(f"{base}/healthz").json()["llm_in_line"] == 2, "the second ask never queued")
+        third = httpx.post(f"{base}/api/ask", json={"question": QUESTION, "mode": "pipeline"}, timeout=30)
+        assert third.status_code == 503 and "busy" in third.json()["error"] and third.headers["retry-after"]
+        extractive = httpx.post(f"{base}/api/ask", json={"question": QUESTION, "mode": "extractive"}, timeout=120)
+        assert _events(extractive.text)[-1][0] == "answer"  # no LLM, no line
+        release.set()
+        first.join(120)
+        second.join(120)
+    for name in ("first", "second"):  # nothing lost: both queued asks were answered by the model
+        status, body = results[name]
+        answer = _events(body)[-1]
+        assert status == 200 and answer[0] == "answer" and "[PMID:99000001]" in answer[1]["text"]
+    assert any("waiting for the language model" in data.get("text", "") for _, data in _events(results["second"][1]))
+    assert len(model.seen) == 2
+
+
+# -- the page in a real browser ------------------------------------------------------------------------
+def test_page_asks_and_opens_the_cited_abstract(served: Settings) -> None:
+    chromium = find_browser()
+    if chromium is None:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is missing: scripts/test.sh installs it (apt install chromium)")
+        pytest.skip("no Chromium on this machine (apt install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    artifacts = Path(os.environ.get("TEST_ARTIFACTS", Path(__file__).resolve().parents[1] / "test-artifacts"))
+    artifacts.mkdir(parents=True, exist_ok=True)
+    problems: list[str] = []
+    with live(create_app(Assistant(served))) as base, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=["--disable-background-networking"])
+        try:
+            page = browser.new_page(viewport={"width": 1100, "height": 900})
+            page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
+            page.on("pageerror", lambda exc: problems.append(str(exc)))
+            page.on("request", lambda req: None if req.url.startswith((base, "data:")) else problems.append(req.url))
+            page.goto(base)
+            page.wait_for_function("document.getElementById('status').textContent.includes('41 abstracts')")
+            page.select_option("#mode", "extractive")
+            page.fill("#question", QUESTION)
+            page.click("#ask-button")
+            page.wait_for_selector(".message.answered", timeout=120_000)
+            page.click("a.cite[data-cite='PMID:99000001']")
+            page.wait_for_function("document.getElementById('panel-title').textContent.startsWith('Factor VIII')")
+            assert page.text_content("#panel-id") == "PMID:99000001"
+            assert "<script>window.__pwned = 'abstract'</script>" in (page.text_content("#panel-abstract") or "")
+            assert page.evaluate("window.__pwned === undefined")  # shown as text, never run
+            assert page.locator("#panel script, .message script, #panel img").count() == 0
+            page.screenshot(path=str(artifacts / "page-answer.png"))
+        finally:
+            browser.close()
+    assert problems == [], problems
+
+
+# -- MCP ---------------------------------------------------------------------------------------------------
+def test_mcp_server_lists_and_runs_tools(served: Settings) -> None:
+    from mcp import ClientSession, StdioServerParameters
+    from mcp.client.stdio import stdio_client
+
+    async def session() -> tuple[list[str], dict, dict]:
+        params = StdioServerParameters(command=sys.executable, args=["-m", "genelit.cli", "--data-dir", str(served.data_dir), "mcp"],
+                                       env=dict(os.environ))
+        async with stdio_client(params) as (read, write), ClientSession(read, write) as client:
+            await client.initialize()
+            tools = [tool.name for tool in (await client.list_tools()).tools]
+            gene = await client.call_tool("gene_info", {"name": "p53"})
+            search = await client.call_tool("search_literature", {"query": "factor VIII gene therapy", "k": 2})
+            bad = await client.call_tool("get_paper", {"pmid": "12"})
+            return tools, {"gene": gene, "search": search}, {"bad": bad}
+
+    tools, good, failed = asyncio.run(asyncio.wait_for(session(), 300))
+    assert tools == ["search_literature", "get_paper", "gene_info", "score_variant", "scan_protein", "annotate_sequence", "ask"]
+    gene, search = good["gene"], good["search"]
+    assert not gene.is_error and gene.structured_content["genes"][0]["symbol"] == "TP53"
+    assert not search.is_error and search.structured_content["result"][0]["id"] == "PMID:99000001"
+    assert failed["bad"].is_error and "PMID:12 is not in the local index" in failed["bad"].content[0].text
