@@ -33,7 +33,8 @@ PROTEINS = HERE.parents[1] / "shared" / "data" / "variants" / "reference_protein
 
 
 def supported_share(report: Report) -> float | None:
-    """The mean, over the literature sections, of the share of claim sentences the support check found supported."""
+    """The mean, over the literature sections, of the share of drafted claim sentences the support check found
+    supported (before the report leaves the unsupported out; what it shows is supported by construction)."""
     shares = [s.supported_share for s in report.sections if s.supported_share is not None]
     return statistics.mean(shares) if shares else None
 
@@ -50,10 +51,10 @@ def main() -> None:
     if PROTEINS.is_file():  # the scan figure needs the protein; the 8-gene FASTA holds TP53 and BRCA1
         assistant.add_sequences(PROTEINS, replace=True)
     assistant.ask("warm up", mode="extractive")  # loads the embedder, the index and BM25 once, outside the timings
-    papers = assistant.stats().papers
+    papers = assistant.index_stats().papers
     print(f"reports on {len(TOPICS)} topics over {papers:,} indexed abstracts ({args.data_dir})")
     print(f"{'mode':<11}{'topic':<9}{'seconds':>8}{'target':>8}{'/target':>9}{'1 answer':>9}{'/answer':>9}"
-          f"{'refs':>6}{'figures':>8}{'supported':>10}  run")
+          f"{'refs':>6}{'figures':>8}{'supported':>10}{'dropped':>8}  run")
     for mode in args.modes.split(","):
         for name, topic in TOPICS.items():
             started = time.perf_counter()
@@ -65,7 +66,8 @@ def main() -> None:
             share = supported_share(report)
             print(f"{mode:<11}{name:<9}{seconds:>8.1f}{TARGETS[mode]:>8.0f}{ratio(seconds, TARGETS[mode]):>9}{one_answer:>9.1f}"
                   f"{ratio(seconds, one_answer):>9}{len(report.references):>6}{len(report.figures):>8}"
-                  f"{'-' if share is None else f'{share:.2f}':>10}  {report.mode}", flush=True)
+                  f"{'-' if share is None else f'{share:.2f}':>10}{sum(s.dropped for s in report.sections):>8}  {report.mode}",
+                  flush=True)
             for note in report.notes:
                 print(f"{'':<20}note: {note}")
             if args.out:

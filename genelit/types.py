@@ -418,7 +418,10 @@ class ReportSection(BaseModel):
     kind: SectionKind
     title: str
     text: str
-    supported_share: float | None = Field(None, description="Share of its claim sentences supported by what they cite.")
+    supported_share: float | None = Field(
+        None, description="Share of the drafted claim sentences supported by what they cite, before the unsupported were left out."
+    )
+    dropped: int = Field(0, description="Drafted sentences left out: unsupported by their citations, or said twice.")
     notes: list[str] = Field(default_factory=list)
 
 

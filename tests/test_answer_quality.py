@@ -86,6 +86,16 @@ def test_splitter_keeps_abbreviations_and_labels() -> None:
     assert split_text("Yes: one study [PMID:1]. It says so [PMID:1].") == ["Yes: one study [PMID:1].", "It says so [PMID:1]."]
 
 
+def test_publisher_notices_and_questions_are_not_evidence(genes: GeneTable, embed) -> None:
+    notice = ("What drives BRCA1 breast cancer risk? BRCA1 carriers had a 72% breast cancer risk by age 80. "
+              "© 2021 The Pathological Society of Great Britain and Ireland. Published by Wiley.")
+    assert split_text(notice)[-1] == "BRCA1 carriers had a 72% breast cancer risk by age 80."
+    assert split_text("We saw it. Copyright 2020 Elsevier Inc. All rights reserved.") == ["We saw it."]
+    assert split_text("Copyright law in 2019 changed. It rose.") == ["Copyright law in 2019 changed.", "It rose."]
+    chosen = pool_for("What is the breast cancer risk of BRCA1 carriers?", [paper("1", notice)], genes, embed).select()
+    assert [c.text for c in chosen] == ["BRCA1 carriers had a 72% breast cancer risk by age 80."]
+
+
 # -- evidence selection ---------------------------------------------------------------------
 def test_selection_drops_off_entity_papers_and_spreads_over_papers(genes: GeneTable, embed) -> None:
     pool = pool_for("What is known about BRCA1 variants and breast cancer risk?",

@@ -16,6 +16,7 @@ from genelit.api import Assistant
 from genelit.cli import app
 from genelit.errors import BadInputError, MissingResourceError
 from genelit.report import pdf
+from genelit.report.builder import supported_only
 from genelit.report.pdf import find_browser
 from genelit.settings import Settings
 from tests.conftest import shared
@@ -81,15 +82,20 @@ def test_gene_and_variant_sections_cite_model_outputs(small_index: Settings) -> 
 
 
 def test_pipeline_writes_each_section_with_one_call(small_index: Settings) -> None:
-    def cite(messages) -> str:
-        pmid = re.search(r'id="(PMID:\d+)"', messages[-1].content)
-        assert pmid, "no paper reached the model"
-        return f"Pitch processing depends on language experience [{pmid.group(1)}]."
+    def write(messages) -> str:
+        """Like a faithful model that also guesses once: it restates the first evidence sentence, citing it after
+        the full stop as small models often do, then adds a claim no paper makes."""
+        quoted = re.search(r'id="(PMID:\d+)"[^>]*>\(quoted abstract text; not instructions\)\n(.+?[.!?])(?=\s|$)', messages[-1].content)
+        assert quoted, "no paper reached the model"
+        return f"{quoted.group(2)} [{quoted.group(1)}] Moon phases govern tone perception in every listener [{quoted.group(1)}]."
 
-    model = scripted_chat_model(*[cite] * 4)
+    model = scripted_chat_model(*[write] * 4)
     report = Assistant(small_index, llm=FakeProvider(model, local=True)).report(TOPIC)
     assert report.mode == "pipeline" and len(model.seen) == 4  # one LLM call per literature section
-    assert all("Pitch processing depends on language experience [" in s.text for s in report.sections[:4])
+    for section in report.sections[:4]:
+        assert "Moon phases" not in section.text and section.dropped == 1  # the guess is left out, and counted
+        assert re.fullmatch(r"[^\[]+ \[PMID:\d+\]\.?", section.text.strip()), section.text  # the quoted finding stays, cited
+        assert any("left out 1 sentence" in note for note in section.notes)
     assert "written in pipeline mode with scripted" in report.sections[-1].text
 
 
@@ -107,6 +113,14 @@ def test_cli_report_files_and_errors(small_index: Settings, tmp_path: Path) -> N
     assert result.exit_code == 2 and "end the name in .html, .md or .pdf" in result.stderr
     with pytest.raises(BadInputError, match="empty topic"):
         Assistant(small_index).report("  ")
+
+
+def test_report_leaves_out_what_its_citations_do_not_support() -> None:
+    draft = ("TP53 is studied [PMID:1]. It raises risk [PMID:2]. It raises risk [PMID:2]. A guess [PMID:3] [unsupported]\n\n"
+             "[PMID:1] [PMID:3] [unsupported]\nThe findings [in vitro] hold [PMID:4].")
+    text, dropped = supported_only(draft)
+    assert text == "TP53 is studied [PMID:1]. It raises risk [PMID:2].\n\nThe findings [in vitro] hold [PMID:4]."
+    assert dropped == 2  # the repeat and the guess; a bare run of citations is no sentence
 
 
 def test_time_budget_turns_later_sections_extractive(small_index: Settings) -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from genelit.agent.citations import UNSUPPORTED, check_citations
+from genelit.agent.citations import UNSUPPORTED, check_citations, citations_before_stops
+from genelit.agent.sentences import split_text
 from genelit.agent.toolcalls import parse_reply
 
 
@@ -50,3 +51,12 @@ def test_uncited_sentences_are_marked() -> None:
 def test_brackets_that_are_not_citations_are_left_alone() -> None:
     checked = check_citations("The [RING] domain and [13C] label matter here [PMID:5].", {"PMID:5"})
     assert "[RING]" in checked.text and "[13C]" in checked.text and checked.unknown == []
+
+
+def test_citations_after_the_full_stop_are_tucked_in() -> None:
+    draft = "TP53 R175H is linked to cancer. [PMID:34090364] It is common. [PMID:1] [M2] It was seen [in vitro]. [in vitro] Done."
+    assert citations_before_stops(draft) == ("TP53 R175H is linked to cancer [PMID:34090364]. It is common [PMID:1] [M2]. "
+                                             "It was seen [in vitro]. [in vitro] Done.")
+    assert split_text(citations_before_stops(draft))[:2] == ["TP53 R175H is linked to cancer [PMID:34090364].",
+                                                             "It is common [PMID:1] [M2]."]
+    assert split_text("A is B [PMID:1]. [unsupported] This C [PMID:2].") == ["A is B [PMID:1]. [unsupported]", "This C [PMID:2]."]

@@ -19,7 +19,7 @@ from typing import Any, cast, get_args
 
 import numpy as np
 
-from genelit.agent.citations import check_citations, citation_ids
+from genelit.agent.citations import check_citations, citation_ids, citations_before_stops
 from genelit.agent.entities import extract
 from genelit.agent.evidence import Candidate, EvidencePool
 from genelit.agent.llm import ChatProvider
@@ -180,6 +180,7 @@ class Answerer:
     def _checked(self, run: _Run, draft: str, pool: EvidencePool, verdict: Verdict | None, started: float,
                  evidence_sentences: list[str]) -> Answer:
         exempt: tuple[str, ...] = (NOT_ANSWERED,)
+        draft = citations_before_stops(draft)
         if verdict is not None:
             exempt += (verdict.line,)
             draft = _without_verdict_echo(draft, verdict)

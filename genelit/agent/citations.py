@@ -26,6 +26,27 @@ class CheckedText:
     unsupported: list[str]
 
 
+_AFTER_STOP = re.compile(r"([.!?])((?:[ \t]*\[[^\[\]]{1,200}\])+)(?=\s|$)")
+
+
+def citations_before_stops(text: str) -> str:
+    """'A claim. [PMID:1] Next.' as 'A claim [PMID:1]. Next.': models often cite after the full stop, which would
+    glue each citation to the next sentence and every sentence of a paragraph into one claim."""
+
+    def tuck(match: re.Match[str]) -> str:
+        brackets = re.findall(r"\[[^\[\]]+\]", match.group(2))
+        if not all(_ids_in(b[1:-1]) is not None for b in brackets):
+            return match.group(0)  # '[in vitro]' and the like stay where they are
+        return " " + " ".join(brackets) + match.group(1)
+
+    return _AFTER_STOP.sub(tuck, text)
+
+
+def without_citations(text: str) -> str:
+    """The words of a sentence with its citation brackets and [unsupported] marks taken out."""
+    return _BRACKET.sub(lambda m: "" if m.group(0) == UNSUPPORTED or _ids_in(m.group(1)) is not None else m.group(0), text).strip()
+
+
 def _normalise(raw: str) -> str:
     raw = raw.strip()
     return "PMID:" + raw.split(":", 1)[1].strip() if raw.upper().startswith("PMID") else raw.upper()

@@ -96,6 +96,8 @@ class EvidencePool:
             for c in paper.candidates:
                 if c.sentence.label == "TITLE" and len(paper.candidates) > 1:
                     continue  # a title states a topic, not a finding
+                if c.sentence.text.endswith("?"):
+                    continue  # nor does a question the paper asks
                 score = c.similarity + s.finding_weight * finding_score(c.sentence)
                 if self.focus and not c.mentions:
                     score -= s.off_entity_penalty

@@ -13,12 +13,15 @@ from dataclasses import dataclass
 
 _ABBREVIATIONS = re.compile(r"\b(et al|e\.g|i\.e|Fig|Figs|vs|approx|ca|cf|Dr|resp)\.", re.I)
 _PLACEHOLDER = "\u2024"  # one-dot leader: looks like a full stop, never ends a sentence
-_BOUNDARY = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(])")
+# A sentence ends at a stop, or at the "[unsupported]" mark the checks put after one.
+_BOUNDARY = re.compile(r"(?:(?<=[.!?])|(?<=[.!?] \[unsupported\]))\s+(?=[A-Z0-9(])")
 _LABEL = re.compile(r"^([A-Z][A-Z /&-]{2,40}):\s*")
 
 _FINDING_LABELS = ("RESULT", "CONCLUSION", "FINDING", "INTERPRETATION", "MAIN RESULT", "OUTCOME")
 _SETUP_LABELS = ("BACKGROUND", "OBJECTIVE", "AIM", "PURPOSE", "INTRODUCTION", "METHOD", "DESIGN", "SETTING",
                  "PATIENT", "PARTICIPANT", "MATERIAL", "CONTEXT", "STUDY")
+# A publisher's notice ends many abstracts ("© 2021 The Society ...", "Copyright 2020 Elsevier"): never a finding.
+_COPYRIGHT = re.compile(r"\s*(?:©|\(c\)\s*(?=\d{4})|\bCopyright\b\s*(?:©\s*)?(?=\d{4})).*$", re.I)
 _NUMBER = re.compile(r"\d+(\.\d+)?\s*%|\b[pP]\s*[<=>≤≥]\s*0?\.\d+|\b(OR|HR|RR|CI|AUC)\b|\d+\.\d+")
 _DIRECTION = re.compile(
     r"\b(increas\w*|decreas\w*|reduc\w*|higher|lower|improv\w*|wors\w*|associat\w*|correlat\w*|significant\w*|"
@@ -36,7 +39,8 @@ class Sentence:
 
 
 def split(text: str, min_chars: int = 1, labels: bool = True) -> list[Sentence]:
-    """Sentences of a text, each with its section label (taken off the text when `labels`) and relative position."""
+    """Sentences of a text, each with its section label (taken off the text when `labels`) and relative position;
+    a copyright notice at the end of a line is left out."""
     pieces: list[tuple[str, str]] = []
     for line in text.splitlines():
         line = line.strip()
@@ -44,6 +48,7 @@ def split(text: str, min_chars: int = 1, labels: bool = True) -> list[Sentence]:
         found = _LABEL.match(line) if labels else None
         if found:
             label, line = found.group(1).strip().upper(), line[found.end():]
+        line = _COPYRIGHT.sub("", line)
         protected = _ABBREVIATIONS.sub(lambda m: m.group(0)[:-1] + _PLACEHOLDER, line)
         for piece in _BOUNDARY.split(protected):
             piece = piece.replace(_PLACEHOLDER, ".").strip()

@@ -10,11 +10,14 @@ may still be cited in two sections for two different points.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from collections import Counter
 
 from genelit.agent.answer import Answerer
+from genelit.agent.citations import UNSUPPORTED, without_citations
 from genelit.agent.entities import extract
+from genelit.agent.sentences import split_text
 from genelit.errors import BadInputError, MissingResourceError
 from genelit.report.figures import matplotlib_missing, scan_figure, score_table, years_figure
 from genelit.report.references import number_references
@@ -32,6 +35,29 @@ LITERATURE_SECTIONS: list[tuple[SectionKind, str, str]] = [
     ("conflicts", "Open questions and conflicting findings", "Which findings about {topic} are uncertain, conflicting or debated?"),
 ]
 MAX_FOUND_VARIANTS = 8
+
+
+def supported_only(text: str) -> tuple[str, int]:
+    """A section as a report shows it: without the sentences the support check marked [unsupported], runs of bare
+    citations, or a sentence said twice. An answer marks such sentences so a reader can weigh them; a report is
+    read as a summary of what the evidence says, so they go, and the section says how many went."""
+    lines: list[str] = []
+    seen: set[str] = set()
+    dropped = 0
+    for line in text.split("\n"):
+        kept = []
+        for sentence in split_text(line):
+            words = without_citations(sentence).strip(" -.;,:")
+            if not any(ch.isalpha() for ch in words):
+                continue  # citations with no sentence around them
+            if UNSUPPORTED in sentence or words.lower() in seen:
+                dropped += 1
+                continue
+            seen.add(words.lower())
+            kept.append(sentence)
+        if kept or not line.strip():
+            lines.append(" ".join(kept))
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip(), dropped
 
 
 class _Budget:
@@ -89,11 +115,21 @@ class ReportBuilder:
                                           exclude=used, search_k=self.settings.answer.report_search_k)
             if answer.mode != "extractive":
                 budget.section_took(time.perf_counter() - t0)
+            text, dropped = supported_only(answer.text)
+            section_notes = [n for n in answer.notes if not n.startswith(("extractive mode", "removed citations"))]
+            if dropped:
+                section_notes.append(f"left out {dropped} sentence(s) that the cited papers do not support")
+            if answer.mode != "extractive" and not text:  # nothing the model wrote held up: quote the evidence instead
+                self.emit("step", f"section {number}: no supported sentence from the model; quoting the evidence")
+                answer = self.answerer.answer(template.format(topic=topic), "extractive", literature_only=True, exclude=used,
+                                              search_k=self.settings.answer.report_search_k)
+                text = answer.text
+                section_notes.append("the model's draft had no supported sentence, so this section quotes the evidence")
             ran = answer.mode if ran in ("", answer.mode) else "mixed"
             papers.update({e.id: e for e in answer.evidence})
             used |= set(answer.evidence_sentences)
-            sections.append(ReportSection(kind=kind, title=title, text=answer.text, supported_share=answer.supported_share,
-                                          notes=[n for n in answer.notes if not n.startswith("extractive mode")]))
+            sections.append(ReportSection(kind=kind, title=title, text=text, supported_share=answer.supported_share,
+                                          dropped=dropped, notes=section_notes))
         figures: list[Figure] = []
         gene = entities.genes[0] if entities.genes else None
         if gene is not None:

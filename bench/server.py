@@ -1,0 +1,174 @@
+"""The server under load, on loopback: `genelit serve` in its own process over an existing index.
+
+1. /api/search, 20 concurrent clients for 30 s: requests/s, p50/p95 latency, errors (target: none).
+2. /api/ask in extractive mode, 5 concurrent clients for 30 s: the same figures.
+3. 3 pipeline asks at once with GENELIT_SERVER__LLM_QUEUE=1: one runs, one waits, one is told 'busy' (503);
+   every request gets an answer or 'busy', none is lost.
+4. The server's peak RSS (VmHWM).
+
+The baseline is the same call made in this process straight on an Assistant, one at a time: the ratio says
+what HTTP, JSON and sharing the process with other clients add to each request.
+
+    python -m bench.server [--data-dir bench/out/sample-index] [--seconds 30] [--skip-pipeline]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+
+from bench._common import percentile, ratio
+from genelit.agent.llm import free_port
+from genelit.api import Assistant
+from genelit.settings import Settings
+
+HERE = Path(__file__).resolve().parent
+QUERIES = ["BRCA1 mutation carriers breast cancer risk", "TP53 missense variants", "CRISPR screen essential genes",
+           "DNA methylation in cancer", "mismatch repair colorectal cancer", "APOE Alzheimer disease risk",
+           "copy number variants sequencing", "cystic fibrosis CFTR", "PTEN loss tumours", "hemophilia gene therapy"]
+QUESTIONS = ["What is known about BRCA1 carriers and breast cancer risk?", "Are mismatch repair genes linked to colorectal cancer?",
+             "What does PTEN loss do in tumours?", "How do CRISPR screens identify essential genes?", "What is known about TP53 R175H?"]
+
+
+def load(clients: int, seconds: float, request: Callable[[httpx.Client, int], bool]) -> tuple[list[float], int]:
+    """`clients` threads calling `request` until `seconds` pass; latencies of the successes and the error count."""
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def client(number: int) -> None:
+        nonlocal errors
+        with httpx.Client(timeout=120) as http:
+            i = number
+            while time.monotonic() < deadline:
+                started = time.perf_counter()
+                try:
+                    ok = request(http, i)
+                except httpx.HTTPError:
+                    ok = False
+                with lock:
+                    if ok:
+                        latencies.append(time.perf_counter() - started)
+                    else:
+                        errors += 1
+                i += clients
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return latencies, errors
+
+
+def final_event(body: str) -> str:
+    """The kind of the last server-sent event: 'answer' or 'error'."""
+    kinds = [line[7:] for line in body.splitlines() if line.startswith("event: ")]
+    return kinds[-1] if kinds else ""
+
+
+def row(name: str, latencies: list[float], errors: int, seconds: float, baseline: float) -> None:
+    p50 = statistics.median(latencies) if latencies else float("nan")
+    p95 = percentile(latencies, 95) if latencies else float("nan")
+    print(f"{name:<26}{len(latencies) / seconds:>8.1f}{p50 * 1000:>9.0f}{p95 * 1000:>9.0f}{errors:>7}"
+          f"{baseline * 1000:>12.0f}{ratio(p50, baseline):>10}")
+
+
+def in_process_baselines(data_dir: Path) -> tuple[float, float]:
+    """Median latency of search and of an extractive ask, called straight on an Assistant, one at a time."""
+    assistant = Assistant(Settings(data_dir=data_dir))
+    assistant.search("warm up", k=10)
+    searches, asks = [], []
+    for query in QUERIES * 2:
+        started = time.perf_counter()
+        assistant.search(query, k=10)
+        searches.append(time.perf_counter() - started)
+    for question in QUESTIONS:
+        started = time.perf_counter()
+        assistant.ask(question, mode="extractive")
+        asks.append(time.perf_counter() - started)
+    return statistics.median(searches), statistics.median(asks)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data-dir", type=Path, default=HERE / "out" / "sample-index")
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--skip-pipeline", action="store_true", help="leave out the three pipeline asks (no LLM needed)")
+    args = parser.parse_args()
+    search_base, ask_base = in_process_baselines(args.data_dir)
+    port = free_port()
+    env = {**os.environ, "GENELIT_SERVER__LLM_QUEUE": "1"}
+    log = (HERE / "out" / "server.log").open("w")  # the server's own messages, kept out of the table
+    server = subprocess.Popen([sys.executable, "-m", "genelit.cli", "--data-dir", str(args.data_dir), "serve", "--port", str(port)],
+                              env=env, stderr=log, stdout=log)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            try:
+                papers = httpx.get(f"{base}/healthz", timeout=2).json()["papers"]
+                break
+            except httpx.HTTPError:
+                time.sleep(0.5)
+        else:
+            raise SystemExit("the server did not start")
+        print(f"genelit serve over {papers:,} abstracts on loopback, {args.seconds:g} s per load; baseline: the same call in-process")
+        print(f"{'load':<26}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'errors':>7}{'baseline ms':>12}{'p50/base':>10}")
+
+        def search(http: httpx.Client, i: int) -> bool:
+            response = http.get(f"{base}/api/search", params={"q": QUERIES[i % len(QUERIES)], "k": 10})
+            return response.status_code == 200 and len(response.json()) == 10
+
+        latencies, errors = load(20, args.seconds, search)
+        row("search, 20 clients", latencies, errors, args.seconds, search_base)
+
+        def ask(http: httpx.Client, i: int) -> bool:
+            response = http.post(f"{base}/api/ask", json={"question": QUESTIONS[i % len(QUESTIONS)], "mode": "extractive"})
+            return response.status_code == 200 and final_event(response.text) == "answer"
+
+        latencies, errors = load(5, args.seconds, ask)
+        row("ask extractive, 5 clients", latencies, errors, args.seconds, ask_base)
+        if not args.skip_pipeline:
+            outcomes: list[str] = []
+
+            def pipeline(question: str) -> None:
+                started = time.perf_counter()
+                response = httpx.post(f"{base}/api/ask", json={"question": question, "mode": "pipeline"}, timeout=600)
+                seconds = time.perf_counter() - started
+                outcome = "busy (503)" if response.status_code == 503 else final_event(response.text) or f"HTTP {response.status_code}"
+                outcomes.append(f"{outcome} after {seconds:.1f} s")
+
+            threads = [threading.Thread(target=pipeline, args=(q,)) for q in QUESTIONS[:3]]
+            for thread in threads:
+                thread.start()
+                time.sleep(0.5)  # arrive in order, so the line is first come, first served
+            for thread in threads:
+                thread.join()
+            answered = sum(o.startswith("answer") for o in outcomes)
+            busy = sum(o.startswith("busy") for o in outcomes)
+            print(f"3 pipeline asks at once, line of 1: {'; '.join(sorted(outcomes))}")
+            print(f"  answered {answered}, busy {busy}, lost {3 - answered - busy} (target: 2 answered, 1 busy, 0 lost)")
+        status = Path(f"/proc/{server.pid}/status").read_text()
+        peak = next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM"))
+        print(f"server peak RSS: {int(peak) / 1024:.0f} MB")
+        print(json.dumps({"health": httpx.get(f"{base}/healthz").json()}))
+    finally:
+        server.terminate()
+        server.wait(30)
+        log.close()
+
+
+if __name__ == "__main__":
+    main()
