@@ -121,6 +121,10 @@ def test_report_leaves_out_what_its_citations_do_not_support() -> None:
     text, dropped = supported_only(draft)
     assert text == "TP53 is studied [PMID:1]. It raises risk [PMID:2].\n\nThe findings [in vitro] hold [PMID:4]."
     assert dropped == 2  # the repeat and the guess; a bare run of citations is no sentence
+    assert supported_only("Open questions include:\n- A guess [PMID:3]. [unsupported]") == ("", 2)  # a lead-in cites nothing
+    meta = ("The evidence from [PMID:4] and [PMID:6] suggests better survival. These papers discuss CFTR [PMID:5]. "
+            "It is caused by the [F508del] variant. CFTR variants cause cystic fibrosis [PMID:5].")
+    assert supported_only(meta) == ("CFTR variants cause cystic fibrosis [PMID:5].", 3)
 
 
 def test_time_budget_turns_later_sections_extractive(small_index: Settings) -> None:

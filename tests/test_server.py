@@ -302,6 +302,27 @@ def test_page_asks_and_opens_the_cited_abstract(served: Settings) -> None:
             assert page.evaluate("window.__pwned === undefined")  # shown as text, never run
             assert page.locator("#panel script, .message script, #panel img").count() == 0
             page.screenshot(path=str(artifacts / "page-answer.png"))
+            page.click("#panel-close")
+            page.fill("#question", "Is TP53 p.R175H damaging?")  # a variant: the answer carries a model-evidence card
+            page.click("#ask-button")
+            page.wait_for_selector(".message.answered >> nth=1", timeout=120_000)
+            card = page.locator(".card", has_text="score_variant").first
+            assert "TP53 p.Arg175His" in (card.text_content() or "")
+            card.locator("button").click()
+            card.locator("img[alt='saturation scan of TP53']").wait_for(timeout=120_000)
+            page.click(".tab[data-view='report']")
+            page.fill("#topic", "factor VIII gene therapy")
+            page.select_option("#report-mode", "extractive")
+            page.click("#report-button")
+            page.wait_for_selector("#report-frame:not([hidden])", timeout=300_000)
+            assert page.locator("#report-downloads button").all_text_contents() == [
+                "Download HTML", "Download MD", "Download BIB", "Download RIS"]
+            with page.expect_download() as download:
+                page.click("#report-downloads button >> text=Download BIB")
+            assert Path(download.value.path()).read_text().startswith("@article")
+            frame = page.frame_locator("#report-frame")
+            assert "Factor VIII gene therapy" in (frame.locator("h1").text_content() or "")
+            page.screenshot(path=str(artifacts / "page-report.png"))
         finally:
             browser.close()
     assert problems == [], problems

@@ -15,7 +15,7 @@ import time
 from collections import Counter
 
 from genelit.agent.answer import Answerer
-from genelit.agent.citations import UNSUPPORTED, without_citations
+from genelit.agent.citations import UNSUPPORTED, citation_ids, without_citations
 from genelit.agent.entities import extract
 from genelit.agent.sentences import split_text
 from genelit.errors import BadInputError, MissingResourceError
@@ -37,9 +37,17 @@ LITERATURE_SECTIONS: list[tuple[SectionKind, str, str]] = [
 MAX_FOUND_VARIANTS = 8
 
 
+# Sentences about the evidence rather than about genetics: "The evidence from [PMID:1] suggests ...", "These papers
+# discuss ...". They restate the prompt, and the citation check cannot hold them to anything.
+_ABOUT_THE_EVIDENCE = re.compile(
+    r"^\W*(?:the|these|this|those)\s+(?:provided\s+|given\s+|cited\s+|above\s+)?(?:evidence|papers?|abstracts?|studies)\s+"
+    r"(?:from|provided|given|cited|above|discuss\w*|describe\w*|suggest\w*|show\w*|support\w*|include\w*|indicate\w*)\b"
+    r"|\b(?:from|in|by|see)\s+\[(?:PMID:|M\d)", re.I)
+
+
 def supported_only(text: str) -> tuple[str, int]:
-    """A section as a report shows it: without the sentences the support check marked [unsupported], runs of bare
-    citations, or a sentence said twice. An answer marks such sentences so a reader can weigh them; a report is
+    """A section as a report shows it: without the sentences the support check marked [unsupported], sentences with
+    no citation or about the evidence itself, runs of bare citations, or a sentence said twice. An answer marks such sentences so a reader can weigh them; a report is
     read as a summary of what the evidence says, so they go, and the section says how many went."""
     lines: list[str] = []
     seen: set[str] = set()
@@ -50,7 +58,7 @@ def supported_only(text: str) -> tuple[str, int]:
             words = without_citations(sentence).strip(" -.;,:")
             if not any(ch.isalpha() for ch in words):
                 continue  # citations with no sentence around them
-            if UNSUPPORTED in sentence or words.lower() in seen:
+            if UNSUPPORTED in sentence or not citation_ids(sentence) or _ABOUT_THE_EVIDENCE.search(sentence) or words.lower() in seen:
                 dropped += 1
                 continue
             seen.add(words.lower())
