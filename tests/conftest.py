@@ -50,3 +50,16 @@ def small_index(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     report = Assistant(settings).index_files(source, limit=120)
     assert report.added == 120
     return settings
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Debian's Chromium, which scripts/test.sh installs; CI must have it, a developer machine may skip."""
+    from genelit.report.pdf import find_browser
+
+    path = find_browser()
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is missing: scripts/test.sh installs it (apt install chromium)")
+        pytest.skip("no Chromium on this machine (apt install chromium)")
+    return path

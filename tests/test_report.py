@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import re
 from pathlib import Path
 
@@ -17,7 +16,6 @@ from genelit.cli import app
 from genelit.errors import BadInputError, MissingResourceError
 from genelit.report import pdf
 from genelit.report.builder import supported_only
-from genelit.report.pdf import find_browser
 from genelit.settings import Settings
 from tests.conftest import shared
 from tests.fakes import FakeProvider, scripted_chat_model
@@ -81,7 +79,8 @@ def test_gene_and_variant_sections_cite_model_outputs(small_index: Settings) -> 
     assert base64.b64decode(figures["scan"].png_base64 or "")[:4] == b"\x89PNG"
 
 
-def test_pipeline_writes_each_section_with_one_call(small_index: Settings) -> None:
+@pytest.mark.parametrize("local", [True, False], ids=["local model", "endpoint (auto means agent)"])
+def test_pipeline_writes_each_section_with_one_call(small_index: Settings, local: bool) -> None:
     def write(messages) -> str:
         """Like a faithful model that also guesses once: it restates the first evidence sentence, citing it after
         the full stop as small models often do, then adds a claim no paper makes."""
@@ -90,13 +89,13 @@ def test_pipeline_writes_each_section_with_one_call(small_index: Settings) -> No
         return f"{quoted.group(2)} [{quoted.group(1)}] Moon phases govern tone perception in every listener [{quoted.group(1)}]."
 
     model = scripted_chat_model(*[write] * 4)
-    report = Assistant(small_index, llm=FakeProvider(model, local=True)).report(TOPIC)
-    assert report.mode == "pipeline" and len(model.seen) == 4  # one LLM call per literature section
+    report = Assistant(small_index, llm=FakeProvider(model, local=local)).report(TOPIC)
+    assert report.mode == "pipeline" and len(model.seen) == 4  # one LLM call per literature section, no tool loop
     for section in report.sections[:4]:
         assert "Moon phases" not in section.text and section.dropped == 1  # the guess is left out, and counted
         assert re.fullmatch(r"[^\[]+ \[PMID:\d+\]\.?", section.text.strip()), section.text  # the quoted finding stays, cited
         assert any("left out 1 sentence" in note for note in section.notes)
-    assert "written in pipeline mode with scripted" in report.sections[-1].text
+    assert "The literature sections were written by scripted." in report.sections[-1].text
 
 
 def test_cli_report_files_and_errors(small_index: Settings, tmp_path: Path) -> None:
@@ -136,17 +135,6 @@ def test_time_budget_turns_later_sections_extractive(small_index: Settings) -> N
 
 
 # -- the HTML in a real browser, and PDF ------------------------------------------------------
-@pytest.fixture(scope="module")
-def chromium() -> str:
-    """Debian's Chromium, which scripts/test.sh installs; CI must have it, a developer machine may skip."""
-    path = find_browser()
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is missing: scripts/test.sh installs it (apt install chromium)")
-        pytest.skip("no Chromium on this machine (apt install chromium)")
-    return path
-
-
 def test_html_in_headless_chromium(extractive_report, chromium: str, tmp_path: Path) -> None:
     from PIL import Image, ImageStat
     from playwright.sync_api import sync_playwright

@@ -23,7 +23,6 @@ from genelit.agent.llm import free_port
 from genelit.api import Assistant
 from genelit.cli import app as cli
 from genelit.index.medline import read_records
-from genelit.report.pdf import find_browser
 from genelit.server.app import create_app
 from genelit.server.gate import Busy, FairGate
 from genelit.settings import Settings
@@ -271,12 +270,7 @@ def test_pipeline_asks_queue_and_the_overflow_is_told_busy(served: Settings) -> 
 
 
 # -- the page in a real browser ------------------------------------------------------------------------
-def test_page_asks_and_opens_the_cited_abstract(served: Settings) -> None:
-    chromium = find_browser()
-    if chromium is None:
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is missing: scripts/test.sh installs it (apt install chromium)")
-        pytest.skip("no Chromium on this machine (apt install chromium)")
+def test_page_asks_and_opens_the_cited_abstract(served: Settings, chromium: str) -> None:
     from playwright.sync_api import sync_playwright
 
     artifacts = Path(os.environ.get("TEST_ARTIFACTS", Path(__file__).resolve().parents[1] / "test-artifacts"))

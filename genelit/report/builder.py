@@ -111,6 +111,8 @@ class ReportBuilder:
         notes: list[str] = []
         budget = _Budget(self.settings.answer.report_budget_s, started)
         wanted = self.answerer.resolve_mode(mode)
+        if wanted == "agent":
+            wanted = "pipeline"  # sections are planned here: one LLM call each, no tool loop
         for number, (kind, title, template) in enumerate(LITERATURE_SECTIONS, 1):
             section_mode = wanted if wanted == "extractive" or budget.allows_another() else "extractive"
             if section_mode != wanted and not budget.noted:
@@ -216,11 +218,15 @@ class ReportBuilder:
     def _methods(self, mode: str, retrieved: int) -> ReportSection:
         stats = self.literature.stats()
         scorer = self.sequences.scorer()
-        llm = "" if mode == "extractive" else f" with {self.answerer.llm.model_name}"
+        model = self.answerer.llm.model_name
+        written = {"extractive": "quote the evidence sentences themselves (extractive mode, no LLM)",
+                   "pipeline": f"were written by {model}",
+                   "mixed": f"were written by {model} where its draft held up, and quote the evidence where it did not"}[mode]
         text = (f"Literature: {stats.papers:,} indexed PubMed abstracts ({stats.embedding_model} embeddings, BM25 and dense "
                 f"retrieval fused by reciprocal rank); {retrieved} papers were retrieved for this report, "
-                f"{self.settings.answer.report_search_k} per section. Sections were written in {mode} mode{llm}; every citation "
-                "was checked against the papers the run collected, and a sentence its citations do not support is marked "
-                f"[unsupported]. Variant scores: {scorer.name} ({scorer.model}, weights {scorer.weights_hash}). "
+                f"{self.settings.answer.report_search_k} per section. The literature sections {written}. Every citation was "
+                "checked against the papers the run collected and every sentence against what it cites; sentences with no "
+                "citation or not supported by their citations were left out, and each section's note counts them. "
+                f"Variant scores: {scorer.name} ({scorer.model}, weights {scorer.weights_hash}). "
                 f"Genes: {self.sequences.genes.source}. Settings {self.settings.fingerprint()}.")
         return ReportSection(kind="methods", title="Methods", text=text)

@@ -45,8 +45,6 @@ class ReportJobs:
     def submit(self, topic: str, mode: str | None) -> ReportJob:
         """Start a report; Busy (before anything starts) when the model's line is full."""
         resolved = self.assistant.resolve_mode(mode)
-        if resolved == "agent":
-            resolved = "pipeline"  # a report is planned section by section: no agent loop
         ticket = None if resolved == "extractive" else self.gate.enter()
         job = ReportJob(id=uuid.uuid4().hex[:12], topic=topic, mode=resolved)
         with self._lock:
