@@ -180,7 +180,8 @@ class Answerer:
     def _checked(self, run: _Run, draft: str, pool: EvidencePool, verdict: Verdict | None, started: float,
                  evidence_sentences: list[str]) -> Answer:
         exempt: tuple[str, ...] = (NOT_ANSWERED,)
-        draft = citations_before_stops(draft)
+        if run.mode != "extractive":  # a quote keeps its own full stop; a model's draft is tidied so each sentence is checked
+            draft = citations_before_stops(draft)
         if verdict is not None:
             exempt += (verdict.line,)
             draft = _without_verdict_echo(draft, verdict)

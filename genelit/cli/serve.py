@@ -51,7 +51,8 @@ def serve(
     uvicorn.run(create_app(helper, settings), host=settings.host, port=settings.port, log_level="warning")
 
 
-@app.command("mcp")
+@app.command("mcp", epilog="Examples:\n\n  genelit mcp                       # speaks MCP on stdin/stdout\n\n"
+             "  Claude Desktop: {\"mcpServers\": {\"genelit\": {\"command\": \"/path/to/.venv/bin/genelit\", \"args\": [\"mcp\"]}}}")
 @exit_2_on_user_error
 def mcp(ctx: typer.Context, fast: FastOpt = False) -> None:
     """An MCP server on stdio with genelit's tools: search_literature, get_paper, gene_info, score_variant,
