@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from genelit.agent.conversation import Conversation
@@ -22,6 +22,7 @@ from genelit.index.medline import Record
 from genelit.index.retriever import BOTH, RetrieverName
 from genelit.index.sample import Downloader
 from genelit.packages import pip_download
+from genelit.sequence.annotation import GeneMethod
 from genelit.sequence.genes import GeneTable
 from genelit.sequence.scan import SaturationScan
 from genelit.sequence.scorers.base import Scorer
@@ -165,10 +166,17 @@ class Assistant:
         """Protein and coding variants of one gene, each read, classified and scored, in one report."""
         return self.sequences.variants(gene, texts, cds, scorer, fasta)
 
-    def annotate(self, path: Path | None = None, sequence: str | None = None, table: int = 1,
-                 min_orf_aa: int | None = None) -> list[Annotation]:
-        """Annotate the records of a FASTA/GenBank file, or one sequence given as text."""
-        return self.sequences.annotate(path, sequence, table, min_orf_aa)
+    def annotate(self, path: Path | None = None, sequence: str | None = None, table: int | None = None,
+                 min_orf_aa: int | None = None, method: GeneMethod = "auto") -> list[Annotation]:
+        """Annotate the records of a FASTA/GenBank file, or one sequence given as text. DNA gets Prodigal's genes
+        (`method` auto: self-trained from 100 kb, metagenomic below; 'single', 'meta', or 'orfs' for the six-frame
+        scan); GenBank input is compared with its annotated CDS. `table` defaults to the record's own code."""
+        return self.sequences.annotate(path, sequence, table, min_orf_aa, method)
+
+    def annotate_each(self, path: Path, table: int | None = None, min_orf_aa: int | None = None,
+                      method: GeneMethod = "auto") -> Iterator[Annotation]:
+        """`annotate`, one record at a time as the file is read, for files of many genomes."""
+        return self.sequences.annotate_each(path, None, table, min_orf_aa, method)
 
     def scan(self, gene: str, region: str | None = None, scorer: str | None = None,
              fasta: Path | None = None) -> SaturationScan:

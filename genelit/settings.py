@@ -153,7 +153,8 @@ class SequenceSettings(BaseModel):
     esm_window: int = Field(1022, ge=8, description="Residues the ESM-2 model sees at once; longer proteins are windowed.")
     device: str = Field("cpu", description="Torch device for sequence models.")
     batch_size: int = Field(8, ge=1, description="Masked copies per ESM-2 forward pass.")
-    max_length: int = Field(100_000, ge=1, description="Longest sequence accepted (residues or bases).")
+    max_length: int = Field(100_000, ge=1, description="Longest protein accepted, in residues.")
+    max_dna_length: int = Field(20_000_000, ge=1, description="Longest DNA or RNA record accepted, in bases (a bacterial genome is 2-10 Mb).")
     min_orf_aa: int = Field(100, ge=1, description="Shortest ORF `annotate` reports, in residues.")
     question_min_orf_aa: int = Field(
         30, ge=1, description="Shortest ORF reported for a sequence pasted into a question, which is usually short."

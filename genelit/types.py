@@ -122,6 +122,25 @@ class Orf(BaseModel):
     protein: str = ""
 
 
+class PredictedGene(BaseModel):
+    """A gene Prodigal predicted, in 1-based inclusive coordinates on the forward strand (as GFF3 writes them)."""
+
+    start: int
+    end: int
+    strand: int = Field(description="+1 or -1.")
+    partial_begin: bool = Field(False, description="Runs off the left edge of the sequence (no start there).")
+    partial_end: bool = Field(False, description="Runs off the right edge.")
+    start_codon: str = Field("", description="ATG, GTG, TTG, or Edge for a partial gene.")
+    rbs_motif: str | None = Field(None, description="Ribosome-binding-site motif Prodigal found upstream, if any.")
+    score: float = Field(description="Prodigal's score: coding plus start evidence; higher is more confident.")
+    genetic_code: int
+    protein: str = ""
+
+    @property
+    def length_aa(self) -> int:
+        return len(self.protein)
+
+
 class ProteinProperties(BaseModel):
     """Bio.SeqUtils.ProtParam figures for a protein sequence."""
 
@@ -150,16 +169,28 @@ class Annotation(BaseModel):
     gc: float | None = None
     gc_windows: list[tuple[int, float]] = Field(default_factory=list, description="(window start, GC fraction).")
     cpg_islands: list[CpgIsland] = Field(default_factory=list)
+    predictor: str | None = Field(None, description="What found the genes: Prodigal self-trained or metagenomic, or the six-frame ORF scan.")
+    genes: list[PredictedGene] = Field(default_factory=list, description="Predicted genes, in order along the sequence.")
+    coding_density: float | None = Field(None, description="Share of bases inside a predicted gene.")
     orfs: list[Orf] = Field(default_factory=list)
     longest_orf: Orf | None = None
     protein: ProteinProperties | None = None
     features: dict[str, int] = Field(default_factory=dict, description="Annotated feature types and counts (GenBank).")
-    cds_found: int | None = Field(None, description="Annotated CDS whose strand and stop match a predicted ORF.")
-    cds_annotated: int | None = None
+    cds_found: int | None = Field(None, description="Unspliced annotated CDS whose strand and stop match a prediction.")
+    cds_annotated: int | None = Field(None, description="Annotated CDS in one piece: what a gene finder can match.")
+    cds_spliced: int | None = Field(None, description="Annotated CDS joined from pieces: no prokaryotic gene finder predicts these.")
+    cds_exact_start: int | None = Field(None, description="Of the matched CDS, those whose start matches too.")
+    predicted: int | None = Field(None, description="Predictions compared with the annotation (all of them, not only those listed).")
+    predictions_matched: int | None = Field(None, description="Predictions whose strand and stop match an annotated CDS.")
+    notes: list[str] = Field(default_factory=list)
 
     @property
     def cds_sensitivity(self) -> float | None:
         return self.cds_found / self.cds_annotated if self.cds_annotated and self.cds_found is not None else None
+
+    @property
+    def cds_precision(self) -> float | None:
+        return self.predictions_matched / self.predicted if self.predicted and self.predictions_matched is not None else None
 
 
 class VariantScore(BaseModel):

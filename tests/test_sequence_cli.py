@@ -67,9 +67,12 @@ def test_bad_input_exits_2(data_dir: Path, args: list[str], needle: str) -> None
 
 
 def test_sequence_over_the_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("GENELIT_SEQUENCE__MAX_LENGTH", "10")
+    monkeypatch.setenv("GENELIT_SEQUENCE__MAX_DNA_LENGTH", "10")
+    monkeypatch.setenv("GENELIT_SEQUENCE__MAX_LENGTH", "5")
     code, output = run(tmp_path, "annotate", "--seq", "ACGTACGTACGTACGT")
-    assert code == 2 and "over the limit of 10" in output
+    assert code == 2 and "over the limit of 10" in output  # DNA and proteins have limits of their own
+    code, output = run(tmp_path, "annotate", "--seq", "MKTAYIAKQR")
+    assert code == 2 and "over the protein limit of 5" in " ".join(output.split())
 
 
 def test_scan_writes_heatmap_and_matrix(data_dir: Path, tmp_path: Path) -> None:
@@ -85,7 +88,7 @@ def test_scan_writes_heatmap_and_matrix(data_dir: Path, tmp_path: Path) -> None:
 
 
 def test_annotate_genbank_compares_cds(tmp_path: Path) -> None:
-    code, output = run(tmp_path, "annotate", str(shared("genbank/NC_005816.gb")), "--table", "11", "--min-orf", "30", "--json")
+    code, output = run(tmp_path, "annotate", str(shared("genbank/NC_005816.gb")), "--orfs", "--table", "11", "--min-orf", "30", "--json")
     assert code == 0, output
     (annotation,) = json.loads(output)
     assert annotation["cds_annotated"] == 10 and annotation["cds_found"] == 10
@@ -93,7 +96,7 @@ def test_annotate_genbank_compares_cds(tmp_path: Path) -> None:
 
 
 def test_annotate_mrna_finds_its_cds(tmp_path: Path) -> None:
-    code, output = run(tmp_path, "annotate", str(shared("genbank/noref_NM_006141_human_mRNA.gb")), "--json")
+    code, output = run(tmp_path, "annotate", str(shared("genbank/noref_NM_006141_human_mRNA.gb")), "--orfs", "--json")
     (annotation,) = json.loads(output)
     assert annotation["cds_found"] == annotation["cds_annotated"] == 1
     assert annotation["protein"]["length"] == annotation["longest_orf"]["length_aa"]

@@ -22,6 +22,7 @@ from genelit.eval.pubmedqa import PubMedQAEval
 from genelit.eval.retrieval import RetrievalEval
 from genelit.eval.variants import VariantEval
 from genelit.report.pdf import pdf_engine
+from genelit.sequence.gff import GFF3_HEADER, gff3_lines, protein_fasta
 from genelit.types import (
     Annotation,
     Answer,
@@ -279,21 +280,77 @@ def scan_summary(summary: ScanSummary) -> None:
         out.print(f"wrote {summary.png} and {summary.csv}")
 
 
-def annotation_list(items: list[Annotation]) -> None:
-    for a in items:
-        out.print(f"[bold]{escape(a.id)}[/]: {a.alphabet}, {a.length:,} residues" + (f", GC {a.gc:.1%}" if a.gc is not None else ""))
-        if a.alphabet != "protein":
+def annotation(a: Annotation) -> None:
+    """One record: composition, genes or ORFs, the protein, and how the predictions meet the annotation."""
+    out.print(f"[bold]{escape(a.id)}[/]: {a.alphabet}, {a.length:,} residues" + (f", GC {a.gc:.1%}" if a.gc is not None else ""))
+    if a.alphabet != "protein":
+        if a.genes:
+            out.print(f"  {len(a.genes):,} genes: {escape(a.predictor or '')}; coding density {a.coding_density:.1%}; "
+                      f"CpG islands: {len(a.cpg_islands)}")
+            table = Table(show_edge=False, pad_edge=False, box=None)
+            for column in ("start", "end", "strand", "partial", "start codon", "RBS motif", "score", "aa"):
+                table.add_column(column, justify="right")
+            for g in a.genes[:GENES_SHOWN]:
+                table.add_row(f"{g.start:,}", f"{g.end:,}", "+" if g.strand == 1 else "-", f"{int(g.partial_begin)}{int(g.partial_end)}",
+                              g.start_codon, escape(g.rbs_motif or "-"), f"{g.score:.1f}", str(g.length_aa))
+            out.print(table)
+            if len(a.genes) > GENES_SHOWN:
+                out.print(f"  … and {len(a.genes) - GENES_SHOWN:,} more (all of them with -o genes.gff3, --proteins out.faa or --json)")
+        else:
             out.print(f"  {len(a.orfs)} ORFs >= {a.min_orf_aa} aa (code {a.genetic_code}); CpG islands: {len(a.cpg_islands)}")
             if a.longest_orf:
                 o = a.longest_orf
                 out.print(f"  longest ORF: {o.start + 1}-{o.end} ({'+' if o.strand == 1 else '-'} strand), {o.length_aa} aa")
-        if a.protein:
-            p = a.protein
-            out.print(f"  protein: {p.length} aa, {p.molecular_weight / 1000:.1f} kDa, pI {p.isoelectric_point:.2f}, "
-                      f"instability {p.instability_index:.1f}")
-        if a.cds_annotated is not None:
-            out.print(f"  annotated CDS found by ORF prediction: {a.cds_found}/{a.cds_annotated} "
-                      f"(sensitivity {a.cds_sensitivity:.0%}); features: {a.features}")
+    if a.protein:
+        p = a.protein
+        label = "longest protein" if a.genes else "protein"
+        out.print(f"  {label}: {p.length} aa, {p.molecular_weight / 1000:.1f} kDa, pI {p.isoelectric_point:.2f}, "
+                  f"instability {p.instability_index:.1f}")
+    if a.cds_annotated is not None:
+        found = "predicted genes" if a.genes else "ORFs"
+        sensitivity = f"{a.cds_sensitivity:.0%}" if a.cds_sensitivity is not None else "-"
+        precision = f"{a.cds_precision:.0%}" if a.cds_precision is not None else "-"
+        out.print(f"  against the annotation: {a.cds_found}/{a.cds_annotated} unspliced CDS matched by {found} on stop and "
+                  f"strand (sensitivity {sensitivity}), {a.cds_exact_start} with the same start; {a.predictions_matched}/"
+                  f"{a.predicted} predictions match a CDS (precision {precision}); spliced CDS: {a.cds_spliced}")
+    for note in a.notes:
+        out.print(f"  [dim]note: {escape(note)}[/]")
+
+
+GENES_SHOWN = 15
+
+
+def save_annotations(items: Iterator[Annotation], gff3: Path | None, proteins: Path | None, as_json: bool) -> None:
+    """Print, and write GFF3 and protein FASTA, one record at a time as they come: memory stays that of one record.
+    Under --json the records still form one JSON list."""
+    try:
+        handles = {kind: path.open("w", encoding="utf-8") for kind, path in (("gff3", gff3), ("faa", proteins)) if path is not None}
+    except OSError as exc:
+        raise BadInputError(f"cannot write {exc.filename}: {exc.strerror}", "choose a folder you can write") from None
+    if "gff3" in handles:
+        handles["gff3"].write(GFF3_HEADER)
+    count = 0
+    progress = Progress(TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True, disable=as_json)
+    with progress:
+        task = progress.add_task("annotating…", total=None)
+        if as_json:
+            sys.stdout.write("[")
+        for item in items:
+            if as_json:
+                sys.stdout.write(("," if count else "") + "\n" + item.model_dump_json(indent=2))
+            else:
+                annotation(item)
+            if "gff3" in handles:
+                handles["gff3"].writelines(gff3_lines(item))
+            if "faa" in handles:
+                handles["faa"].writelines(protein_fasta(item))
+            count += 1
+            progress.update(task, description=f"annotated {count} record(s); last {item.id} ({item.length:,} residues)")
+        if as_json:
+            sys.stdout.write("\n]\n")
+    for kind, handle in handles.items():
+        handle.close()
+        err.print(f"wrote {gff3 if kind == 'gff3' else proteins}")
 
 
 # -- evaluations ----------------------------------------------------------------------------

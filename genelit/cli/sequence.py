@@ -9,6 +9,8 @@ import typer
 
 from genelit.cli import render
 from genelit.cli.app import CdsOpt, FastaOpt, JsonOpt, ScorerOpt, app, assistant, exit_2_on_user_error, seq_app
+from genelit.errors import BadInputError
+from genelit.sequence.annotation import GeneMethod
 
 
 @app.command("gene", epilog="Examples:\n\n  genelit gene LMP10\n\n  genelit gene P04637 --json\n\n  genelit gene TP53 --online")
@@ -77,16 +79,29 @@ def scan(
     render.show(summary, as_json, render.scan_summary)
 
 
-@app.command("annotate", epilog="Examples:\n\n  genelit annotate NC_005816.gb --table 11\n\n  genelit annotate --seq ATGAAACCC...TAA --min-orf 30")
+@app.command("annotate", epilog="Examples:\n\n  genelit annotate NC_005816.gb                     # genes (Prodigal), compared with the annotation\n\n"
+             "  genelit annotate genome.fna -o genes.gff3 --proteins genes.faa\n\n"
+             "  genelit annotate contigs.fa --meta --json\n\n  genelit annotate --seq ATGAAACCC...TAA --orfs --min-orf 30")
 @exit_2_on_user_error
 def annotate(
     ctx: typer.Context,
-    path: Annotated[Path | None, typer.Argument(help="FASTA or GenBank file.")] = None,
+    path: Annotated[Path | None, typer.Argument(help="FASTA or GenBank file, one or many records.")] = None,
     seq: Annotated[str | None, typer.Option("--seq", help="A sequence given directly.")] = None,
-    table: Annotated[int, typer.Option("--table", help="NCBI genetic code (1 standard, 11 bacterial ...).")] = 1,
+    table: Annotated[int | None, typer.Option("--table", help="NCBI genetic code; default: the GenBank record's, else 11 "
+                                              "for genes and 1 for ORFs.")] = None,
+    orfs: Annotated[bool, typer.Option("--orfs", help="The six-frame ORF scan instead of gene prediction (a quick look).")] = False,
+    meta: Annotated[bool, typer.Option("--meta", help="Prodigal's metagenomic models (default under 100 kb).")] = False,
+    single: Annotated[bool, typer.Option("--single", help="Train Prodigal on the sequence itself (default from 100 kb).")] = False,
     min_orf: Annotated[int | None, typer.Option("--min-orf", min=1, help="Shortest ORF reported, in residues (default 100).")] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the genes as GFF3.")] = None,
+    proteins: Annotated[Path | None, typer.Option("--proteins", help="Write the predicted proteins as FASTA.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """ORFs in six frames, GC content and CpG islands, protein properties; GenBank CDS compared with ORFs."""
-    found = assistant(ctx).annotate(path, seq, table, min_orf)
-    render.show(found, as_json, render.annotation_list)
+    """Genes (Prodigal) or ORFs, GC content and CpG islands, protein properties; GenBank CDS compared with predictions."""
+    if orfs + meta + single > 1:
+        raise BadInputError("--orfs, --meta and --single choose one method", "give at most one of them")
+    method: GeneMethod = "orfs" if orfs else "meta" if meta else "single" if single else "auto"
+    helper = assistant(ctx)
+    items = (helper.annotate_each(path, table, min_orf, method) if path is not None and seq is None
+             else iter(helper.annotate(path, seq, table, min_orf, method)))
+    render.save_annotations(items, output, proteins, as_json)

@@ -6,6 +6,7 @@ reported with its 1-based position so the user can find it in their file.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,13 +22,16 @@ _GAPS = set("-.")
 
 @dataclass(frozen=True)
 class SequenceRecord:
-    """One named sequence, upper-cased, with its alphabet decided."""
+    """One named sequence, upper-cased, with its alphabet decided; GenBank records keep what annotation needs."""
 
     id: str
     sequence: str
     alphabet: Alphabet
     description: str = ""
     features: list[object] = field(default_factory=list, compare=False)
+    lineage: list[str] = field(default_factory=list, compare=False)
+    organelle: str | None = None
+    genetic_code: int | None = field(default=None, compare=False)
 
 
 def guess_alphabet(sequence: str) -> Alphabet:
@@ -73,12 +77,21 @@ def from_string(text: str, name: str = "sequence", alphabet: Alphabet | None = N
     return SequenceRecord(id=name, sequence=validate(raw, kind, name, max_length), alphabet=kind)
 
 
-def read_file(path: Path, alphabet: Alphabet | None = None, max_length: int | None = None) -> list[SequenceRecord]:
+def read_file(path: Path, alphabet: Alphabet | None = None, max_length: int | None = None,
+              max_dna_length: int | None = None) -> list[SequenceRecord]:
     """Every record of a FASTA or GenBank file (by content, not extension), through Biopython."""
+    return list(iter_records(path, alphabet, max_length, max_dna_length))
+
+
+def iter_records(path: Path, alphabet: Alphabet | None = None, max_length: int | None = None,
+                 max_dna_length: int | None = None) -> Iterator[SequenceRecord]:
+    """The records of a FASTA or GenBank file one at a time, so a file of many genomes is never held whole.
+    `max_dna_length`, when given, is the limit for DNA and RNA records, and `max_length` for proteins."""
     from Bio import SeqIO
 
     try:
-        head = path.read_text(errors="replace")[:200].lstrip()
+        with open(path, errors="replace") as handle:
+            head = handle.read(200).lstrip()
     except OSError as exc:
         raise BadInputError(f"cannot read {path}: {exc.strerror}", "check the path") from None
     if head.startswith(">"):
@@ -87,27 +100,31 @@ def read_file(path: Path, alphabet: Alphabet | None = None, max_length: int | No
         fmt = "genbank"
     else:
         raise BadInputError(f"{path}: not FASTA ('>') or GenBank ('LOCUS')", "convert it, or pass the sequence with --seq")
-    records = []
+    count = 0
     try:
         for rec in SeqIO.parse(str(path), fmt):
             raw = str(rec.seq).upper()
             kind = alphabet or guess_alphabet(raw)
-            records.append(
-                SequenceRecord(
-                    id=rec.id,
-                    sequence=validate(raw, kind, f"{path.name}:{rec.id}", max_length),
-                    alphabet=kind,
-                    description=rec.description,
-                    features=list(rec.features) if fmt == "genbank" else [],
-                )
+            limit = max_dna_length if max_dna_length is not None and kind != "protein" else max_length
+            source = next((f for f in rec.features if f.type == "source"), None) if fmt == "genbank" else None
+            tables = {int(t) for f in rec.features if f.type == "CDS" for t in f.qualifiers.get("transl_table", [])}
+            count += 1
+            yield SequenceRecord(
+                id=rec.id,
+                sequence=validate(raw, kind, f"{path.name}:{rec.id}", limit),
+                alphabet=kind,
+                description=rec.description,
+                features=list(rec.features) if fmt == "genbank" else [],
+                lineage=list(rec.annotations.get("taxonomy", [])),
+                organelle=(source.qualifiers.get("organelle") or [None])[0] if source is not None else None,
+                genetic_code=tables.pop() if len(tables) == 1 else None,
             )
     except UnicodeDecodeError:
         raise BadInputError(f"{path}: not UTF-8 text", f"save the {fmt} file as UTF-8 (sequence files are plain ASCII)") from None
     except ValueError as exc:
         raise BadInputError(f"{path}: {exc}", f"the {fmt} file is malformed") from None
-    if not records:
+    if not count:
         raise BadInputError(f"{path}: no sequences in it", "check the file")
-    return records
 
 
 def header_symbols(description: str) -> list[str]:

@@ -7,14 +7,15 @@ annotates. Every result is a typed object; writing files is the caller's busines
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 from genelit.errors import BadInputError, MissingResourceError
 from genelit.index.entrez import EntrezClient
-from genelit.sequence.annotation import annotate
+from genelit.sequence.annotation import GeneMethod, annotate
 from genelit.sequence.coding import cds_from_file, coding_consequence
 from genelit.sequence.genes import GeneTable, with_ncbi_summaries
-from genelit.sequence.io import from_string, read_file
+from genelit.sequence.io import from_string, iter_records
 from genelit.sequence.proteins import SequenceStore
 from genelit.sequence.scan import SaturationScan, parse_region, scan, summarise
 from genelit.sequence.scorers.base import Scorer
@@ -162,12 +163,22 @@ class Sequences:
         matrix, results = scan(sequence, chosen, bounds, resolved.symbol)
         return SaturationScan(summarise(matrix, results, sequence, bounds, chosen, resolved.symbol), matrix, sequence, chosen)
 
-    def annotate(self, path: Path | None = None, sequence: str | None = None, table: int = 1,
-                 min_orf_aa: int | None = None) -> list[Annotation]:
+    def annotate(self, path: Path | None = None, sequence: str | None = None, table: int | None = None,
+                 min_orf_aa: int | None = None, method: GeneMethod = "auto") -> list[Annotation]:
         """Annotate the records of a FASTA/GenBank file, or one sequence given as text."""
+        return list(self.annotate_each(path, sequence, table, min_orf_aa, method))
+
+    def annotate_each(self, path: Path | None = None, sequence: str | None = None, table: int | None = None,
+                      min_orf_aa: int | None = None, method: GeneMethod = "auto") -> Iterator[Annotation]:
+        """One annotation per record as the file is read: a file of many genomes is never held whole."""
         if (path is None) == (sequence is None):
             raise BadInputError("give a file or a sequence, not both or neither", "genelit annotate FILE or --seq ACGT...")
-        limit = self.settings.sequence.max_length
-        min_orf = min_orf_aa or self.settings.sequence.min_orf_aa
-        records = read_file(path, max_length=limit) if path is not None else [from_string(sequence or "", max_length=limit)]
-        return [annotate(r, table, min_orf) for r in records]
+        limits = self.settings.sequence
+        min_orf = min_orf_aa or limits.min_orf_aa
+        records = (iter_records(path, max_length=limits.max_length, max_dna_length=limits.max_dna_length) if path is not None
+                   else iter([from_string(sequence or "", max_length=limits.max_dna_length)]))
+        for record in records:
+            if record.alphabet == "protein" and len(record.sequence) > limits.max_length:
+                raise BadInputError(f"{record.id}: {len(record.sequence):,} residues, over the protein limit of {limits.max_length:,}",
+                                    "split it, or raise GENELIT_SEQUENCE__MAX_LENGTH")
+            yield annotate(record, table, min_orf, method=method)

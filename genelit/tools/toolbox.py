@@ -41,7 +41,7 @@ class Backends:
     gene: Callable[[str], GeneMatch]
     score: Callable[[str, str, str | None], VariantScore | UnscoredVariant]
     scan: Callable[[str, str | None], ScanSummary]
-    annotate: Callable[[str, int], list[Annotation]]
+    annotate: Callable[[str, int | None], list[Annotation]]
     gene_source: str  # the gene reference data and its release, named in each gene_info citation
 
 
@@ -72,7 +72,7 @@ class ScanArgs(BaseModel):
 
 class SequenceArgs(BaseModel):
     sequence: str = Field(description="A DNA, RNA or protein sequence.")
-    genetic_code: int = Field(1, description="NCBI genetic code for ORFs: 1 standard, 11 bacterial.")
+    genetic_code: int | None = Field(None, description="NCBI genetic code; default 11 (bacterial) for genes, 1 for short ORF scans.")
 
 
 class Toolbox:
@@ -151,19 +151,26 @@ class Toolbox:
                 f"({summary.variants} changes, {summary.scorer}): {summary.damaging_fraction:.0%} damaging-looking; "
                 f"least tolerant positions {least}; most tolerant {most}.")
 
-    def annotate_sequence(self, ledger: EvidenceLedger, sequence: str, genetic_code: int) -> str:
-        """Describe a DNA/RNA/protein sequence: ORFs, GC content, CpG islands, protein properties. Returns an id
-        like M1 to cite."""
+    def annotate_sequence(self, ledger: EvidenceLedger, sequence: str, genetic_code: int | None) -> str:
+        """Describe a DNA/RNA/protein sequence: predicted genes (Prodigal) or ORFs, GC content, CpG islands, protein
+        properties. Returns an id like M1 to cite."""
         lines = []
         for a in self.backends.annotate(sequence, genetic_code):
             parts = [f"{a.alphabet}, {a.length} residues"]
             if a.gc is not None:
-                parts.append(f"GC {a.gc:.1%}, {len(a.cpg_islands)} CpG islands, {len(a.orfs)} ORFs")
+                parts.append(f"GC {a.gc:.1%}, {len(a.cpg_islands)} CpG islands")
+            if a.genes:
+                longest = sorted((g.length_aa for g in a.genes), reverse=True)[:3]
+                parts.append(f"{len(a.genes)} genes predicted by {a.predictor}, coding density {a.coding_density:.0%}, "
+                             f"longest proteins {', '.join(map(str, longest))} aa")
+            elif a.predictor:
+                parts.append(f"{len(a.orfs)} ORFs ({a.predictor})")
             if a.longest_orf:
                 parts.append(f"longest ORF {a.longest_orf.length_aa} aa on strand {a.longest_orf.strand:+d}")
             if a.protein:
                 parts.append(f"protein {a.protein.molecular_weight / 1000:.1f} kDa, pI {a.protein.isoelectric_point:.2f}")
-            output_id = ledger.add_model_output("annotate_sequence", "genelit annotation (Biopython)", "none",
-                                                f"{a.length}-residue {a.alphabet} sequence", "; ".join(parts))
+            model = "Prodigal (pyrodigal) and Biopython" if a.genes else "genelit annotation (Biopython)"
+            output_id = ledger.add_model_output("annotate_sequence", model, "none", f"{a.length}-residue {a.alphabet} sequence",
+                                                "; ".join(parts))
             lines.append(f"[{output_id}] " + "; ".join(parts))
         return "\n".join(lines)
