@@ -12,6 +12,7 @@ import asyncio
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Literal
 
 from genelit.agent.conversation import Conversation
 from genelit.agent.llm import ChatProvider
@@ -42,7 +43,9 @@ from genelit.types import (
     IndexStats,
     IngestReport,
     IngestSummary,
+    PairwiseAlignment,
     Paper,
+    ReadMapping,
     Report,
     StoredProtein,
     UnscoredVariant,
@@ -177,6 +180,15 @@ class Assistant:
                       method: GeneMethod = "auto") -> Iterator[Annotation]:
         """`annotate`, one record at a time as the file is read, for files of many genomes."""
         return self.sequences.annotate_each(path, None, table, min_orf_aa, method)
+
+    def align(self, a: str | Path, b: str | Path, mode: Literal["global", "local"] = "global") -> PairwiseAlignment:
+        """Align two sequences (each a file, its first record, or the sequence itself): identity, similarity, gaps,
+        coverage and the alignment. Proteins score with BLOSUM62, DNA with EDNAFULL."""
+        return self.sequences.align(a, b, mode)
+
+    def map_to_reference(self, query: str | Path, reference: Path, preset: str | None = None) -> list[ReadMapping]:
+        """Place DNA reads or contigs (a file, or one sequence) on a reference genome with minimap2."""
+        return self.sequences.map_to_reference(query, reference, preset)
 
     def scan(self, gene: str, region: str | None = None, scorer: str | None = None,
              fasta: Path | None = None) -> SaturationScan:

@@ -193,6 +193,43 @@ class Annotation(BaseModel):
         return self.predictions_matched / self.predicted if self.predicted and self.predictions_matched is not None else None
 
 
+class PairwiseAlignment(BaseModel):
+    """Two sequences aligned end to end (global) or at their best-matching parts (local)."""
+
+    a_id: str
+    b_id: str
+    mode: Literal["global", "local"]
+    alphabet: Alphabet
+    scoring: str = Field(description="Substitution matrix and gap penalties, e.g. 'BLOSUM62, gap -10/-0.5'.")
+    score: float
+    columns: int = Field(description="Alignment length, gaps included.")
+    identity: float = Field(description="Identical columns over all columns.")
+    similarity: float = Field(description="Columns scoring above zero (identities and conservative changes) over all columns.")
+    gaps: int = Field(description="Gap openings, inside the alignment.")
+    gap_columns: int
+    a_coverage: float = Field(description="Share of sequence A's residues inside the aligned region.")
+    b_coverage: float
+    a_range: tuple[int, int] = Field(description="1-based inclusive range of A that the alignment covers.")
+    b_range: tuple[int, int]
+    text: str = Field("", description="The alignment as text (cut after the first few thousand columns).")
+
+
+class ReadMapping(BaseModel):
+    """Where a DNA query (a read or a contig) lies on a reference, as minimap2 (mappy) places it."""
+
+    query: str
+    query_length: int
+    target: str = Field(description="The reference record it maps to.")
+    target_start: int = Field(description="1-based, inclusive.")
+    target_end: int
+    query_start: int
+    query_end: int
+    strand: int
+    mapq: int = Field(description="Mapping quality, 0-60: how sure the placement is.")
+    identity: float = Field(description="Matching bases over the aligned block's length.")
+    cigar: str
+
+
 class VariantScore(BaseModel):
     """One model's score for one variant, with what produced it and how to read it. Never a clinical classification."""
 

@@ -1,5 +1,5 @@
 """Gene prediction (Prodigal through pyrodigal), its comparison with GenBank annotation, GFF3 and protein FASTA,
-and streaming of multi-record files."""
+streaming of multi-record files, and alignment (pairwise, and minimap2 onto a reference)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,10 @@ from typer.testing import CliRunner
 
 from genelit.api import Assistant
 from genelit.cli import app
+from genelit.errors import BadInputError
 from genelit.settings import Settings
+from genelit.tools.base import EvidenceLedger
+from genelit.tools.toolbox import Toolbox
 from tests.conftest import shared
 
 runner = CliRunner()
@@ -124,3 +127,52 @@ def test_method_flags(tmp_path: Path) -> None:
     result = runner.invoke(app, [*base, "--orfs", "--json"])
     (orfs,) = json.loads(result.stdout)
     assert orfs["predictor"] == "six-frame ORF scan" and orfs["genes"] == [] and orfs["orfs"]
+
+
+# -- alignment ----------------------------------------------------------------------------------
+def test_pairwise_alignment_on_hand_made_pairs(assistant: Assistant) -> None:
+    same = assistant.align("MKTAYIAKQRQISFVKSHFSRQ", "MKTAYIAKQRQISFVKSHFSRQ")
+    assert (same.identity, same.gaps, same.columns, same.a_coverage) == (1.0, 0, 22, 1.0)
+    deletion = assistant.align("MKTAYIAKQRQISFVKSHFSRQ", "MKTAYIAKQRISFVKSHFSRQ")  # one Q removed
+    assert deletion.gaps == 1 and deletion.gap_columns == 1 and deletion.identity == round(21 / 22, 4)
+    assert deletion.scoring == "BLOSUM62, gap -10/-0.5" and "||||||||||-|||||||||||" in deletion.text
+    conservative = assistant.align("MKTAYIAKQR", "MRTAYLAKQR")  # K->R and I->L score above zero in BLOSUM62
+    assert conservative.identity == 0.8 and conservative.similarity == 1.0
+    dna = assistant.align("ATGGCCATTGTAATGGGCCGCTGAAAGGGTGCCCGATAG", "ATGGCCATTGTAGGCCGCTGAAAGGGTGCCCGATAG")  # ATG gone
+    assert dna.alphabet == "dna" and dna.gaps == 1 and dna.gap_columns == 3 and dna.scoring.startswith("NUC.4.4")
+    local = assistant.align("WWWWWMKTAYIAKQRWWWWW", "MKTAYIAKQR", "local")
+    assert local.a_range == (6, 15) and local.b_range == (1, 10) and local.identity == 1.0 and local.a_coverage == 0.5
+
+
+def test_pairwise_refuses_mixed_or_oversized_pairs(assistant: Assistant) -> None:
+    with pytest.raises(BadInputError, match="align two proteins or two nucleotide sequences"):
+        assistant.align("MKTAYIAKQRQISFVKSHFSRQ", "ATGGCCATTGTAATGGGCCGC")
+    with pytest.raises(BadInputError, match="too large to align pairwise"):
+        assistant.align("A" * 10_000, "C" * 10_000)
+    with pytest.raises(BadInputError, match="no file 'missing.fa'"):
+        assistant.align("missing.fa", "ACGT")
+
+
+def test_minimap2_places_plasmid_fragments(assistant: Assistant, plasmid: SeqRecord) -> None:
+    forward = str(plasmid.seq[3000:4500])
+    backward = str(plasmid.seq[5000:5300].reverse_complement())
+    (hit,) = assistant.map_to_reference(forward, shared("genbank/NC_005816.gb"))
+    assert (hit.target, hit.target_start, hit.target_end, hit.strand, hit.identity, hit.cigar) == (
+        "NC_005816.1", 3001, 4500, 1, 1.0, "1500M")
+    (hit,) = assistant.map_to_reference(backward, shared("genbank/NC_005816.fna"))
+    assert (hit.target_start, hit.target_end, hit.strand) == (5001, 5300, -1) and hit.mapq == 60
+
+
+def test_align_command_and_agent_tool(assistant: Assistant, tmp_path: Path) -> None:
+    base = ["--data-dir", str(tmp_path), "align"]
+    result = runner.invoke(app, [*base, "MKTAYIAKQRQISFVKSHFSRQ", "MKTAYIAKQRISFVKSHFSRQ", "--json"])
+    assert result.exit_code == 0 and json.loads(result.stdout)["identity"] == round(21 / 22, 4)
+    result = runner.invoke(app, [*base, str(shared("genbank/NC_005816.ffn")), "--ref", str(shared("genbank/NC_005816.gb")), "--json"])
+    hits = json.loads(result.stdout)
+    assert result.exit_code == 0 and len(hits) == 10 and all(h["identity"] == 1.0 for h in hits)  # every CDS maps home
+    result = runner.invoke(app, [*base, "ACGT"])
+    assert result.exit_code == 2 and "give a second sequence, or --ref" in result.stderr
+    toolbox = Toolbox(assistant.answers.backends())
+    ledger = EvidenceLedger()
+    text = toolbox.align_sequences(ledger, "MKTAYIAKQRQISFVKSHFSRQ", "MKTAYIAKQRISFVKSHFSRQ", "global")
+    assert text.startswith("[M1] global alignment (BLOSUM62") and ledger.model_outputs[0].tool == "align_sequences"

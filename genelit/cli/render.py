@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from genelit.cli.app import err, out
-from genelit.errors import BadInputError
+from genelit.errors import BadInputError, clip
 from genelit.eval.geneturing import GeneTuringEval
 from genelit.eval.pubmedqa import PubMedQAEval
 from genelit.eval.retrieval import RetrievalEval
@@ -32,6 +32,8 @@ from genelit.types import (
     IndexStats,
     IngestReport,
     IngestSummary,
+    PairwiseAlignment,
+    ReadMapping,
     Report,
     ScanSummary,
     StoredProtein,
@@ -318,6 +320,28 @@ def annotation(a: Annotation) -> None:
 
 
 GENES_SHOWN = 15
+
+
+def pairwise(p: PairwiseAlignment) -> None:
+    out.print(f"[bold]{escape(p.a_id)}[/] {p.a_range[0]}-{p.a_range[1]} vs [bold]{escape(p.b_id)}[/] {p.b_range[0]}-{p.b_range[1]}"
+              f" · {p.mode} · {escape(p.scoring)} · score {p.score:g}")
+    out.print(f"identity {p.identity:.1%} · similarity {p.similarity:.1%} · {p.gaps} gap(s), {p.gap_columns} gap column(s) · "
+              f"{p.columns} columns · coverage {p.a_coverage:.0%} of A, {p.b_coverage:.0%} of B")
+    out.print(escape(p.text), highlight=False, soft_wrap=True)
+
+
+def mappings(hits: list[ReadMapping]) -> None:
+    if not hits:
+        out.print("no query maps to the reference")
+        return
+    table = Table(title="Mapped with minimap2", title_justify="left")
+    for column in ("query", "length", "target", "target range", "query range", "strand", "MAPQ", "identity", "CIGAR"):
+        table.add_column(column)
+    for h in hits:
+        table.add_row(escape(h.query), f"{h.query_length:,}", escape(h.target), f"{h.target_start:,}-{h.target_end:,}",
+                      f"{h.query_start:,}-{h.query_end:,}", "+" if h.strand == 1 else "-", str(h.mapq), f"{h.identity:.1%}",
+                      escape(clip(h.cigar, 40)))
+    out.print(table)
 
 
 def save_annotations(items: Iterator[Annotation], gff3: Path | None, proteins: Path | None, as_json: bool) -> None:

@@ -105,3 +105,26 @@ def annotate(
     items = (helper.annotate_each(path, table, min_orf, method) if path is not None and seq is None
              else iter(helper.annotate(path, seq, table, min_orf, method)))
     render.save_annotations(items, output, proteins, as_json)
+
+
+@app.command("align", epilog="Examples:\n\n  genelit align MKTAYIAKQRQISFVKSHFSRQ MKTAYIAKQRISFVKSHFSRQ\n\n"
+             "  genelit align a.faa b.faa --local --json\n\n  genelit align contigs.fa --ref genome.fna        # minimap2")
+@exit_2_on_user_error
+def align(
+    ctx: typer.Context,
+    a: Annotated[str, typer.Argument(help="A sequence, or a FASTA/GenBank file (its first record; all records with --ref).")],
+    b: Annotated[str | None, typer.Argument(help="The second sequence or file (not with --ref).")] = None,
+    ref: Annotated[Path | None, typer.Option("--ref", help="Map A onto this DNA reference with minimap2 instead.")] = None,
+    local: Annotated[bool, typer.Option("--local", help="Local alignment (the best-matching parts), not global.")] = False,
+    preset: Annotated[str | None, typer.Option("--preset", help="minimap2 preset with --ref: sr, map-ont, map-pb, asm5, asm20 "
+                                               "(default: sr under 1 kb, else asm5).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Pairwise alignment of two sequences (identity, similarity, gaps, coverage), or DNA mapped onto a reference."""
+    if (b is None) == (ref is None):
+        raise BadInputError("give a second sequence, or --ref REFERENCE, but not both", "genelit align A B, or genelit align A --ref REF")
+    helper = assistant(ctx)
+    if ref is not None:
+        render.show(helper.map_to_reference(a, ref, preset), as_json, render.mappings)
+    else:
+        render.show(helper.align(a, b or "", "local" if local else "global"), as_json, render.pairwise)

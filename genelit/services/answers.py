@@ -40,6 +40,7 @@ class Answers:
             annotate=lambda sequence, table: sequences.annotate(
                 sequence=sequence, table=table, min_orf_aa=self.settings.sequence.question_min_orf_aa
             ),
+            align=sequences.align,
             gene_source=sequences.genes.source,
         )
 

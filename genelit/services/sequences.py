@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Literal
 
 from genelit.errors import BadInputError, MissingResourceError
 from genelit.index.entrez import EntrezClient
+from genelit.sequence.align import align_pair, map_to_reference
 from genelit.sequence.annotation import GeneMethod, annotate
 from genelit.sequence.coding import cds_from_file, coding_consequence
 from genelit.sequence.genes import GeneTable, with_ncbi_summaries
-from genelit.sequence.io import from_string, iter_records
+from genelit.sequence.io import SequenceRecord, from_string, iter_records
 from genelit.sequence.proteins import SequenceStore
 from genelit.sequence.scan import SaturationScan, parse_region, scan, summarise
 from genelit.sequence.scorers.base import Scorer
@@ -26,6 +28,8 @@ from genelit.types import (
     CodedVariant,
     Gene,
     GeneMatch,
+    PairwiseAlignment,
+    ReadMapping,
     StoredProtein,
     UnscoredVariant,
     VariantReport,
@@ -182,3 +186,39 @@ class Sequences:
                 raise BadInputError(f"{record.id}: {len(record.sequence):,} residues, over the protein limit of {limits.max_length:,}",
                                     "split it, or raise GENELIT_SEQUENCE__MAX_LENGTH")
             yield annotate(record, table, min_orf, method=method)
+
+    def align(self, a: str | Path, b: str | Path, mode: Literal["global", "local"] = "global") -> PairwiseAlignment:
+        """Two sequences, each a file (its first record) or the sequence itself, aligned pairwise."""
+        return align_pair(self._one(a, "A"), self._one(b, "B"), mode)
+
+    def map_to_reference(self, query: str | Path, reference: Path, preset: str | None = None) -> list[ReadMapping]:
+        """Every record of `query` (a file, or one sequence) placed on the reference by minimap2."""
+        limits = self.settings.sequence
+        queries = (list(iter_records(Path(query), max_length=limits.max_length, max_dna_length=limits.max_dna_length))
+                   if _is_file(query) else [from_string(str(query), name="query", max_length=limits.max_dna_length)])
+        return list(map_to_reference(queries, reference, preset))
+
+    def _one(self, value: str | Path, name: str) -> SequenceRecord:
+        limits = self.settings.sequence
+        if _is_file(value):
+            return next(iter_records(Path(value), max_length=limits.max_length, max_dna_length=limits.max_dna_length))
+        return from_string(str(value), name=name, max_length=limits.max_dna_length)
+
+
+SEQUENCE_SUFFIXES = (".fa", ".fasta", ".fna", ".faa", ".ffn", ".fas", ".gb", ".gbk", ".genbank", ".txt")
+
+
+def _is_file(value: str | Path) -> bool:
+    """A path to an existing file, rather than a sequence typed in; a name that looks like a file and is missing is
+    an error, not a sequence (GENOME.FA would otherwise read as a protein)."""
+    text = str(value)
+    if isinstance(value, Path):
+        return True
+    try:
+        if Path(text).is_file():
+            return True
+    except OSError:  # a long sequence is no file name the system accepts
+        return False
+    if "/" in text or text.lower().endswith(SEQUENCE_SUFFIXES):
+        raise BadInputError(f"no file {text!r}", "check the path, or give the sequence itself")
+    return False

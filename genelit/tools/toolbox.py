@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from genelit.errors import BadInputError
 from genelit.tools.base import EvidenceLedger, Tool
-from genelit.types import Annotation, Evidence, GeneMatch, Paper, ScanSummary, UnscoredVariant, VariantScore
+from genelit.types import Annotation, Evidence, GeneMatch, PairwiseAlignment, Paper, ScanSummary, UnscoredVariant, VariantScore
 
 SNIPPET_CHARS = 700
 
@@ -42,6 +43,7 @@ class Backends:
     score: Callable[[str, str, str | None], VariantScore | UnscoredVariant]
     scan: Callable[[str, str | None], ScanSummary]
     annotate: Callable[[str, int | None], list[Annotation]]
+    align: Callable[[str, str, Literal["global", "local"]], PairwiseAlignment]
     gene_source: str  # the gene reference data and its release, named in each gene_info citation
 
 
@@ -75,6 +77,12 @@ class SequenceArgs(BaseModel):
     genetic_code: int | None = Field(None, description="NCBI genetic code; default 11 (bacterial) for genes, 1 for short ORF scans.")
 
 
+class AlignArgs(BaseModel):
+    a: str = Field(description="The first sequence (DNA or protein).")
+    b: str = Field(description="The second sequence, of the same kind.")
+    mode: Literal["global", "local"] = Field("global", description="global: end to end; local: the best-matching parts.")
+
+
 class Toolbox:
     """The tools bound to one set of backends. Every method adds what it found to the run's ledger."""
 
@@ -90,6 +98,7 @@ class Toolbox:
             Tool.from_method(self.score_variant, VariantArgs),
             Tool.from_method(self.scan_protein, ScanArgs),
             Tool.from_method(self.annotate_sequence, SequenceArgs),
+            Tool.from_method(self.align_sequences, AlignArgs),
         ]
 
     def search_literature(self, ledger: EvidenceLedger, query: str, k: int, year: str | None) -> str:
@@ -174,3 +183,13 @@ class Toolbox:
                                                 "; ".join(parts))
             lines.append(f"[{output_id}] " + "; ".join(parts))
         return "\n".join(lines)
+
+    def align_sequences(self, ledger: EvidenceLedger, a: str, b: str, mode: Literal["global", "local"]) -> str:
+        """Align two sequences pairwise: identity, similarity, gaps and coverage. Returns an id like M1 to cite."""
+        result = self.backends.align(a, b, mode)
+        summary = (f"{result.mode} alignment ({result.scoring}): identity {result.identity:.1%}, similarity {result.similarity:.1%}, "
+                   f"{result.gaps} gap(s) over {result.columns} columns; covers {result.a_coverage:.0%} of A and "
+                   f"{result.b_coverage:.0%} of B")
+        output_id = ledger.add_model_output("align_sequences", "Biopython PairwiseAligner", "none",
+                                            f"{len(a)}- and {len(b)}-residue {result.alphabet} sequences", summary)
+        return f"[{output_id}] {summary}"
