@@ -164,6 +164,7 @@ def annotate(record: SequenceRecord, table: int | None = None, min_orf_aa: int =
         predictor=predictor,
         genes=genes,
         coding_density=coding_density(genes, len(dna)) if genes else None,
+        predicted=len(genes) if not scan_orfs else len(orfs),
         orfs=orfs[:max_orfs],
         longest_orf=orfs[0] if orfs else None,
         protein=protein_properties(orfs[0].protein) if orfs else protein_properties(longest.protein) if longest else None,
