@@ -60,7 +60,7 @@ class ScanRequest(BaseModel):
 
 class AnnotateRequest(BaseModel):
     sequence: str = Field(min_length=1, description="DNA or protein, raw or FASTA; the limit is server.max_sequence_chars.")
-    table: int = Field(1, ge=1, le=33, description="NCBI translation table.")
+    table: int | None = Field(None, ge=1, le=33, description="NCBI genetic code; default: 11 for genes, 1 for short ORF scans.")
     min_orf_aa: int | None = Field(None, ge=1, le=10_000)
 
 

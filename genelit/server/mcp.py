@@ -87,9 +87,9 @@ def build_server(assistant: Assistant) -> MCPServer:
     @server.tool()
     @_user_errors
     def annotate_sequence(sequence: Annotated[str, Field(min_length=1, max_length=200_000, description="DNA or protein, raw or FASTA.")],
-                          table: Annotated[int, Field(ge=1, le=33, description="NCBI translation table.")] = 1,
+                          table: Annotated[int | None, Field(ge=1, le=33, description="NCBI genetic code; default 11 for genes.")] = None,
                           ) -> list[Annotation]:
-        """ORFs in six frames, GC content and CpG islands, or protein properties."""
+        """Genes predicted by Prodigal (six-frame ORFs under 1 kb), GC content and CpG islands, or protein properties."""
         return assistant.annotate(sequence=sequence, table=table)
 
     @server.tool()
