@@ -138,6 +138,11 @@ class Assistant:
         """
         return self.sequences.gene(query, online)
 
+    def update_gene_info(self, source: str | None = None) -> tuple[Path, int]:
+        """Fetch NCBI Gene's human table (or copy it from a path) and merge it from now on: synonyms HGNC lacks,
+        cytogenetic locations, gene types and descriptions, offline. Returns where it is kept and how many genes."""
+        return self.sequences.update_gene_info(source)
+
     def gene_one(self, query: str) -> Gene:
         """Exactly one gene for a name; an ambiguous alias is an error that lists the candidates."""
         return self.sequences.gene_one(query)

@@ -80,6 +80,11 @@ class Gene(BaseModel):
     uniprot_ids: list[str] = Field(default_factory=list)
     refseq_ids: list[str] = Field(default_factory=list)
     summary: str | None = Field(None, description="NCBI Gene summary, when fetched online.")
+    location_source: str | None = Field(None, description="Where the location came from: HGNC, NCBI Gene, or NCBI Gene online.")
+    ncbi_synonyms: list[str] = Field(default_factory=list, description="NCBI Gene synonyms HGNC does not list (after `genes update`).")
+    ncbi_symbol: str | None = Field(None, description="NCBI Gene's symbol, where it differs from HGNC's (HGNC's is the one used).")
+    type_of_gene: str | None = Field(None, description="NCBI Gene's type, e.g. protein-coding, ncRNA, pseudo.")
+    description: str | None = Field(None, description="NCBI Gene's description.")
 
     @property
     def is_protein_coding(self) -> bool:
@@ -90,8 +95,12 @@ class GeneMatch(BaseModel):
     """The answer to 'which gene is X?': one gene, or every candidate when the name is ambiguous."""
 
     query: str
-    matched_by: str = Field(description="symbol, alias, previous symbol, HGNC id, Entrez id, Ensembl id or UniProt id.")
+    matched_by: str = Field(
+        description="symbol, alias, previous symbol, NCBI synonym, HGNC id, Entrez id, Ensembl id or UniProt id."
+    )
     genes: list[Gene]
+    likely: str | None = Field(None, description="For an ambiguous name, the one gene most likely meant, when one stands out.")
+    likely_because: str | None = None
 
     @property
     def ambiguous(self) -> bool:

@@ -61,9 +61,11 @@ app = typer.Typer(
 index_app = typer.Typer(help="Build and inspect the literature index.", no_args_is_help=True)
 eval_app = typer.Typer(help="Benchmarks on labelled files (printed tables or --json).", no_args_is_help=True)
 seq_app = typer.Typer(help="The local store of protein sequences used for variant scoring.", no_args_is_help=True)
+genes_app = typer.Typer(help="Gene reference data: NCBI Gene's table, merged with HGNC.", no_args_is_help=True)
 app.add_typer(index_app, name="index")
 app.add_typer(eval_app, name="eval")
 app.add_typer(seq_app, name="seq")
+app.add_typer(genes_app, name="genes")
 
 # -- options more than one command takes ---------------------------------------------------
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of tables.")]

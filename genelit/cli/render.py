@@ -220,15 +220,19 @@ def sources(found: ConversationSources) -> None:
 # -- genes, sequences, variants -------------------------------------------------------------
 def gene_match(match: GeneMatch) -> None:
     if match.ambiguous:
-        out.print(f"[yellow]{escape(match.query)} is an {match.matched_by} of {len(match.genes)} genes:[/]")
+        likely = f"; most likely {match.likely} ({match.likely_because})" if match.likely else ""
+        out.print(f"[yellow]{escape(match.query)} is an {match.matched_by} of {len(match.genes)} genes{escape(likely)}:[/]")
     for g in match.genes:
         table = Table(show_header=False, title=f"{g.symbol} ({match.matched_by} match)", title_justify="left")
         table.add_row("name", escape(g.name))
         table.add_row("HGNC", g.hgnc_id)
-        table.add_row("locus group", g.locus_group)
-        table.add_row("location", g.location or "not in the offline HGNC table (--online adds it)")
+        table.add_row("locus group", g.locus_group + (f" (NCBI: {g.type_of_gene})" if g.type_of_gene else ""))
+        table.add_row("location", f"{g.location} ({g.location_source})" if g.location
+                      else "not in the offline tables (`genelit genes update` adds NCBI Gene's; --online fetches it)")
         table.add_row("aliases", ", ".join(g.aliases) or "-")
         table.add_row("previous symbols", ", ".join(g.previous_symbols) or "-")
+        if g.ncbi_synonyms:
+            table.add_row("NCBI synonyms", escape(", ".join(g.ncbi_synonyms)))
         table.add_row("Entrez / Ensembl", f"{g.entrez_id or '-'} / {g.ensembl_id or '-'}")
         table.add_row("UniProt / RefSeq", f"{', '.join(g.uniprot_ids) or '-'} / {', '.join(g.refseq_ids) or '-'}")
         if g.summary:

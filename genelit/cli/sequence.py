@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from genelit.cli import render
-from genelit.cli.app import CdsOpt, FastaOpt, JsonOpt, ScorerOpt, app, assistant, exit_2_on_user_error, seq_app
+from genelit.cli.app import CdsOpt, FastaOpt, JsonOpt, ScorerOpt, app, assistant, err, exit_2_on_user_error, genes_app, out, seq_app
 from genelit.errors import BadInputError
 from genelit.sequence.annotation import GeneMethod
 
@@ -24,6 +24,20 @@ def gene(
     """Look a gene up in the HGNC table (offline); an ambiguous alias lists every candidate."""
     match = assistant(ctx).gene(query, online)
     render.show(match, as_json, render.gene_match)
+
+
+@genes_app.command("update", epilog="Examples:\n\n  genelit genes update                 # NCBI's current table, a few MB\n\n"
+                   "  genelit genes update --from ../shared/data/ncbi_gene/Homo_sapiens.gene_info.gz")
+@exit_2_on_user_error
+def genes_update(
+    ctx: typer.Context,
+    source: Annotated[str | None, typer.Option("--from", help="A local copy of Homo_sapiens.gene_info.gz, or a URL; "
+                                               "default: NCBI's FTP site over HTTPS.")] = None,
+) -> None:
+    """Fetch NCBI Gene's human table once: synonyms HGNC lacks, chromosomal locations, gene types, offline from then on."""
+    err.print(f"reading {source or 'NCBI Gene'}…")
+    path, count = assistant(ctx).update_gene_info(source)
+    out.print(f"NCBI Gene: {count:,} human genes checked and kept in {path}; `genelit gene` now shows locations and NCBI synonyms")
 
 
 @seq_app.command("add", epilog="Example:\n\n  genelit seq add proteins.fasta")

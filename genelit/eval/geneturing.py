@@ -1,9 +1,9 @@
 """GeneTuring (GeneGPT's benchmark format: task -> {question: answer}), scored as GeneGPT's evaluate.py scores.
 
-Four tasks are answered offline with the gene tool (the HGNC table): gene alias, gene name
-conversion, protein-coding genes, and gene location, the last only where the table carries a
-location (the packaged one does not, so those questions are counted as unanswered, not
-guessed). Tasks that need dbSNP, BLAST or disease databases are reported as unanswerable offline.
+Four tasks are answered offline with the gene tool (the HGNC table, with NCBI Gene's merged in
+after `genelit genes update`): gene alias, gene name conversion, protein-coding genes, and gene
+location, the last only where the tables carry a location (HGNC's packaged table does not, so
+without NCBI Gene those questions are counted as unanswered, not guessed). Tasks that need dbSNP, BLAST or disease databases are reported as unanswerable offline.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ _PATTERNS = {
 
 
 ONLINE_NOTE = "needs dbSNP, BLAST or disease databases: unanswerable offline"
-NO_LOCATION_NOTE = "the offline HGNC table has no locations: unanswered, not guessed"
+NO_LOCATION_NOTE = "no location in the offline tables (`genelit genes update` adds NCBI Gene's): unanswered, not guessed"
 
 
 class TaskScore(BaseModel):

