@@ -8,6 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from genelit.cli import app
+from genelit.eval.geneturing import NO_LOCATION_NOTE
 from genelit.eval.pubmedqa import confusion, macro_f1
 from tests.conftest import shared
 
@@ -33,7 +34,7 @@ def test_geneturing_offline_tasks(tmp_path: Path) -> None:
     for task in ("Gene SNP association", "SNP location", "Human genome DNA aligment", "Gene location"):
         assert tasks[task]["answered"] == 0  # reported unanswerable offline, not guessed
     assert tasks["SNP location"]["note"] == "needs dbSNP, BLAST or disease databases: unanswerable offline"
-    assert tasks["Gene location"]["note"] == "the offline HGNC table has no locations: unanswered, not guessed"
+    assert tasks["Gene location"]["note"] == NO_LOCATION_NOTE and "genes update" in NO_LOCATION_NOTE
 
 
 def test_pubmedqa_extractive_json(tmp_path: Path) -> None:
