@@ -181,10 +181,10 @@ class Assistant:
         scan); GenBank input is compared with its annotated CDS. `table` defaults to the record's own code."""
         return self.sequences.annotate(path, sequence, table, min_orf_aa, method)
 
-    def annotate_each(self, path: Path, table: int | None = None, min_orf_aa: int | None = None,
-                      method: GeneMethod = "auto") -> Iterator[Annotation]:
+    def annotate_each(self, path: Path | None = None, sequence: str | None = None, table: int | None = None,
+                      min_orf_aa: int | None = None, method: GeneMethod = "auto") -> Iterator[Annotation]:
         """`annotate`, one record at a time as the file is read, for files of many genomes."""
-        return self.sequences.annotate_each(path, None, table, min_orf_aa, method)
+        return self.sequences.annotate_each(path, sequence, table, min_orf_aa, method)
 
     def align(self, a: str | Path, b: str | Path, mode: Literal["global", "local"] = "global") -> PairwiseAlignment:
         """Align two sequences (each a file, its first record, or the sequence itself): identity, similarity, gaps,

@@ -286,6 +286,9 @@ def scan_summary(summary: ScanSummary) -> None:
         out.print(f"wrote {summary.png} and {summary.csv}")
 
 
+GENES_SHOWN = 15
+
+
 def annotation(a: Annotation) -> None:
     """One record: composition, genes or ORFs, the protein, and how the predictions meet the annotation."""
     out.print(f"[bold]{escape(a.id)}[/]: {a.alphabet}, {a.length:,} residues" + (f", GC {a.gc:.1%}" if a.gc is not None else ""))
@@ -323,9 +326,6 @@ def annotation(a: Annotation) -> None:
         out.print(f"  [dim]note: {escape(note)}[/]")
 
 
-GENES_SHOWN = 15
-
-
 def pairwise(p: PairwiseAlignment) -> None:
     out.print(f"[bold]{escape(p.a_id)}[/] {p.a_range[0]}-{p.a_range[1]} vs [bold]{escape(p.b_id)}[/] {p.b_range[0]}-{p.b_range[1]}"
               f" · {p.mode} · {escape(p.scoring)} · score {p.score:g}")
@@ -355,30 +355,32 @@ def save_annotations(items: Iterator[Annotation], gff3: Path | None, proteins: P
         handles = {kind: path.open("w", encoding="utf-8") for kind, path in (("gff3", gff3), ("faa", proteins)) if path is not None}
     except OSError as exc:
         raise BadInputError(f"cannot write {exc.filename}: {exc.strerror}", "choose a folder you can write") from None
-    if "gff3" in handles:
-        handles["gff3"].write(GFF3_HEADER)
     count = 0
     progress = Progress(TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True, disable=as_json)
-    with progress:
-        task = progress.add_task("annotating…", total=None)
-        if as_json:
-            sys.stdout.write("[")
-        for item in items:
+    try:
+        if "gff3" in handles:
+            handles["gff3"].write(GFF3_HEADER)
+        with progress:
+            task = progress.add_task("annotating…", total=None)
             if as_json:
-                sys.stdout.write(("," if count else "") + "\n" + item.model_dump_json(indent=2))
-            else:
-                annotation(item)
-            if "gff3" in handles:
-                handles["gff3"].writelines(gff3_lines(item))
-            if "faa" in handles:
-                handles["faa"].writelines(protein_fasta(item))
-            count += 1
-            progress.update(task, description=f"annotated {count} record(s); last {item.id} ({item.length:,} residues)")
-        if as_json:
-            sys.stdout.write("\n]\n")
-    for kind, handle in handles.items():
-        handle.close()
-        err.print(f"wrote {gff3 if kind == 'gff3' else proteins}")
+                sys.stdout.write("[")
+            for item in items:
+                if as_json:
+                    sys.stdout.write(("," if count else "") + "\n" + item.model_dump_json(indent=2))
+                else:
+                    annotation(item)
+                if "gff3" in handles:
+                    handles["gff3"].writelines(gff3_lines(item))
+                if "faa" in handles:
+                    handles["faa"].writelines(protein_fasta(item))
+                count += 1
+                progress.update(task, description=f"annotated {count} record(s); last {item.id} ({item.length:,} residues)")
+            if as_json:
+                sys.stdout.write("\n]\n")
+    finally:  # a record that fails part-way leaves the files closed, holding every record before it
+        for kind, handle in handles.items():
+            handle.close()
+            err.print(f"wrote {count} record(s) to {gff3 if kind == 'gff3' else proteins}")
 
 
 # -- evaluations ----------------------------------------------------------------------------

@@ -115,10 +115,7 @@ def annotate(
     if orfs + meta + single > 1:
         raise BadInputError("--orfs, --meta and --single choose one method", "give at most one of them")
     method: GeneMethod = "orfs" if orfs else "meta" if meta else "single" if single else "auto"
-    helper = assistant(ctx)
-    items = (helper.annotate_each(path, table, min_orf, method) if path is not None and seq is None
-             else iter(helper.annotate(path, seq, table, min_orf, method)))
-    render.save_annotations(items, output, proteins, as_json)
+    render.save_annotations(assistant(ctx).annotate_each(path, seq, table, min_orf, method), output, proteins, as_json)
 
 
 @app.command("align", epilog="Examples:\n\n  genelit align MKTAYIAKQRQISFVKSHFSRQ MKTAYIAKQRISFVKSHFSRQ\n\n"

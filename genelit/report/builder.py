@@ -47,8 +47,9 @@ _ABOUT_THE_EVIDENCE = re.compile(
 
 def supported_only(text: str) -> tuple[str, int]:
     """A section as a report shows it: without the sentences the support check marked [unsupported], sentences with
-    no citation or about the evidence itself, runs of bare citations, or a sentence said twice. An answer marks such sentences so a reader can weigh them; a report is
-    read as a summary of what the evidence says, so they go, and the section says how many went."""
+    no citation or about the evidence itself, runs of bare citations, or a sentence said twice. An answer marks such
+    sentences so a reader can weigh them; a report is read as a summary of what the evidence says, so they go, and
+    the section says how many went."""
     lines: list[str] = []
     seen: set[str] = set()
     dropped = 0

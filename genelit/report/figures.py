@@ -10,7 +10,7 @@ import base64
 import io
 from collections import Counter
 
-from genelit.sequence.scan import SaturationScan, write_heatmap
+from genelit.sequence.scan import SaturationScan
 from genelit.types import Figure, UnscoredVariant, VariantScore
 
 
@@ -54,12 +54,8 @@ def years_figure(retrieved: list[int | None], cited: list[int | None]) -> Figure
 def scan_figure(scan: SaturationScan, marks: list[tuple[int, str]]) -> Figure:
     """The saturation scan of the subject protein, the variants the report names outlined in red."""
     summary = scan.summary
-
-    def draw(buffer: io.BytesIO) -> None:
-        write_heatmap(scan.matrix, scan.sequence, summary.region, scan.scorer,
-                      f"{summary.gene} {summary.region[0]}-{summary.region[1]}: {scan.scorer.name}", buffer, marks)
-
-    return Figure(id="scan", title=f"Saturation scan of {summary.gene}", png_base64=_png(draw),
+    return Figure(id="scan", title=f"Saturation scan of {summary.gene}",
+                  png_base64=base64.b64encode(scan.png(marks)).decode("ascii"),
                   caption=f"Every substitution scored by {summary.scorer} ({summary.model}); {summary.damaging_fraction:.0%} "
                   "look damaging. Outlined: the variants this report names. A model's opinion, not a classification.")
 

@@ -36,10 +36,16 @@ def weasyprint_installed() -> bool:
 
 def pdf_engine(configured_browser: str = "") -> str:
     """'chromium' or 'weasyprint', whichever this machine has, or a MissingResourceError saying how to get one."""
-    if find_browser(configured_browser):
-        return "chromium"
+    return _engine(configured_browser)[0]
+
+
+def _engine(configured_browser: str) -> tuple[str, str | None]:
+    """The engine, and the browser binary when the engine is Chromium."""
+    browser = find_browser(configured_browser)
+    if browser:
+        return "chromium", browser
     if weasyprint_installed():
-        return "weasyprint"
+        return "weasyprint", None
     if configured_browser:
         raise MissingResourceError(f"no browser at {configured_browser!r} to print a PDF with", NO_ENGINE_HINT)
     raise MissingResourceError("a PDF needs headless Chromium or WeasyPrint, and neither is on this machine", NO_ENGINE_HINT)
@@ -47,14 +53,12 @@ def pdf_engine(configured_browser: str = "") -> str:
 
 def write_pdf(html: str, path: Path, configured_browser: str = "") -> str:
     """Print `html` to `path`; return the engine that printed it."""
-    engine = pdf_engine(configured_browser)
-    if engine == "weasyprint":
+    engine, browser = _engine(configured_browser)
+    if browser is None:
         from weasyprint import HTML
 
         HTML(string=html).write_pdf(str(path))
         return engine
-    browser = find_browser(configured_browser)
-    assert browser is not None  # pdf_engine found it
     with tempfile.TemporaryDirectory(prefix="genelit-pdf-") as scratch:
         page = Path(scratch) / "report.html"
         page.write_text(html, encoding="utf-8")

@@ -60,13 +60,19 @@ def validate(sequence: str, alphabet: Alphabet, name: str = "sequence", max_leng
     cleaned = "".join(c for c in cleaned if c not in _GAPS)
     if max_length is not None and len(cleaned) > max_length:
         raise BadInputError(
-            f"{name} has {len(cleaned):,} residues, over the limit of {max_length:,}",
-            "split it, or raise GENELIT_SEQUENCE__MAX_LENGTH",
+            f"{name} has {len(cleaned):,} residues, over the {'protein ' if alphabet == 'protein' else ''}limit of {max_length:,}",
+            f"split it, or raise GENELIT_SEQUENCE__{'MAX_LENGTH' if alphabet == 'protein' else 'MAX_DNA_LENGTH'}",
         )
     return cleaned
 
 
-def from_string(text: str, name: str = "sequence", alphabet: Alphabet | None = None, max_length: int | None = None) -> SequenceRecord:
+def _limit(kind: Alphabet, max_length: int | None, max_dna_length: int | None) -> int | None:
+    """`max_dna_length`, when given, is the limit for DNA and RNA, and `max_length` for proteins (and for all when alone)."""
+    return max_dna_length if max_dna_length is not None and kind != "protein" else max_length
+
+
+def from_string(text: str, name: str = "sequence", alphabet: Alphabet | None = None, max_length: int | None = None,
+                max_dna_length: int | None = None) -> SequenceRecord:
     """A sequence typed or pasted by the user; FASTA headers are accepted."""
     lines = text.strip().splitlines()
     if lines and lines[0].startswith(">"):
@@ -74,7 +80,7 @@ def from_string(text: str, name: str = "sequence", alphabet: Alphabet | None = N
         lines = lines[1:]
     raw = "".join("".join(lines).split()).upper()
     kind = alphabet or guess_alphabet(raw)
-    return SequenceRecord(id=name, sequence=validate(raw, kind, name, max_length), alphabet=kind)
+    return SequenceRecord(id=name, sequence=validate(raw, kind, name, _limit(kind, max_length, max_dna_length)), alphabet=kind)
 
 
 def read_file(path: Path, alphabet: Alphabet | None = None, max_length: int | None = None,
@@ -85,8 +91,7 @@ def read_file(path: Path, alphabet: Alphabet | None = None, max_length: int | No
 
 def iter_records(path: Path, alphabet: Alphabet | None = None, max_length: int | None = None,
                  max_dna_length: int | None = None) -> Iterator[SequenceRecord]:
-    """The records of a FASTA or GenBank file one at a time, so a file of many genomes is never held whole.
-    `max_dna_length`, when given, is the limit for DNA and RNA records, and `max_length` for proteins."""
+    """The records of a FASTA or GenBank file one at a time, so a file of many genomes is never held whole."""
     from Bio import SeqIO
 
     try:
@@ -105,13 +110,12 @@ def iter_records(path: Path, alphabet: Alphabet | None = None, max_length: int |
         for rec in SeqIO.parse(str(path), fmt):
             raw = str(rec.seq).upper()
             kind = alphabet or guess_alphabet(raw)
-            limit = max_dna_length if max_dna_length is not None and kind != "protein" else max_length
             source = next((f for f in rec.features if f.type == "source"), None) if fmt == "genbank" else None
             tables = {int(t) for f in rec.features if f.type == "CDS" for t in f.qualifiers.get("transl_table", [])}
             count += 1
             yield SequenceRecord(
                 id=rec.id,
-                sequence=validate(raw, kind, f"{path.name}:{rec.id}", limit),
+                sequence=validate(raw, kind, f"{path.name}:{rec.id}", _limit(kind, max_length, max_dna_length)),
                 alphabet=kind,
                 description=rec.description,
                 features=list(rec.features) if fmt == "genbank" else [],

@@ -118,6 +118,17 @@ class SaturationScan:
     sequence: str
     scorer: Scorer
 
+    @property
+    def title(self) -> str:
+        region = self.summary.region
+        return f"{self.summary.gene} {region[0]}-{region[1]}: {self.scorer.name}"
+
+    def png(self, marks: Sequence[tuple[int, str]] = ()) -> bytes:
+        """The heatmap as PNG bytes; `marks` are (position, new residue) cells to outline."""
+        buffer = io.BytesIO()
+        write_heatmap(self.matrix, self.sequence, self.summary.region, self.scorer, self.title, buffer, marks)
+        return buffer.getvalue()
+
     def csv_text(self) -> str:
         """The matrix as CSV, the same rows `save` writes beside the image."""
         buffer = io.StringIO(newline="")
@@ -133,10 +144,9 @@ class SaturationScan:
         if not png.parent.is_dir():
             raise BadInputError(f"the folder {png.parent} does not exist", "create it first, or write elsewhere")
         region = self.summary.region
-        title = f"{self.summary.gene} {region[0]}-{region[1]}: {self.scorer.name}"
         csv_path = png.with_suffix(".csv")
         try:
-            write_heatmap(self.matrix, self.sequence, region, self.scorer, title, png)
+            write_heatmap(self.matrix, self.sequence, region, self.scorer, self.title, png)
             with open(csv_path, "w", newline="") as handle:
                 write_csv(self.matrix, self.sequence, region, handle)
         except OSError as exc:

@@ -27,11 +27,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from genelit import __version__
 from genelit.api import Assistant
 from genelit.errors import BadInputError, GenelitError, IndexConflictError, MissingResourceError, RemoteServiceError
-from genelit.report.figures import scan_figure
 from genelit.server.gate import Busy, FairGate
 from genelit.server.jobs import ReportJob, ReportJobs
 from genelit.settings import ServerSettings
-from genelit.types import Annotation, Answer, Evidence, GeneMatch, ModeChoice, Paper, ScanSummary, ScorerName, VariantReport
+from genelit.types import Annotation, Evidence, GeneMatch, ModeChoice, Paper, ScanSummary, ScorerName, VariantReport
 
 log = logging.getLogger(__name__)
 PAGE = files("genelit.server") / "page"
@@ -239,10 +238,10 @@ def create_app(assistant: Assistant, settings: ServerSettings | None = None) -> 
         result = assistant.scan(body.gene, body.region, body.scorer)
         if format == "csv":
             return Response(result.csv_text(), media_type="text/csv")
-        png = scan_figure(result, []).png_base64 or ""
+        png = result.png()
         if format == "png":
-            return Response(base64.b64decode(png), media_type="image/png")
-        return ScanResult(summary=result.summary, png_base64=png, csv=result.csv_text())
+            return Response(png, media_type="image/png")
+        return ScanResult(summary=result.summary, png_base64=base64.b64encode(png).decode("ascii"), csv=result.csv_text())
 
     @app.post("/api/annotate", dependencies=authorized)
     def annotate(body: AnnotateRequest) -> list[Annotation]:
@@ -266,14 +265,11 @@ def create_app(assistant: Assistant, settings: ServerSettings | None = None) -> 
 
         def work() -> None:
             try:
-                if ticket is None:
+                if ticket is not None and gate.in_line > 1:
+                    put(("step", f"waiting for the language model ({gate.in_line - 1} job(s) in line)"))
+                with gate.turn(ticket):
                     answer = assistant.ask(body.question, mode, on_event=lambda kind, text: put((kind, text)))
-                else:
-                    if gate.in_line > 1:
-                        put(("step", f"waiting for the language model ({gate.in_line - 1} job(s) in line)"))
-                    with gate.turn(ticket):
-                        answer = assistant.ask(body.question, mode, on_event=lambda kind, text: put((kind, text)))
-                put(("answer", Answer.model_dump_json(answer)))
+                put(("answer", answer.model_dump_json()))
             except GenelitError as exc:
                 put(("error", json.dumps({"error": exc.message, "hint": exc.hint})))
             except Exception:

@@ -53,8 +53,12 @@ class FairGate:
             self._turn.notify_all()
 
     @contextmanager
-    def turn(self, ticket: int) -> Iterator[None]:
-        """Wait for `ticket`, hold the model while the block runs, then pass it on, whatever happened."""
+    def turn(self, ticket: int | None) -> Iterator[None]:
+        """Wait for `ticket`, hold the model while the block runs, then pass it on, whatever happened. No ticket
+        (work that needs no model) runs at once."""
+        if ticket is None:
+            yield
+            return
         try:
             self.wait(ticket)
             yield

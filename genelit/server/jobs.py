@@ -65,13 +65,9 @@ class ReportJobs:
                 job.steps.append(text)
 
         try:
-            if ticket is None:
+            with self.gate.turn(ticket):
                 job.status = "running"
                 job.report = self.assistant.report(job.topic, job.mode, on_event=on_event)
-            else:
-                with self.gate.turn(ticket):
-                    job.status = "running"
-                    job.report = self.assistant.report(job.topic, job.mode, on_event=on_event)
             job.status = "done"
         except GenelitError as exc:
             job.error, job.status = str(exc), "failed"

@@ -127,7 +127,7 @@ class Sequences:
 
     def coding(self, gene: str, variants: list[str], cds: Path, scorer: str | None = None) -> list[CodedVariant]:
         """Classify c. variants against a CDS; missense ones are also scored on the gene's protein."""
-        coding_sequence = cds_from_file(cds, self.settings.sequence.max_length)
+        coding_sequence = cds_from_file(cds, self.settings.sequence.max_dna_length)
         results = []
         for text in variants:
             try:
@@ -191,14 +191,9 @@ class Sequences:
         """One annotation per record as the file is read: a file of many genomes is never held whole."""
         if (path is None) == (sequence is None):
             raise BadInputError("give a file or a sequence, not both or neither", "genelit annotate FILE or --seq ACGT...")
-        limits = self.settings.sequence
-        min_orf = min_orf_aa or limits.min_orf_aa
-        records = (iter_records(path, max_length=limits.max_length, max_dna_length=limits.max_dna_length) if path is not None
-                   else iter([from_string(sequence or "", max_length=limits.max_dna_length)]))
+        min_orf = min_orf_aa or self.settings.sequence.min_orf_aa
+        records = self._records(path) if path is not None else iter([self._typed(sequence or "", "sequence")])
         for record in records:
-            if record.alphabet == "protein" and len(record.sequence) > limits.max_length:
-                raise BadInputError(f"{record.id}: {len(record.sequence):,} residues, over the protein limit of {limits.max_length:,}",
-                                    "split it, or raise GENELIT_SEQUENCE__MAX_LENGTH")
             yield annotate(record, table, min_orf, method=method)
 
     def align(self, a: str | Path, b: str | Path, mode: Literal["global", "local"] = "global") -> PairwiseAlignment:
@@ -207,16 +202,21 @@ class Sequences:
 
     def map_to_reference(self, query: str | Path, reference: Path, preset: str | None = None) -> list[ReadMapping]:
         """Every record of `query` (a file, or one sequence) placed on the reference by minimap2."""
-        limits = self.settings.sequence
-        queries = (list(iter_records(Path(query), max_length=limits.max_length, max_dna_length=limits.max_dna_length))
-                   if _is_file(query) else [from_string(str(query), name="query", max_length=limits.max_dna_length)])
+        queries = list(self._records(Path(query))) if _is_file(query) else [self._typed(str(query), "query")]
         return list(map_to_reference(queries, reference, preset))
 
     def _one(self, value: str | Path, name: str) -> SequenceRecord:
+        return next(self._records(Path(value))) if _is_file(value) else self._typed(str(value), name)
+
+    def _records(self, path: Path) -> Iterator[SequenceRecord]:
+        """A file's records, one at a time, each held to its kind's length limit."""
         limits = self.settings.sequence
-        if _is_file(value):
-            return next(iter_records(Path(value), max_length=limits.max_length, max_dna_length=limits.max_dna_length))
-        return from_string(str(value), name=name, max_length=limits.max_dna_length)
+        return iter_records(path, max_length=limits.max_length, max_dna_length=limits.max_dna_length)
+
+    def _typed(self, text: str, name: str) -> SequenceRecord:
+        """A sequence given as text, held to its kind's length limit."""
+        limits = self.settings.sequence
+        return from_string(text, name=name, max_length=limits.max_length, max_dna_length=limits.max_dna_length)
 
 
 SEQUENCE_SUFFIXES = (".fa", ".fasta", ".fna", ".faa", ".ffn", ".fas", ".gb", ".gbk", ".genbank", ".txt")
