@@ -172,6 +172,8 @@ def test_align_command_and_agent_tool(assistant: Assistant, tmp_path: Path) -> N
     assert result.exit_code == 0 and len(hits) == 10 and all(h["identity"] == 1.0 for h in hits)  # every CDS maps home
     result = runner.invoke(app, [*base, "ACGT"])
     assert result.exit_code == 2 and "give a second sequence, or --ref" in result.stderr
+    result = runner.invoke(app, [*base, "ACGTACGTAC", "--ref", str(shared("genbank/NC_005816.fna")), "--preset", "fast"])
+    assert result.exit_code == 2 and "no minimap2 preset 'fast'" in result.stderr
     toolbox = Toolbox(assistant.answers.backends())
     ledger = EvidenceLedger()
     text = toolbox.align_sequences(ledger, "MKTAYIAKQRQISFVKSHFSRQ", "MKTAYIAKQRISFVKSHFSRQ", "global")

@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import json
 import os
+import socket
 import sys
 import threading
 import time
@@ -175,6 +176,15 @@ def test_token_is_required_when_configured(served: Settings) -> None:
 def test_serve_refuses_the_network_without_a_token(served: Settings) -> None:
     result = CliRunner().invoke(cli, ["--data-dir", str(served.data_dir), "serve", "--host", "0.0.0.0"])
     assert result.exit_code == 2 and "GENELIT_SERVER__TOKEN" in result.stderr
+
+
+def test_serve_names_a_port_already_taken(served: Settings) -> None:
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = str(holder.getsockname()[1])
+        result = CliRunner().invoke(cli, ["--data-dir", str(served.data_dir), "serve", "--port", port])
+    assert result.exit_code == 2 and f"cannot listen on 127.0.0.1:{port}" in result.stderr and "--port" in result.stderr
 
 
 def test_cors_is_off_unless_configured(client: TestClient, served: Settings) -> None:

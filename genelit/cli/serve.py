@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import socket
 from typing import Annotated
 
 import typer
@@ -19,6 +20,18 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def check_port(settings: ServerSettings) -> None:
+    """A port another program holds is a one-line error, not uvicorn's log line and exit code 3."""
+    family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((settings.host, settings.port))
+        except OSError as exc:
+            raise BadInputError(f"cannot listen on {settings.host}:{settings.port}: {exc.strerror}",
+                                "choose another --port (0 picks a free one), or stop what holds it") from None
 
 
 def check_exposure(settings: ServerSettings) -> None:
@@ -47,6 +60,7 @@ def serve(
     updates = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
     settings = helper.settings.server.model_copy(update=updates)
     check_exposure(settings)
+    check_port(settings)
     err.print(f"genelit serving on http://{settings.host}:{settings.port}  (API docs: /docs; Ctrl-C stops)")
     uvicorn.run(create_app(helper, settings), host=settings.host, port=settings.port, log_level="warning")
 

@@ -56,6 +56,10 @@ def align_pair(a: SequenceRecord, b: SequenceRecord, mode: Literal["global", "lo
     )
 
 
+# minimap2's presets that map DNA onto a reference; mappy quietly ignores a name it does not know, so check first.
+PRESETS = ("sr", "map-ont", "map-pb", "map-hifi", "asm5", "asm10", "asm20", "splice")
+
+
 def preset_for(length: int) -> str:
     """minimap2's preset: short reads under 1 kb, otherwise assembly-to-reference with up to ~5% divergence."""
     return "sr" if length < 1000 else "asm5"
@@ -70,6 +74,8 @@ def map_to_reference(queries: list[SequenceRecord], reference: Path, preset: str
     for query in queries:
         if query.alphabet == "protein":
             raise BadInputError(f"{query.id} is a protein", "map DNA onto a DNA reference; align proteins pairwise instead")
+    if preset is not None and preset not in PRESETS:
+        raise BadInputError(f"no minimap2 preset {preset!r}", f"use one of {', '.join(PRESETS)}")
     chosen = preset or preset_for(min(len(q.sequence) for q in queries))
     with tempfile.TemporaryDirectory(prefix="genelit-ref-") as scratch:
         fasta = Path(scratch) / "reference.fa"  # minimap2 reads FASTA; a GenBank reference is rewritten first
