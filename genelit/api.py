@@ -31,6 +31,7 @@ from genelit.services.answers import Answers
 from genelit.services.literature import BatchCallback, Literature, ProgressCallback
 from genelit.services.sequences import Sequences
 from genelit.settings import Settings
+from genelit.text import require_text
 from genelit.tools.base import Events
 from genelit.types import (
     Annotation,
@@ -43,12 +44,15 @@ from genelit.types import (
     IndexStats,
     IngestReport,
     IngestSummary,
+    MentionBackfill,
     PairwiseAlignment,
     Paper,
     ReadMapping,
     Report,
     StoredProtein,
     UnscoredVariant,
+    VariantCounts,
+    VariantLiterature,
     VariantReport,
     VariantScore,
 )
@@ -63,7 +67,7 @@ class Assistant:
     def __init__(self, settings: Settings | None = None, llm: ChatProvider | None = None) -> None:
         self.settings = settings or Settings.load()
         self.sequences = Sequences(self.settings)
-        self.literature = Literature(self.settings, lambda: self.sequences.genes)
+        self.literature = Literature(self.settings, lambda: self.sequences.genes, self.sequences.store.stored)
         self.answers = Answers(self.settings, self.literature, self.sequences, llm)
 
     # -- literature -------------------------------------------------------------------
@@ -120,6 +124,23 @@ class Assistant:
         """Search PubMed online (NCBI E-utilities) and index what it returns."""
         return self.literature.add_pubmed(query, max_records=max_records, since=since, on_progress=on_progress, on_batch=on_batch)
 
+    def variant_literature(self, gene: str | None, variant: str, top: int = 5) -> VariantLiterature:
+        """The indexed papers that name a variant in any written form (p.Arg175His, R175H, c.524G>A, rs1042522): how
+        many, their years, and the top ones with the sentence naming it. A protein or DNA change needs its gene."""
+        symbol = self.gene_one(gene).symbol if gene else None
+        return self.literature.variant_literature(symbol, variant, top)
+
+    def variants_in(self, query: str | None = None, gene: str | None = None, k: int = 20) -> VariantCounts:
+        """The variants most named by the papers a query finds, or linked to one gene; and a note when the index's
+        mentions are incomplete (then `remention` fixes it)."""
+        symbol = self.gene_one(gene).symbol if gene else None
+        return self.literature.variants_in(require_text(query, "query") if query is not None else None, symbol, k)
+
+    def remention(self, on_progress: ProgressCallback | None = None) -> MentionBackfill:
+        """Record the variant mentions of every indexed paper again, for indexes built before mentions were recorded
+        or with them off."""
+        return self.literature.remention(on_progress)
+
     def index_stats(self) -> IndexStats:
         return self.literature.stats()
 
@@ -172,7 +193,9 @@ class Assistant:
     def variants(self, gene: str, texts: list[str], cds: Path | None = None, scorer: str | None = None,
                  fasta: Path | None = None) -> VariantReport:
         """Protein and coding variants of one gene, each read, classified and scored, in one report."""
-        return self.sequences.variants(gene, texts, cds, scorer, fasta)
+        report = self.sequences.variants(gene, texts, cds, scorer, fasta)
+        report.literature = self.literature.literature_for(report.gene.symbol, texts)
+        return report
 
     def annotate(self, path: Path | None = None, sequence: str | None = None, table: int | None = None,
                  min_orf_aa: int | None = None, method: GeneMethod = "auto") -> list[Annotation]:

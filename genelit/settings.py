@@ -91,6 +91,12 @@ class IndexSettings(BaseModel):
         "Off by default: BM25 always indexes the whole text and the dense model reads the first 256 tokens, which "
         "measured better recall@1 and hybrid recall@10 on PubMedQA (bench/retrieval.py) at half the embedding cost.",
     )
+    variant_mentions: bool = Field(
+        True,
+        description="Record the variants each paper names (p.R175H, c.524G>A, rs1042522), linked to its genes, so that "
+        "`genelit variant` and `variants-in` can list the papers naming a variant. Off skips it (bench/ingest.py "
+        "compares the two).",
+    )
 
 
     max_title_chars: int = Field(1_000, ge=100, description="Longer titles are cut at ingest, and counted.")

@@ -434,6 +434,43 @@ class StoredProtein(BaseModel):
     replaced: str | None = Field(None, description="The accession this one replaced in the store, if any.")
 
 
+class VariantLiterature(BaseModel):
+    """The indexed papers that name one variant of one gene: how many, in which years, and the top ones to cite."""
+
+    gene: str | None = Field(description="HGNC symbol the mentions were linked to; None for an rsID looked up alone.")
+    variant: str = Field(description="The variant as asked.")
+    key: str = Field(description="The normalised key mentions are stored under, e.g. p.R175H, c.524G>A, rs1042522.")
+    papers: int = Field(0, description="Indexed papers naming it.")
+    years: dict[int, int] = Field(default_factory=dict, description="Papers per publication year.")
+    forms: list[str] = Field(default_factory=list, description="How the papers write it.")
+    top: list[Evidence] = Field(default_factory=list, description="The papers naming it most, each with the sentence naming it.")
+    note: str = Field("", description="Why the block may be empty or incomplete, with what to do.")
+
+
+class VariantCount(BaseModel):
+    """One variant and how often the indexed papers name it (`genelit variants-in`)."""
+
+    gene: str | None
+    key: str
+    kind: str = Field(description="protein, dna or snp.")
+    papers: int
+    mentions: int
+
+
+class VariantCounts(BaseModel):
+    """The variants most named by some papers, with a note when the index's mentions are incomplete."""
+
+    variants: list[VariantCount] = Field(default_factory=list)
+    note: str = ""
+
+
+class MentionBackfill(BaseModel):
+    """What `genelit index remention` recorded."""
+
+    papers: int
+    mentions: int
+
+
 class VariantReport(BaseModel):
     """What `genelit variant` reports: the gene, the protein used, and each variant read, classified and scored."""
 
@@ -442,6 +479,8 @@ class VariantReport(BaseModel):
     protein_length: int = Field(0, description="Residues; 0 when only c. variants were given and no protein was found.")
     results: list[VariantScore | UnscoredVariant] = Field(default_factory=list, description="Protein variants, in order.")
     coding: list[CodedVariant] = Field(default_factory=list, description="Coding (c.) variants, in order.")
+    literature: list[VariantLiterature] = Field(
+        default_factory=list, description="Per variant, the indexed papers that name it (empty without an index).")
 
     @property
     def failures(self) -> list[UnscoredVariant]:

@@ -7,19 +7,11 @@ import re
 from dataclasses import dataclass, field
 
 from genelit.errors import BadInputError
-from genelit.sequence.genes import GeneTable
+from genelit.sequence.genes import WORD_SYMBOLS, GeneTable
 from genelit.sequence.variants import parse_protein_variant
 
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-.()*=_]*[A-Za-z0-9)*=]|[A-Za-z0-9]")
 _SEQUENCE = re.compile(r"\b[ACDEFGHIKLMNPQRSTVWYU]{30,}\b")
-# Approved symbols that are also everyday words or clinical abbreviations. MET, CAT and CAD are real,
-# much-studied genes, so none is refused outright: each counts as a gene when the question writes it in
-# capitals next to a word that marks a gene ("MET exon 14 skipping", "CAD gene", "CAT activity") or a
-# protein change ("MET Y1253D"), and as the word otherwise ("she met", "coronary artery disease (CAD)").
-_WORD_SYMBOLS = {"A", "I", "IS", "IT", "AS", "AN", "AT", "BE", "BY", "DO", "GO", "IF", "IN", "ME", "MY", "NO", "OF", "ON",
-                 "OR", "SO", "TO", "UP", "US", "WE", "CAN", "WAS", "SET", "MET", "ALL", "AND", "FOR", "NOT", "THE", "ARE",
-                 "HAS", "HAD", "BUT", "DNA", "RNA", "PCR", "AGE", "MRI", "CT", "ICU", "HIV", "COVID", "CAT", "CAD", "SHE",
-                 "HE", "HER", "HIS"}
 _GENE_CUES = {"gene", "genes", "protein", "proteins", "exon", "exons", "intron", "mutation", "mutations", "mutant",
               "mutants", "variant", "variants", "allele", "alleles", "amplification", "amplified", "deletion", "fusion",
               "expression", "expressed", "knockout", "knockdown", "locus", "promoter", "receptor", "kinase", "inhibitor",
@@ -45,7 +37,7 @@ def _variant(token: str) -> str | None:
 
 
 def _named_as_gene(tokens: list[str], i: int, shouting: bool) -> bool:
-    """Whether a symbol that is also a word (MET, CAT, CAD) is used as a gene here: see _WORD_SYMBOLS."""
+    """Whether a symbol that is also a word (MET, CAT, CAD) is used as a gene here: see WORD_SYMBOLS."""
     if shouting or len(tokens[i]) < 3:
         return False
     neighbours = [tokens[j] for j in (i - 1, i + 1) if 0 <= j < len(tokens)]
@@ -68,7 +60,7 @@ def extract(question: str, genes: GeneTable) -> Entities:
             continue
         if len(bare) < 2 or not bare[0].isalpha() or bare != bare.upper():
             continue
-        if bare in _WORD_SYMBOLS and not _named_as_gene(tokens, i, shouting):
+        if bare in WORD_SYMBOLS and not _named_as_gene(tokens, i, shouting):
             continue
         gene = genes.get(bare)
         if gene is not None:

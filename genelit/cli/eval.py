@@ -18,6 +18,7 @@ from genelit.cli.app import (
     exit_2_on_user_error,
 )
 from genelit.eval.geneturing import run_geneturing
+from genelit.eval.mentions import Split, run_mention_eval
 from genelit.eval.pubmedqa import run_pubmedqa
 from genelit.eval.retrieval import run_retrieval_eval
 from genelit.eval.variants import run_variant_eval
@@ -93,3 +94,20 @@ def eval_geneturing(
     """GeneTuring tasks scored as GeneGPT scores them; tasks needing dbSNP/BLAST are reported unanswerable offline."""
     result = run_geneturing(path, assistant(ctx).gene)
     render.show(result, as_json, lambda r: render.geneturing_eval(r, path.name))
+
+
+@eval_app.command(
+    "mentions",
+    epilog="Examples:\n\n  genelit eval mentions train.PubTator.txt\n\n  genelit eval mentions train.PubTator.txt --split heldout --json\n\n"
+    "  genelit eval mentions my_corpus.PubTator --errors 20",
+)
+@exit_2_on_user_error
+def eval_mentions(
+    path: Annotated[Path, typer.Argument(help="PubTator file: PMID|t|title, PMID|a|abstract, then tab-separated annotations.")],
+    split: Annotated[Split, typer.Option("--split", help="all; dev (PMID mod 3 != 0); heldout (PMID mod 3 == 0).")] = "all",
+    errors: Annotated[int, typer.Option("--errors", min=0, help="Also list this many misses and extras.")] = 0,
+    as_json: JsonOpt = False,
+) -> None:
+    """Variant-mention recognition against tmVar-style annotations: precision, recall and F1 per type
+    (DNAMutation, ProteinMutation, SNP) and pooled, strict (same span) and overlapping."""
+    render.show(run_mention_eval(path, split, errors), as_json, render.mention_eval)

@@ -70,6 +70,32 @@ def index_pubmed(
     render.show(report, as_json, render.ingest_report)
 
 
+@index_app.command("remention", epilog="Example:\n\n  genelit index remention")
+@exit_2_on_user_error
+def index_remention(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """Record the variants every indexed paper names (for an index built before genelit recorded them, or with
+    GENELIT_INDEX__VARIANT_MENTIONS=false). Nothing is embedded again; safe to interrupt and re-run."""
+    with render.stage_progress(not as_json) as on_step:
+        done = assistant(ctx).remention(lambda n, total: on_step("variant mentions", n, total))
+    render.show(done, as_json, lambda d: out.print(f"recorded {d.mentions:,} variant mentions in {d.papers:,} papers"))
+
+
+@app.command(
+    "variants-in",
+    epilog='Examples:\n\n  genelit variants-in "Li-Fraumeni syndrome"\n\n  genelit variants-in --gene TP53 --k 30 --json',
+)
+@exit_2_on_user_error
+def variants_in(
+    ctx: typer.Context,
+    query: Annotated[str | None, typer.Argument(help="A search; the variants its top 100 papers name are counted.")] = None,
+    gene: Annotated[str | None, typer.Option("--gene", help="Instead of a search: the variants linked to this gene.")] = None,
+    k: Annotated[int, typer.Option("--k", min=1, max=500, help="How many variants.")] = 20,
+    as_json: JsonOpt = False,
+) -> None:
+    """The variants the indexed papers name most: for a search, or for one gene."""
+    render.show(assistant(ctx).variants_in(query, gene, k), as_json, render.variant_counts)
+
+
 @index_app.command("stats", epilog="Example:\n\n  genelit index stats --json")
 @exit_2_on_user_error
 def index_stats(ctx: typer.Context, as_json: JsonOpt = False) -> None:

@@ -18,6 +18,7 @@ from rich.text import Text
 from genelit.cli.app import err, out
 from genelit.errors import BadInputError, clip
 from genelit.eval.geneturing import GeneTuringEval
+from genelit.eval.mentions import MentionEval
 from genelit.eval.pubmedqa import PubMedQAEval
 from genelit.eval.retrieval import RetrievalEval
 from genelit.eval.variants import VariantEval
@@ -38,6 +39,8 @@ from genelit.types import (
     ScanSummary,
     StoredProtein,
     UnscoredVariant,
+    VariantCounts,
+    VariantLiterature,
     VariantReport,
     VariantScore,
 )
@@ -274,6 +277,40 @@ def variant_report(report: VariantReport) -> None:
     if first is not None:
         out.print(f"[dim]model {escape(first.model)}, weights {first.weights_hash}; {escape(first.method)}. "
                   "A model's opinion, not a clinical classification.[/]")
+    for block in report.literature:
+        variant_literature(block)
+
+
+def variant_literature(block: VariantLiterature) -> None:
+    """The papers naming one variant: count, years, written forms, then the top papers with the naming sentence."""
+    label = f"{block.gene} {block.variant}" if block.gene else block.variant
+    out.print(f"\n[bold]Literature[/] · {escape(label)} ({block.key or 'unread'}) in the local index")
+    if block.papers:
+        years = sorted(block.years)
+        span = f"{years[0]}–{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "years unknown")
+        out.print(f"  {block.papers:,} paper(s) name it, {span}; written as {escape(', '.join(block.forms[:8]))}")
+        for item in block.top:
+            out.print(f"  [cyan][{item.id}][/] {escape(item.paper.title)} ({item.paper.year or ''})")
+            out.print(f"    [dim]{escape(clip(' '.join(item.text.split()), 240))}[/]")
+    elif block.key:
+        out.print("  no indexed paper names it")
+    if block.note:
+        out.print(f"  [yellow]{escape(block.note)}[/]")
+
+
+def variant_counts(found: VariantCounts) -> None:
+    counts, note = found.variants, found.note
+    if not counts:
+        out.print("no variant mentions among these papers")
+    table = Table(show_edge=False, pad_edge=False, box=None)
+    for column, justify in (("gene", "left"), ("variant", "left"), ("kind", "left"), ("papers", "right"), ("mentions", "right")):
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    for c in counts:
+        table.add_row(c.gene or "-", escape(c.key), c.kind, str(c.papers), str(c.mentions))
+    if counts:
+        out.print(table)
+    if note:
+        out.print(f"[yellow]{escape(note)}[/]")
 
 
 def scan_summary(summary: ScanSummary) -> None:
@@ -433,6 +470,18 @@ def geneturing_eval(result: GeneTuringEval, name: str) -> None:
     for task_name, task in result.tasks.items():
         table.add_row(task_name, f"{task.score:.2f}", f"{task.answered}/{task.n}", task.note)
     out.print(table)
+
+
+def mention_eval(result: MentionEval) -> None:
+    table = Table(title=f"Variant mentions in {escape(result.file)} ({result.split}: {result.documents} abstracts, "
+                  f"{result.gold} gold, {result.predicted} found)", title_justify="left")
+    for column in ("type", "strict P / R / F1", "overlap P / R / F1"):
+        table.add_column(column, justify="left" if column == "type" else "right")
+    for name, scores in [*result.types.items(), ("micro", result.micro)]:
+        table.add_row(name, *(f"{x.p:.3f} / {x.r:.3f} / {x.f1:.3f}" for x in (scores.strict, scores.overlap)))
+    out.print(table)
+    for line in result.errors:
+        out.print(f"  [dim]{escape(line)}[/]")
 
 
 # -- reports --------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from genelit.index.literature import LiteratureIndex
 from genelit.index.manifest import content_hash
 from genelit.index.medline import Deletion, Malformed, Record
 from genelit.index.store import chunk_metadata
+from genelit.index.variant_links import VariantLinker
 from genelit.settings import IndexSettings
 from genelit.types import Chunk, IngestReport, Paper
 
@@ -74,6 +75,7 @@ class Ingestor:
         limit: int | None = None,
         topic: str | None = None,
         on_batch: Callable[[IngestReport], None] | None = None,
+        linker: VariantLinker | None = None,
     ) -> None:
         self.index = index
         self.report = IngestReport(source=source)
@@ -83,6 +85,7 @@ class Ingestor:
         self.split_long = settings.split_long
         self.max_title, self.max_abstract = settings.max_title_chars, settings.max_abstract_chars
         self.on_batch = on_batch
+        self.linker = linker  # None: variant mentions are not recorded
         self._batch = _Batch()
 
     def run(self, records: Iterable[Record]) -> IngestReport:
@@ -164,7 +167,8 @@ class Ingestor:
             store.delete(stale)
             by_pmid = {p.pmid: p for p in todo}
             store.upsert(flat, vectors, [chunk_metadata(by_pmid[c.pmid]) for c in flat])
-            manifest.commit_papers(list(zip(todo, chunks)), self.report.source)
+            mentions = {p.pmid: self.linker.mentions(p) for p in todo} if self.linker is not None else None
+            manifest.commit_papers(list(zip(todo, chunks)), self.report.source, mentions)
             self.report.chunks_written += len(flat)
             for paper in todo:
                 if paper.pmid in known:

