@@ -12,6 +12,7 @@ from genelit.sequence.variants import parse_protein_variant
 
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-.()*=_]*[A-Za-z0-9)*=]|[A-Za-z0-9]")
 _SEQUENCE = re.compile(r"\b[ACDEFGHIKLMNPQRSTVWYU]{30,}\b")
+_RSID = re.compile(r"\brs\d{2,}\b", re.IGNORECASE)
 _GENE_CUES = {"gene", "genes", "protein", "proteins", "exon", "exons", "intron", "mutation", "mutations", "mutant",
               "mutants", "variant", "variants", "allele", "alleles", "amplification", "amplified", "deletion", "fusion",
               "expression", "expressed", "knockout", "knockdown", "locus", "promoter", "receptor", "kinase", "inhibitor",
@@ -23,6 +24,7 @@ _GENE_CUES = {"gene", "genes", "protein", "proteins", "exon", "exons", "intron",
 class Entities:
     genes: list[str] = field(default_factory=list)
     variants: list[str] = field(default_factory=list)
+    snps: list[str] = field(default_factory=list)  # rsIDs, which need no gene
     sequences: list[str] = field(default_factory=list)
 
 
@@ -50,6 +52,7 @@ def extract(question: str, genes: GeneTable) -> Entities:
         if sequence not in found.sequences:
             found.sequences.append(sequence)
     text = _SEQUENCE.sub(" ", question)
+    found.snps = list(dict.fromkeys(m.lower() for m in _RSID.findall(text)))
     tokens = [token.strip("().,;:") for token in _TOKEN.findall(text)]
     shouting = text == text.upper()  # an all-capitals question gives capitals no meaning
     for i, bare in enumerate(tokens):

@@ -26,6 +26,9 @@ def gather(question: str, entities: Entities, tools: dict[str, Tool], ledger: Ev
     for variant in entities.variants:
         if paired_gene:
             calls.append(("score_variant", {"gene": paired_gene, "variant": variant}))
+            calls.append(("variant_literature", {"gene": paired_gene, "variant": variant}))
+    for snp in entities.snps:
+        calls.append(("variant_literature", {"variant": snp}))
     for sequence in entities.sequences:
         calls.append(("annotate_sequence", {"sequence": sequence}))
     for name, arguments in calls:

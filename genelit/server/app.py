@@ -30,7 +30,18 @@ from genelit.errors import BadInputError, GenelitError, IndexConflictError, Miss
 from genelit.server.gate import Busy, FairGate
 from genelit.server.jobs import ReportJob, ReportJobs
 from genelit.settings import ServerSettings
-from genelit.types import Annotation, Evidence, GeneMatch, ModeChoice, Paper, ScanSummary, ScorerName, VariantReport
+from genelit.types import (
+    Annotation,
+    Evidence,
+    GeneMatch,
+    ModeChoice,
+    Paper,
+    ScanSummary,
+    ScorerName,
+    VariantCounts,
+    VariantLiterature,
+    VariantReport,
+)
 
 log = logging.getLogger(__name__)
 PAGE = files("genelit.server") / "page"
@@ -232,6 +243,17 @@ def create_app(assistant: Assistant, settings: ServerSettings | None = None) -> 
     @app.post("/api/variant", dependencies=authorized)
     def variant(body: VariantRequest) -> VariantReport:
         return assistant.variants(body.gene, body.variants, scorer=body.scorer)
+
+    @app.get("/api/variant-literature", dependencies=authorized)
+    def variant_literature(variant: Annotated[str, Query(min_length=1, max_length=100)],
+                           gene: Annotated[str | None, Query(max_length=50)] = None) -> VariantLiterature:
+        return assistant.variant_literature(gene, variant)
+
+    @app.get("/api/variants-in", dependencies=authorized)
+    def variants_in(query: Annotated[str | None, Query(max_length=2000)] = None,
+                    gene: Annotated[str | None, Query(max_length=50)] = None,
+                    k: Annotated[int, Query(ge=1, le=500)] = 20) -> VariantCounts:
+        return assistant.variants_in(query, gene, k)
 
     @app.post("/api/scan", dependencies=authorized, response_model=None)
     def scan(body: ScanRequest, format: Literal["json", "png", "csv"] = "json") -> ScanResult | Response:

@@ -17,7 +17,7 @@ from pydantic import Field
 
 from genelit.api import Assistant
 from genelit.errors import GenelitError
-from genelit.types import Annotation, Answer, Evidence, GeneMatch, Paper, ScanSummary, ScorerName, VariantReport
+from genelit.types import Annotation, Answer, Evidence, GeneMatch, Paper, ScanSummary, ScorerName, VariantLiterature, VariantReport
 
 INSTRUCTIONS = (
     "genelit answers genetics questions from a local index of PubMed abstracts and local sequence models. Cite papers "
@@ -75,6 +75,15 @@ def build_server(assistant: Assistant) -> MCPServer:
                       scorer: ScorerName | None = None) -> VariantReport:
         """Read, classify and score protein or coding variants of one gene with a local model (not a clinical call)."""
         return assistant.variants(gene, variants, scorer=scorer)
+
+    @server.tool()
+    @_user_errors
+    def variant_literature(variant: Annotated[str, Field(min_length=1, max_length=100, description="R175H, p.Arg175His, c.524G>A or rs1042522.")],
+                           gene: Annotated[str | None, Field(max_length=50, description="Gene symbol; not needed for an rsID.")] = None,
+                           ) -> VariantLiterature:
+        """The indexed papers naming a variant in any written form: how many, their years, and the top ones with the
+        sentence that names it (a local LitVar)."""
+        return assistant.variant_literature(gene, variant)
 
     @server.tool()
     @_user_errors

@@ -41,6 +41,9 @@ class Answers:
                 sequence=sequence, table=table, min_orf_aa=self.settings.sequence.question_min_orf_aa
             ),
             align=sequences.align,
+            variant_literature=lambda gene, variant: self.literature.variant_literature(
+                sequences.gene_one(gene).symbol if gene else None, variant
+            ),
             gene_source=sequences.genes.source,
         )
 

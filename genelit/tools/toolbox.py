@@ -1,4 +1,4 @@
-"""The six tools genelit offers an LLM. Each is a method whose docstring is its description.
+"""The tools genelit offers an LLM. Each is a method whose docstring is its description.
 
 Retrieved text is data: every paper is shown between <paper id=...> tags and labelled as
 quoted abstract text, so that instructions inside an abstract read as content, not as orders.
@@ -15,7 +15,17 @@ from pydantic import BaseModel, Field
 
 from genelit.errors import BadInputError
 from genelit.tools.base import EvidenceLedger, Tool
-from genelit.types import Annotation, Evidence, GeneMatch, PairwiseAlignment, Paper, ScanSummary, UnscoredVariant, VariantScore
+from genelit.types import (
+    Annotation,
+    Evidence,
+    GeneMatch,
+    PairwiseAlignment,
+    Paper,
+    ScanSummary,
+    UnscoredVariant,
+    VariantLiterature,
+    VariantScore,
+)
 
 SNIPPET_CHARS = 700
 
@@ -44,6 +54,7 @@ class Backends:
     scan: Callable[[str, str | None], ScanSummary]
     annotate: Callable[[str, int | None], list[Annotation]]
     align: Callable[[str, str, Literal["global", "local"]], PairwiseAlignment]
+    variant_literature: Callable[[str | None, str], VariantLiterature]
     gene_source: str  # the gene reference data and its release, named in each gene_info citation
 
 
@@ -65,6 +76,11 @@ class VariantArgs(BaseModel):
     gene: str = Field(description="Gene symbol, e.g. TP53.")
     variant: str = Field(description="Protein variant, e.g. p.Arg175His or R175H.")
     scorer: str | None = Field(None, description="Optional scorer: calibrated, esm2, blosum62, grantham.")
+
+
+class VariantLiteratureArgs(BaseModel):
+    gene: str | None = Field(None, description="Gene symbol, e.g. TP53; not needed for an rsID.")
+    variant: str = Field(description="The variant in any common form: p.Arg175His, R175H, c.524G>A or rs1042522.")
 
 
 class ScanArgs(BaseModel):
@@ -96,6 +112,7 @@ class Toolbox:
             Tool.from_method(self.get_paper, PaperArgs),
             Tool.from_method(self.gene_info, GeneArgs),
             Tool.from_method(self.score_variant, VariantArgs),
+            Tool.from_method(self.variant_literature, VariantLiteratureArgs),
             Tool.from_method(self.scan_protein, ScanArgs),
             Tool.from_method(self.annotate_sequence, SequenceArgs),
             Tool.from_method(self.align_sequences, AlignArgs),
@@ -146,6 +163,22 @@ class Toolbox:
         return (f"[{output_id}] {result.gene} {result.variant.hgvs} ({result.variant.kind}): {result.scorer} score "
                 f"{result.score:g}, {result.interpretation} (damaging if {result.damaging_if} {result.threshold:g}; "
                 f"{result.threshold_source}). A model's opinion, not a clinical classification.")
+
+    def variant_literature(self, ledger: EvidenceLedger, gene: str | None, variant: str) -> str:
+        """Find the indexed papers that name one variant, however they write it (R175H, p.Arg175His, c.524G>A,
+        rs1042522): how many, which years, and the top papers with the sentence naming it. Returns ids like PMID:123
+        to cite. Use it for "what is known about this variant"."""
+        found = self.backends.variant_literature(gene, variant)
+        ledger.add_papers(found.top)
+        label = f"{found.gene} {found.variant}" if found.gene else found.variant
+        note = f" ({found.note})" if found.note else ""
+        if not found.papers:
+            return f"no indexed paper names {label}{note}"
+        years = sorted(found.years)
+        span = f", {years[0]}-{years[-1]}" if years else ""
+        header = (f"{found.papers} indexed paper(s) name {label}{span}; written as {', '.join(found.forms[:6])}{note}. "
+                  f"The {len(found.top)} naming it most:")
+        return header + "\n\n" + "\n\n".join(quote_paper(e) for e in found.top)
 
     def scan_protein(self, ledger: EvidenceLedger, gene: str, region: str | None) -> str:
         """Score every possible missense change over a protein region and summarise the least and most tolerant
