@@ -181,13 +181,22 @@ class Manifest:
         """Whether every paper's variant mentions were recorded by this version of the recogniser."""
         return self.get_meta(MENTIONS_KEY) == MENTIONS_VERSION
 
-    def papers_naming(self, key: str, gene: str | None) -> list[tuple[str, int | None, int, str]]:
-        """(pmid, year, mentions, a form as written) of the papers naming one variant, of one gene unless `gene` is
-        None (rsIDs), most mentions first."""
-        where, params = ("m.key = ? AND m.gene = ?", (key, gene)) if gene is not None else ("m.key = ?", (key,))
+    def papers_naming(self, key: str, gene: str | None) -> list[tuple[str, int | None, int]]:
+        """(pmid, year, mentions) of the papers naming one variant, of one gene unless `gene` is None (rsIDs), most
+        mentions first."""
+        where, params = self._naming(key, gene)
         return list(self.db.execute(
-            "SELECT m.pmid, p.year, COUNT(*) AS n, MIN(m.text) FROM variant_mentions m JOIN papers p ON p.pmid = m.pmid "
+            "SELECT m.pmid, p.year, COUNT(*) AS n FROM variant_mentions m JOIN papers p ON p.pmid = m.pmid "
             f"WHERE {where} GROUP BY m.pmid ORDER BY n DESC, p.year DESC, m.pmid", params))
+
+    def forms_naming(self, key: str, gene: str | None) -> list[str]:
+        """How the papers write one variant, e.g. ['R175H', 'p.Arg175His']."""
+        where, params = self._naming(key, gene)
+        return [r[0] for r in self.db.execute(f"SELECT DISTINCT m.text FROM variant_mentions m WHERE {where} ORDER BY 1", params)]
+
+    @staticmethod
+    def _naming(key: str, gene: str | None) -> tuple[str, tuple[str, ...]]:
+        return ("m.key = ? AND m.gene = ?", (key, gene)) if gene is not None else ("m.key = ?", (key,))
 
     def first_mention(self, pmid: str, key: str) -> int | None:
         """Where in title + abstract a paper first names a variant."""

@@ -124,16 +124,17 @@ class Literature:
             raise BadInputError(f"{variant} needs its gene", "e.g. TP53 p.R175H; only an rsID stands alone")
         self.index.require()
         manifest = self.index.manifest
-        rows = manifest.papers_naming(key, gene if kind != "snp" else None)
-        years = Counter(year for _, year, _, _ in rows if year)
-        chosen = manifest.papers([pmid for pmid, _, _, _ in rows[:top]])
+        gene = gene if kind != "snp" else None
+        rows = manifest.papers_naming(key, gene)
+        years = Counter(year for _, year, _ in rows if year)
+        chosen = manifest.papers([pmid for pmid, _, _ in rows[:top]])
         evidence = []
-        for rank, (pmid, _, count, _) in enumerate(rows[:top], 1):
+        for rank, (pmid, _, count) in enumerate(rows[:top], 1):
             paper = chosen[pmid]
             evidence.append(Evidence(id=paper.citation_id, paper=paper, text=_sentence_naming(paper, key, manifest),
                                      score=float(count), retrievers={"variant mentions": rank}))
         return VariantLiterature(gene=gene, variant=variant, key=key, papers=len(rows), years=dict(sorted(years.items())),
-                                 forms=sorted({form for _, _, _, form in rows}), top=evidence, note=self._mentions_note())
+                                 forms=manifest.forms_naming(key, gene), top=evidence, note=self._mentions_note())
 
     def literature_for(self, gene: str, variants: list[str]) -> list[VariantLiterature]:
         """`variant_literature` for each readable variant of one gene; without an index, one note says so."""
@@ -226,10 +227,10 @@ class Literature:
 
 def _sentence_naming(paper: Paper, key: str, manifest: Manifest) -> str:
     """The sentence of the paper where the variant is first named, for a reader to judge the paper by."""
-    text = f"{paper.title} {paper.abstract}"
     at = manifest.first_mention(paper.pmid, key)
-    if at is None:
+    if at is None or at < len(paper.title):
         return paper.title
+    text, at = paper.abstract, at - len(paper.title) - 1
     starts = [m.end() for m in re.finditer(r"[.!?]\s+(?=[A-Z(])", text[:at])]
     begin = starts[-1] if starts else 0
     end = re.search(r"[.!?](?=\s+[A-Z(]|$)", text[at:])

@@ -1,0 +1,175 @@
+"""Variant mentions: recognition per written form, gene linking, storage with the papers, and their uses."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from genelit.api import Assistant
+from genelit.cli import app
+from genelit.errors import BadInputError
+from genelit.eval.mentions import read_pubtator, run_mention_eval
+from genelit.index.medline import Deletion
+from genelit.index.variant_links import VariantLinker
+from genelit.index.variant_mentions import find_mentions, mention_key
+from genelit.sequence.genes import GeneTable
+from genelit.sequence.proteins import SequenceStore
+from genelit.settings import IndexSettings, Settings
+from genelit.tools.base import EvidenceLedger
+from genelit.types import Paper
+from tests.conftest import shared
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "key"),
+    [
+        ("p.Arg175His", "protein", "p.R175H"),
+        ("p.(Arg175His)", "protein", "p.R175H"),
+        ("p.R175H", "protein", "p.R175H"),
+        ("R175H", "protein", "p.R175H"),
+        ("Arg175His", "protein", "p.R175H"),
+        ("Arg 175 His", "protein", "p.R175H"),
+        ("arginine 175 to histidine", "protein", "p.R175H"),
+        ("Phe-->Ser at codon 15", "protein", "p.F15S"),
+        ("p.Arg213Ter", "protein", "p.R213*"),
+        ("R213X", "protein", "p.R213*"),
+        ("p.V311fs", "protein", "p.V311fs"),
+        ("C105Vfs114X", "protein", "p.C105Vfs"),
+        ("DeltaF508", "protein", "p.F508del"),
+        ("c.524G>A", "dna", "c.524G>A"),
+        ("524G>A", "dna", "c.524G>A"),
+        ("G524A", "dna", "c.524G>A"),
+        ("-308 G/A", "dna", "c.-308G>A"),
+        ("c.1052delA", "dna", "c.1052delA"),
+        ("IVS4+1G>A", "dna", "IVS4+1G>A"),
+        ("IVSI-5 (G-->C)", "dna", "IVSI-5G>C"),
+        ("rs1042522", "snp", "rs1042522"),
+        ("reference SNP no. 4359426", "snp", "rs4359426"),
+    ],
+)
+def test_each_written_form_is_one_mention_with_one_key(text: str, kind: str, key: str) -> None:
+    found = find_mentions(f"We found {text} in two families.")
+    assert [(m.text, m.kind, m.key) for m in found] == [(text, kind, key)]
+    assert mention_key(text) == (kind, key)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["T47D cells", "COVID-19 patients", "p53 and p21 levels", "Fig. 2A and Figure S1A", "H1N1 and H3N2", "A549 cells",
+     "E2F1 and E2F targets", "type 1 diabetes (T1D)", "M6P receptor", "the G/G, G/A and A/A genotypes", "Cys2-His2 zinc fingers",
+     "HLA-B*57:01", "IL-6 and CD4+ T cells", "in 2015, 10 patients"],
+)
+def test_things_that_are_not_variants_are_not_taken(text: str) -> None:
+    assert find_mentions(text) == []
+
+
+def test_overlapping_forms_keep_the_longer_and_positions_are_exact() -> None:
+    text = "exon 4 (c.524G>A; p.Arg175His) and G>A substitution at nucleotide +1 of intron 2"
+    found = find_mentions(text)
+    assert [text[m.start : m.end] for m in found] == ["c.524G>A", "p.Arg175His", "G>A substitution at nucleotide +1 of intron 2"]
+
+
+def _paper(pmid: str, title: str, abstract: str, year: int = 2020) -> Paper:
+    return Paper(pmid=pmid, title=title, abstract=abstract, journal="J Test", year=year)
+
+
+def test_a_mention_takes_the_gene_named_nearest_before_it() -> None:
+    linker = VariantLinker(GeneTable())
+    paper = _paper("1", "TP53 R175H and KRAS G12D in tumours", "We also saw BRAF V600E. TP53 R273H was common.")
+    assert [(m.key, m.gene) for m in linker.mentions(paper)] == [
+        ("p.R175H", "TP53"), ("p.G12D", "KRAS"), ("p.V600E", "BRAF"), ("p.R273H", "TP53")]
+    assert linker.mentions(_paper("2", "No genes here", "A change R175H was seen.")) == [
+        find_mentions("No genes here A change R175H was seen.")[0]]
+
+
+def test_the_reference_residue_decides_between_two_genes(tmp_path: Path) -> None:
+    store = SequenceStore(tmp_path, 10_000)
+    store.put("TP53", "NP_1", "M" * 174 + "R" + "A" * 50)  # residue 175 is Arg
+    store.put("MDM2", "NP_2", "M" * 300)  # residue 175 is Met
+    linker = VariantLinker(GeneTable(), store.stored)
+    paper = _paper("3", "TP53 and MDM2", "In MDM2-amplified tumours the R175H change was absent.")
+    (mention,) = linker.mentions(paper)
+    assert mention.gene == "TP53"  # MDM2 is named nearer, but its residue 175 is not Arg
+
+
+PAPERS = [
+    _paper("101", "TP53 R175H in Li-Fraumeni families", "The TP53 p.Arg175His variant was found in 3 families.", 2019),
+    _paper("102", "Hotspot mutants of p53", "TP53 mutants R175H and R273H gain functions; R175H is the most common.", 2021),
+    _paper("103", "KRAS G12D in pancreatic cancer", "KRAS G12D and rs1042522 were typed.", 2020),
+]
+
+
+def test_mentions_go_in_and_out_with_their_papers(settings: Settings) -> None:
+    assistant = Assistant(settings)
+    assistant.index_records(PAPERS, "test")
+    found = assistant.variant_literature("TP53", "R175H")
+    assert found.papers == 2 and found.years == {2019: 1, 2021: 1} and found.note == ""
+    assert [e.id for e in found.top] == ["PMID:102", "PMID:101"]  # two mentions rank first
+    assert "R175H" in found.top[0].text and found.forms == ["R175H", "p.Arg175His"]
+    assert assistant.variant_literature(None, "rs1042522").papers == 1
+    # re-ingest with the variant gone, and a deletion: both leave the table consistent with the papers
+    changed = PAPERS[0].model_copy(update={"abstract": "No variant was found.", "title": "TP53 in families", "version": 2})
+    assistant.index_records([changed, Deletion(pmids=("102",))], "update")
+    assert assistant.variant_literature("TP53", "p.R175H").papers == 0
+    counts = assistant.variants_in(gene="KRAS")
+    assert [(c.key, c.papers) for c in counts.variants] == [("p.G12D", 1), ("rs1042522", 1)]
+    rows = assistant.index.manifest.db.execute("SELECT DISTINCT pmid FROM variant_mentions").fetchall()
+    assert rows == [("103",)]
+
+
+def test_an_index_without_mentions_says_so_and_remention_fills_them_in(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "data", index=IndexSettings(variant_mentions=False))
+    Assistant(settings).index_records(PAPERS, "test")
+    before = Assistant(Settings(data_dir=tmp_path / "data")).variant_literature("TP53", "R175H")
+    assert before.papers == 0 and "genelit index remention" in before.note
+    result = CliRunner().invoke(app, ["--data-dir", str(tmp_path / "data"), "index", "remention", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == {"papers": 3, "mentions": 8}
+    after = Assistant(Settings(data_dir=tmp_path / "data")).variant_literature("TP53", "R175H")
+    assert after.papers == 2 and after.note == ""
+
+
+def test_variant_command_shows_the_papers_and_variants_in_lists_them(tmp_path: Path) -> None:
+    data = str(tmp_path / "data")
+    Assistant(Settings(data_dir=tmp_path / "data")).index_records(PAPERS, "test")
+    runner = CliRunner()
+    proteins = str(shared("variants/reference_proteins_8genes.fasta"))
+    shown = runner.invoke(app, ["--data-dir", data, "variant", "TP53", "p.R175H", "--fasta", proteins])
+    assert shown.exit_code == 0, shown.output
+    assert "2 paper(s) name it, 2019–2021" in shown.output and "[PMID:102]" in shown.output
+    listed = runner.invoke(app, ["--data-dir", data, "variants-in", "--gene", "TP53", "--json"])
+    assert [(v["key"], v["papers"]) for v in json.loads(listed.stdout)["variants"]] == [("p.R175H", 2), ("p.R273H", 1)]
+    both = runner.invoke(app, ["--data-dir", data, "variants-in", "p53", "--gene", "TP53"])
+    assert both.exit_code == 2 and "not both" in both.output
+
+
+def test_the_tool_cites_the_papers_it_found(tmp_path: Path) -> None:
+    assistant = Assistant(Settings(data_dir=tmp_path / "data"))
+    assistant.index_records(PAPERS, "test")
+    ledger = EvidenceLedger()
+    call = assistant.answers.answerer.tools["variant_literature"].run(ledger, {"gene": "TP53", "variant": "p.Arg175His"})
+    assert call.ok and call.observation.startswith("2 indexed paper(s) name TP53 p.Arg175His, 2019-2021")
+    assert set(ledger.papers) == {"PMID:101", "PMID:102"}
+
+
+def test_eval_mentions_reads_pubtator_and_meets_the_target_on_held_out_abstracts() -> None:
+    path = shared("tmvar/train.PubTator.txt")
+    result = run_mention_eval(path, "heldout")
+    assert result.documents == 125 and result.gold == 330
+    assert result.micro.strict.f1 >= 0.85  # the issue's target on abstracts not used in development
+    assert set(result.types) == {"DNAMutation", "ProteinMutation", "SNP"}
+    out = CliRunner().invoke(app, ["eval", "mentions", str(path), "--split", "dev", "--json"])
+    assert out.exit_code == 0
+    assert set(json.loads(out.stdout)["micro"]) == {"strict", "overlap"}
+
+
+def test_a_file_that_is_not_pubtator_is_refused(tmp_path: Path) -> None:
+    bad = tmp_path / "x.txt"
+    bad.write_text("12345|t|A title\nnot an annotation line\n")
+    with pytest.raises(BadInputError, match="x.txt:2: not a PubTator line"):
+        read_pubtator(bad)
+    out = CliRunner().invoke(app, ["eval", "mentions", str(bad)])
+    assert out.exit_code == 2 and "Traceback" not in out.output
