@@ -29,6 +29,7 @@ from genelit.sequence.scan import SaturationScan
 from genelit.sequence.scorers.base import Scorer
 from genelit.services.answers import Answers
 from genelit.services.literature import BatchCallback, Literature, ProgressCallback
+from genelit.services.ncbi import OnlineRecords
 from genelit.services.sequences import Sequences
 from genelit.settings import Settings
 from genelit.text import require_text
@@ -37,6 +38,8 @@ from genelit.types import (
     Annotation,
     Answer,
     AnswerMode,
+    BlastResult,
+    ClinVarLookup,
     CodedVariant,
     Evidence,
     Gene,
@@ -49,6 +52,7 @@ from genelit.types import (
     Paper,
     ReadMapping,
     Report,
+    SnpRecord,
     StoredProtein,
     UnscoredVariant,
     VariantCounts,
@@ -68,7 +72,8 @@ class Assistant:
         self.settings = settings or Settings.load()
         self.sequences = Sequences(self.settings)
         self.literature = Literature(self.settings, lambda: self.sequences.genes, self.sequences.store.stored)
-        self.answers = Answers(self.settings, self.literature, self.sequences, llm)
+        self.ncbi = OnlineRecords(self.settings)
+        self.answers = Answers(self.settings, self.literature, self.sequences, llm, self.ncbi)
 
     # -- literature -------------------------------------------------------------------
     @property
@@ -195,7 +200,22 @@ class Assistant:
         """Protein and coding variants of one gene, each read, classified and scored, in one report."""
         report = self.sequences.variants(gene, texts, cds, scorer, fasta)
         report.literature = self.literature.literature_for(report.gene.symbol, texts)
+        report.clinvar = self.ncbi.clinvar_for(report.gene.symbol, [t for t in texts if not t.strip().startswith("c.")])
         return report
+
+    # -- NCBI online ------------------------------------------------------------------
+    def clinvar(self, gene: str, variant: str) -> ClinVarLookup:
+        """ClinVar's germline classification, review status and conditions for a protein change (online)."""
+        return self.ncbi.clinvar(self.gene_one(gene).symbol, variant)
+
+    def snp(self, rsid: str) -> SnpRecord:
+        """dbSNP's record of an rsID: GRCh38 chromosome and position, genes, alleles (online)."""
+        return self.ncbi.snp(rsid)
+
+    def blast(self, sequence: str, program: str = "blastn", database: str = "nt", top: int = 5,
+              on_wait: Callable[[str, float], None] | None = None) -> BlastResult:
+        """NCBI BLAST of one sequence: the top hits with identity and coverage (online; minutes, within NCBI's limits)."""
+        return self.ncbi.blast(sequence, program, database, top, on_wait)
 
     def annotate(self, path: Path | None = None, sequence: str | None = None, table: int | None = None,
                  min_orf_aa: int | None = None, method: GeneMethod = "auto") -> list[Annotation]:

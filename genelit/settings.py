@@ -142,6 +142,10 @@ class EntrezSettings(BaseModel):
     max_retries: int = Field(5, ge=0, description="Retries after a 429, a 5xx, a timeout or a truncated answer.")
     backoff_s: float = Field(1.0, ge=0, description="First retry delay; it doubles on each retry unless Retry-After says otherwise.")
     timeout_s: float = Field(60.0, gt=0, description="Seconds to wait for one HTTP answer.")
+    blast_url: str = Field("https://blast.ncbi.nlm.nih.gov/Blast.cgi", description="NCBI BLAST URL API; tests point it at a local server.")
+    blast_interval_s: float = Field(10.0, gt=0, description="Least time between two BLAST requests (NCBI asks for 10 s).")
+    blast_poll_s: float = Field(60.0, ge=0, description="Time between two status checks of a running BLAST search (NCBI: once a minute).")
+    blast_max_wait_s: float = Field(900.0, gt=0, description="Give up waiting for a BLAST search after this long; its RID is named.")
 
 
 class SequenceSettings(BaseModel):

@@ -14,7 +14,7 @@ ScorerName = Literal["calibrated", "esm2", "blosum62", "grantham"]
 VariantKind = Literal["missense", "nonsense", "synonymous", "frameshift", "deletion", "insertion", "delins", "duplication"]
 DamageSide = Literal["above", "below"]
 Interpretation = Literal["damaging-looking", "tolerated-looking"]
-CitationKind = Literal["paper", "model"]
+CitationKind = Literal["paper", "model", "record"]  # record: a database entry fetched online (ClinVar)
 Consequence = Literal[
     "missense", "synonymous", "nonsense", "stop_lost", "start_lost", "frameshift", "inframe_deletion",
     "inframe_insertion", "inframe_delins", "splice_site", "splice_region", "intronic", "5_prime_UTR", "3_prime_UTR",
@@ -471,6 +471,72 @@ class MentionBackfill(BaseModel):
     mentions: int
 
 
+class ClinVarRecord(BaseModel):
+    """One ClinVar variation record, as NCBI's esummary gives it: a database record, not a model's opinion."""
+
+    accession: str = Field(description="Variation (VCV) accession, e.g. VCV000012375.")
+    title: str = Field(description="ClinVar's name for the variant, e.g. NM_000546.6(TP53):c.524G>A (p.Arg175His).")
+    genes: list[str] = Field(default_factory=list)
+    classification: str = Field(description="Germline classification, e.g. Pathogenic, Uncertain significance.")
+    review_status: str = ""
+    conditions: list[str] = Field(default_factory=list)
+    last_evaluated: str | None = None
+
+    @property
+    def citation_id(self) -> str:
+        return f"ClinVar:{self.accession}"
+
+    @property
+    def url(self) -> str:
+        return f"https://www.ncbi.nlm.nih.gov/clinvar/variation/{self.accession.removeprefix('VCV').lstrip('0')}/"
+
+
+class ClinVarLookup(BaseModel):
+    """What ClinVar holds for one variant of one gene (online)."""
+
+    gene: str
+    variant: str = Field(description="The protein change looked up, three-letter HGVS.")
+    records: list[ClinVarRecord] = Field(default_factory=list)
+    note: str = ""
+
+
+class SnpRecord(BaseModel):
+    """One dbSNP reference SNP (online): where it is on GRCh38, its genes and its alleles."""
+
+    rsid: str
+    chromosome: str | None = None
+    position: int | None = Field(None, description="1-based position on GRCh38.")
+    genes: list[str] = Field(default_factory=list)
+    alleles: list[str] = Field(default_factory=list, description="Reference first, then the alternates, e.g. ['G', 'A'].")
+    variant_class: str = ""
+    clinical_significance: list[str] = Field(default_factory=list)
+
+    @property
+    def location(self) -> str | None:
+        return f"chr{self.chromosome}:{self.position}" if self.chromosome and self.position else None
+
+
+class BlastHit(BaseModel):
+    accession: str
+    title: str
+    identity: float = Field(description="Identical positions over the alignment length of the best HSP.")
+    coverage: float = Field(description="Share of the query the best HSP covers.")
+    evalue: float
+    bit_score: float
+    hit_from: int
+    hit_to: int
+
+
+class BlastResult(BaseModel):
+    """NCBI BLAST's top hits for one query (online)."""
+
+    program: str
+    database: str
+    rid: str = Field(description="NCBI's request id; results stay on NCBI's server for about a day.")
+    query_length: int
+    hits: list[BlastHit] = Field(default_factory=list)
+
+
 class VariantReport(BaseModel):
     """What `genelit variant` reports: the gene, the protein used, and each variant read, classified and scored."""
 
@@ -481,6 +547,8 @@ class VariantReport(BaseModel):
     coding: list[CodedVariant] = Field(default_factory=list, description="Coding (c.) variants, in order.")
     literature: list[VariantLiterature] = Field(
         default_factory=list, description="Per variant, the indexed papers that name it (empty without an index).")
+    clinvar: list[ClinVarLookup] = Field(
+        default_factory=list, description="Per protein variant, ClinVar's records (online only; empty offline).")
 
     @property
     def failures(self) -> list[UnscoredVariant]:

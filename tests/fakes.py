@@ -73,6 +73,10 @@ class FakeNCBI:
     retry_after: str = "2"  # what a 429 asks the client to wait, in seconds
     gene_summaries: dict[str, dict[str, str]] = field(default_factory=dict)
     genbank: dict[str, str] = field(default_factory=dict)  # nuccore accession -> GenBank text
+    records: dict[str, dict[str, dict]] = field(default_factory=dict)  # db (clinvar, snp) -> uid -> esummary document
+    blast_waiting: int = 0  # status checks that answer WAITING before a search is READY
+    blast_xml: str = ""  # what a finished search returns
+    blast_rids: dict[str, int] = field(default_factory=dict)  # RID -> status checks so far
 
 
 def _handler(state: FakeNCBI) -> type[http.server.BaseHTTPRequestHandler]:
@@ -94,7 +98,11 @@ def _handler(state: FakeNCBI) -> type[http.server.BaseHTTPRequestHandler]:
                 return
             if action == "slow":
                 time.sleep(state.slow_s)
-            if self.path.endswith("esearch.fcgi"):
+            if self.path.endswith("Blast.cgi"):
+                body = self._blast(params)
+            elif self.path.endswith("esearch.fcgi") and params.get("db") in state.records:
+                body = self._search_records(params)
+            elif self.path.endswith("esearch.fcgi"):
                 body = self._esearch(params)
             elif self.path.endswith("esummary.fcgi"):
                 body = self._esummary(params)
@@ -138,8 +146,41 @@ def _handler(state: FakeNCBI) -> type[http.server.BaseHTTPRequestHandler]:
         def _esummary(self, params: dict[str, str]) -> bytes:
             import json
 
-            ids = [i for i in params["id"].split(",") if i in state.gene_summaries]
-            return json.dumps({"result": {"uids": ids, **{i: state.gene_summaries[i] for i in ids}}}).encode()
+            known = state.records.get(params.get("db", ""), state.gene_summaries)
+            ids = [i for i in params["id"].split(",") if i in known]
+            return json.dumps({"result": {"uids": ids, **{i: known[i] for i in ids}}}).encode()
+
+        def _search_records(self, params: dict[str, str]) -> bytes:
+            """esearch of ClinVar as its text search behaves: every quoted phrase and GENE[gene] must occur in the record."""
+            import json
+            import re as regex
+
+            term = params["term"]
+            phrases = regex.findall(r'"([^"]+)"', term)
+            genes = regex.findall(r"(\w+)\[gene\]", term)
+            hits = []
+            for uid, doc in state.records[params["db"]].items():
+                text = json.dumps(doc)
+                if all(p in text for p in phrases) and all(g in text for g in genes):
+                    hits.append(uid)
+            return json.dumps({"esearchresult": {"count": str(len(hits)), "idlist": hits}}).encode()
+
+        def _blast(self, params: dict[str, str]) -> bytes:
+            """NCBI BLAST's URL API: Put answers a RID in a QBlastInfo comment, SearchInfo a Status, Get the XML."""
+            if params.get("CMD") == "Put":
+                if not params.get("QUERY"):
+                    return b'<html><p class="error">Message ID#24 Error: Query is empty</p></html>'
+                rid = uuid.uuid4().hex[:11].upper()
+                state.blast_rids[rid] = 0
+                return f"<html><!--QBlastInfoBegin\n    RID = {rid}\n    RTOE = 12\nQBlastInfoEnd\n--></html>".encode()
+            rid = params["RID"]
+            if params.get("FORMAT_OBJECT") == "SearchInfo":
+                if rid not in state.blast_rids:
+                    return b"QBlastInfoBegin\n\tStatus=UNKNOWN\nQBlastInfoEnd"
+                state.blast_rids[rid] += 1
+                ready = state.blast_rids[rid] > state.blast_waiting
+                return f"QBlastInfoBegin\n\tStatus={'READY' if ready else 'WAITING'}\nQBlastInfoEnd".encode()
+            return state.blast_xml.encode()
 
         def _efetch(self, params: dict[str, str]) -> bytes:
             hits = state.histories[params["WebEnv"]]
@@ -173,13 +214,17 @@ class LoopbackServer:
 
 
 class FakeNCBIServer(LoopbackServer):
-    """Plays NCBI E-utilities (esearch with history, efetch, esummary)."""
+    """Plays NCBI E-utilities (esearch with history, efetch, esummary) and the BLAST URL API."""
 
     path = "/entrez/eutils/"
 
     def __init__(self, state: FakeNCBI) -> None:
         super().__init__(_handler(state))
         self.state = state
+
+    @property
+    def blast_url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/Blast.cgi"
 
 
 class RecordingSleep:

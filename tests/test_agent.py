@@ -86,7 +86,7 @@ def test_pipeline_calls_the_tools_its_entities_name(assistant: Assistant) -> Non
     model = scripted_chat_model("The model finds it damaging-looking [M2].")
     assistant = answering_with(assistant, model, True)
     answer = assistant.ask("Is TP53 p.Arg248Trp damaging?")
-    assert [c.tool for c in answer.trace] == ["search_literature", "gene_info", "score_variant"]
+    assert [c.tool for c in answer.trace] == ["search_literature", "gene_info", "score_variant", "variant_literature"]
     assert [m.id for m in answer.model_outputs] == ["M1", "M2"]
     assert "TP53 p.Arg248Trp" in model.seen[0][1].content
 

@@ -232,5 +232,6 @@ class Answerer:
                 citations.append(Citation(id=cid, kind="paper", title=paper.title, journal=paper.journal, year=paper.year, url=paper.url))
             elif cid in models:
                 m = models[cid]
-                citations.append(Citation(id=cid, kind="model", model=m.model, weights_hash=m.weights_hash, input=m.input, title=m.summary))
+                kind = "record" if cid.startswith("ClinVar:") else "model"
+                citations.append(Citation(id=cid, kind=kind, model=m.model, weights_hash=m.weights_hash, input=m.input, title=m.summary))
         return citations

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from genelit.agent.sentences import split_text
 
 _BRACKET = re.compile(r"\[([^\[\]]{1,200})\]")
-_ID = re.compile(r"^(PMID:\s*\d+|M\d+)$", re.I)
+_ID = re.compile(r"^(PMID:\s*\d+|M\d+|ClinVar:\s*VCV\d+)$", re.I)  # papers, model outputs, ClinVar records
 UNSUPPORTED = "[unsupported]"
 
 
@@ -49,7 +49,10 @@ def without_citations(text: str) -> str:
 
 def _normalise(raw: str) -> str:
     raw = raw.strip()
-    return "PMID:" + raw.split(":", 1)[1].strip() if raw.upper().startswith("PMID") else raw.upper()
+    if raw.upper().startswith(("PMID", "CLINVAR")):
+        prefix = "PMID:" if raw.upper().startswith("PMID") else "ClinVar:"
+        return prefix + raw.split(":", 1)[1].strip().upper()
+    return raw.upper()
 
 
 def _ids_in(bracket: str) -> list[str] | None:

@@ -27,8 +27,12 @@ def gather(question: str, entities: Entities, tools: dict[str, Tool], ledger: Ev
         if paired_gene:
             calls.append(("score_variant", {"gene": paired_gene, "variant": variant}))
             calls.append(("variant_literature", {"gene": paired_gene, "variant": variant}))
+            if "clinvar" in tools:  # offered only online
+                calls.append(("clinvar", {"gene": paired_gene, "variant": variant}))
     for snp in entities.snps:
         calls.append(("variant_literature", {"variant": snp}))
+        if "snp" in tools:
+            calls.append(("snp", {"rsid": snp}))
     for sequence in entities.sequences:
         calls.append(("annotate_sequence", {"sequence": sequence}))
     for name, arguments in calls:

@@ -17,7 +17,7 @@ from genelit.cli.app import (
     eval_app,
     exit_2_on_user_error,
 )
-from genelit.eval.geneturing import run_geneturing
+from genelit.eval.geneturing import OnlineLookups, run_geneturing
 from genelit.eval.mentions import Split, run_mention_eval
 from genelit.eval.pubmedqa import run_pubmedqa
 from genelit.eval.retrieval import run_retrieval_eval
@@ -89,10 +89,16 @@ def eval_pubmedqa(
 def eval_geneturing(
     ctx: typer.Context,
     path: Annotated[Path, typer.Argument(help="GeneTuring JSON: task -> {question: answer}.")],
+    online: Annotated[bool, typer.Option("--online", help="Also answer the dbSNP and BLAST tasks through NCBI (minutes).")] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """GeneTuring tasks scored as GeneGPT scores them; tasks needing dbSNP/BLAST are reported unanswerable offline."""
-    result = run_geneturing(path, assistant(ctx).gene)
+    a = assistant(ctx)
+    lookups = None
+    if online:
+        a.ncbi.require()
+        lookups = OnlineLookups(snp=a.snp, blast=lambda sequence: a.blast(sequence, "megablast", "nt"))
+    result = run_geneturing(path, a.gene, lookups)
     render.show(result, as_json, lambda r: render.geneturing_eval(r, path.name))
 
 

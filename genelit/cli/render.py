@@ -27,6 +27,8 @@ from genelit.sequence.gff import GFF3_HEADER, gff3_lines, protein_fasta
 from genelit.types import (
     Annotation,
     Answer,
+    BlastResult,
+    ClinVarLookup,
     ConversationSources,
     Evidence,
     GeneMatch,
@@ -37,6 +39,7 @@ from genelit.types import (
     ReadMapping,
     Report,
     ScanSummary,
+    SnpRecord,
     StoredProtein,
     UnscoredVariant,
     VariantCounts,
@@ -200,6 +203,11 @@ def answer(result: Answer) -> None:
         out.print("\n[bold]Model evidence[/]")
         for c in models:
             out.print(f"  [{c.id}] {escape(c.model)} (weights {c.weights_hash}) on {escape(c.input)}: {escape(c.title)}")
+    records = [c for c in result.citations if c.kind == "record"]
+    if records:
+        out.print("\n[bold]Database records[/] (fetched online)")
+        for c in records:
+            out.print(f"  [{c.id}] {escape(c.model)} on {escape(c.input)}: {escape(c.title)}")
     for note in result.notes:
         out.print(f"[yellow]note:[/] {escape(note)}")
     if result.unsupported_sentences:
@@ -279,6 +287,42 @@ def variant_report(report: VariantReport) -> None:
                   "A model's opinion, not a clinical classification.[/]")
     for block in report.literature:
         variant_literature(block)
+    for lookup in report.clinvar:
+        clinvar_lookup(lookup)
+
+
+def clinvar_lookup(found: ClinVarLookup) -> None:
+    """ClinVar's records for one variant, labelled as database records fetched online."""
+    out.print(f"\n[bold]ClinVar[/] · {escape(found.gene)} {escape(found.variant)} (database record, online)")
+    for r in found.records:
+        conditions = "; ".join(r.conditions[:4]) or "conditions not given"
+        out.print(f"  [cyan][{r.citation_id}][/] {escape(r.classification)} · {escape(r.review_status or 'review status not given')}"
+                  f" · last evaluated {r.last_evaluated or 'unknown'}")
+        out.print(f"    {escape(r.title)}; {escape(conditions)}")
+        out.print(f"    [dim]{r.url}[/]")
+    if found.note:
+        out.print(f"  [yellow]{escape(found.note)}[/]")
+
+
+def snp_record(r: SnpRecord) -> None:
+    out.print(f"[bold]{r.rsid}[/] (dbSNP, online): {r.location or 'no GRCh38 position'} (GRCh38)")
+    out.print(f"  genes: {escape(', '.join(r.genes) or 'none')}; alleles: {'/'.join(r.alleles) or '?'}; class: {r.variant_class or '?'}")
+    if r.clinical_significance:
+        out.print(f"  clinical significance (as dbSNP reports it): {escape(', '.join(r.clinical_significance))}")
+
+
+def blast_result(result: BlastResult) -> None:
+    out.print(f"[bold]BLAST[/] {result.program} vs {escape(result.database)} · RID {result.rid} · query {result.query_length:,}")
+    if not result.hits:
+        out.print("  no hits")
+        return
+    table = Table(show_edge=False, pad_edge=False, box=None)
+    for column in ("accession", "title", "identity", "coverage", "E-value", "subject"):
+        table.add_column(column)
+    for h in result.hits:
+        table.add_row(h.accession, escape(clip(h.title, 60)), f"{h.identity:.1%}", f"{h.coverage:.0%}", f"{h.evalue:.2g}",
+                      f"{h.hit_from:,}-{h.hit_to:,}")
+    out.print(table)
 
 
 def variant_literature(block: VariantLiterature) -> None:

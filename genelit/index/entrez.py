@@ -17,6 +17,7 @@ import datetime as dt
 import email.utils
 import http.client
 import io
+import json
 import threading
 import time
 import urllib.error
@@ -25,7 +26,7 @@ import urllib.request
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from genelit.errors import BadInputError, RemoteServiceError
 from genelit.index.medline import Record, parse_xml_stream
@@ -129,8 +130,8 @@ class EntrezClient:
         full = {"tool": self.settings.tool, "email": self.settings.email, "api_key": self.settings.api_key.get_secret_value() if self.settings.api_key else None, **params}
         return urllib.parse.urlencode({k: v for k, v in full.items() if v is not None}).encode()
 
-    def _fetch_once(self, utility: str, params: dict[str, object]) -> bytes:
-        url = self.settings.base_url.rstrip("/") + f"/{utility}.fcgi"
+    def _fetch_once(self, utility: str, params: dict[str, object], url: str | None = None) -> bytes:
+        url = url or self.settings.base_url.rstrip("/") + f"/{utility}.fcgi"
         request = urllib.request.Request(url, data=self._params(params), method="POST")
         self.limiter.wait()
         try:
@@ -146,12 +147,13 @@ class EntrezClient:
         except (urllib.error.URLError, TimeoutError, http.client.HTTPException, ConnectionError) as exc:
             raise _Retry(f"{type(exc).__name__}: {exc}") from None
 
-    def call(self, utility: str, params: dict[str, object], parse: Callable[[bytes], T]) -> T:
-        """One E-utility request, retried until `parse` accepts the answer or the retries run out."""
+    def call(self, utility: str, params: dict[str, object], parse: Callable[[bytes], T], url: str | None = None) -> T:
+        """One E-utility request (or, with `url`, one request to another NCBI service such as BLAST), retried until
+        `parse` accepts the answer or the retries run out."""
         last = ""
         for attempt in range(self.settings.max_retries + 1):
             try:
-                return parse(self._fetch_once(utility, params))
+                return parse(self._fetch_once(utility, params, url))
             except _Retry as retry:
                 last, delay = str(retry), retry.delay
             except (ET.ParseError, BadInputError, ValueError, RuntimeError) as exc:
@@ -252,12 +254,28 @@ class EntrezClient:
 
     def gene_summaries(self, entrez_ids: list[str]) -> dict[str, dict[str, str]]:
         """NCBI Gene esummary fields (summary, maplocation, chromosome, description) by Entrez id."""
+        found = self.summaries("gene", entrez_ids)
+        return {uid: {k: str(v) for k, v in doc.items() if isinstance(v, (str, int))} for uid, doc in found.items()}
 
-        def parse(body: bytes) -> dict[str, dict[str, str]]:
-            import json
+    def summaries(self, db: str, ids: list[str]) -> dict[str, dict[str, Any]]:
+        """esummary documents (JSON) of any Entrez database, by uid; ids it does not know are absent."""
 
-            result = json.loads(body)["result"]
-            return {uid: {k: str(v) for k, v in result[uid].items() if isinstance(v, (str, int))} for uid in result.get("uids", [])}
+        def parse(body: bytes) -> dict[str, dict[str, Any]]:
+            result = json.loads(body).get("result", {})
+            return {uid: result[uid] for uid in result.get("uids", []) if isinstance(result.get(uid), dict)}
 
-        return self.call("esummary", {"db": "gene", "id": ",".join(entrez_ids), "retmode": "json"}, parse)
+        if not ids:
+            return {}
+        return self.call("esummary", {"db": db, "id": ",".join(ids), "retmode": "json"}, parse)
+
+    def search_ids(self, db: str, term: str, retmax: int = 20) -> list[str]:
+        """The uids an esearch of any Entrez database returns (ClinVar, dbSNP, ...), best first."""
+
+        def parse(body: bytes) -> list[str]:
+            found = json.loads(body).get("esearchresult", {})
+            if "ERROR" in found:
+                raise RemoteServiceError(f"NCBI esearch error: {found['ERROR']}", "check the query")
+            return [str(uid) for uid in found.get("idlist", [])]
+
+        return self.call("esearch", {"db": db, "term": term, "retmax": retmax, "retmode": "json"}, parse)
 

@@ -7,20 +7,23 @@ from genelit.agent.conversation import Conversation
 from genelit.agent.llm import ChatProvider, LLMProvider
 from genelit.report.builder import ReportBuilder
 from genelit.services.literature import Literature
+from genelit.services.ncbi import OnlineRecords
 from genelit.services.sequences import Sequences
 from genelit.settings import Settings
 from genelit.tools.base import Events
-from genelit.tools.toolbox import Backends, Toolbox
+from genelit.tools.toolbox import Backends, OnlineBackends, Toolbox
 from genelit.types import Answer, Report, UnscoredVariant, VariantScore
 
 
 class Answers:
     """Builds the answerer on first use; `llm` replaces the configured model (a test's scripted one, say)."""
 
-    def __init__(self, settings: Settings, literature: Literature, sequences: Sequences, llm: ChatProvider | None = None) -> None:
+    def __init__(self, settings: Settings, literature: Literature, sequences: Sequences, llm: ChatProvider | None = None,
+                 ncbi: OnlineRecords | None = None) -> None:
         self.settings = settings
         self.literature = literature
         self.sequences = sequences
+        self.ncbi = ncbi
         self.llm: ChatProvider = llm or LLMProvider(settings.llm, settings.cache_dir)
         self._answerer: Answerer | None = None
 
@@ -45,6 +48,17 @@ class Answers:
                 sequences.gene_one(gene).symbol if gene else None, variant
             ),
             gene_source=sequences.genes.source,
+            online=self._online_backends(),
+        )
+
+    def _online_backends(self) -> OnlineBackends | None:
+        ncbi = self.ncbi
+        if ncbi is None or not ncbi.online:
+            return None
+        return OnlineBackends(
+            clinvar=lambda gene, variant: ncbi.clinvar(self.sequences.gene_one(gene).symbol, variant),
+            snp=ncbi.snp,
+            blast=lambda sequence, program, database: ncbi.blast(sequence, program, database),
         )
 
     @property

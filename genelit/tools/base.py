@@ -33,8 +33,11 @@ class EvidenceLedger:
             self.papers.setdefault(item.id, item)
         return [item.id for item in evidence]
 
-    def add_model_output(self, tool: str, model: str, weights_hash: str, input_text: str, summary: str) -> str:
-        output = ModelOutput(id=f"M{len(self.model_outputs) + 1}", tool=tool, model=model, weights_hash=weights_hash,
+    def add_model_output(self, tool: str, model: str, weights_hash: str, input_text: str, summary: str,
+                         output_id: str | None = None) -> str:
+        """Record a tool's output under the next M id, or under `output_id` (a database record's own, ClinVar:VCV…)."""
+        numbered = sum(1 for m in self.model_outputs if m.id.startswith("M")) + 1
+        output = ModelOutput(id=output_id or f"M{numbered}", tool=tool, model=model, weights_hash=weights_hash,
                              input=input_text, summary=summary)
         self.model_outputs.append(output)
         return output.id

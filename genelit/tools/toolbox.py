@@ -13,15 +13,18 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from genelit.errors import BadInputError
+from genelit.errors import BadInputError, MissingResourceError
 from genelit.tools.base import EvidenceLedger, Tool
 from genelit.types import (
     Annotation,
+    BlastResult,
+    ClinVarLookup,
     Evidence,
     GeneMatch,
     PairwiseAlignment,
     Paper,
     ScanSummary,
+    SnpRecord,
     UnscoredVariant,
     VariantLiterature,
     VariantScore,
@@ -56,6 +59,14 @@ class Backends:
     align: Callable[[str, str, Literal["global", "local"]], PairwiseAlignment]
     variant_literature: Callable[[str | None, str], VariantLiterature]
     gene_source: str  # the gene reference data and its release, named in each gene_info citation
+    online: OnlineBackends | None = None  # NCBI's ClinVar, dbSNP and BLAST; None offline, and their tools are not offered
+
+
+@dataclass
+class OnlineBackends:
+    clinvar: Callable[[str, str], ClinVarLookup]
+    snp: Callable[[str], SnpRecord]
+    blast: Callable[[str, str, str], BlastResult]
 
 
 class SearchArgs(BaseModel):
@@ -83,6 +94,21 @@ class VariantLiteratureArgs(BaseModel):
     variant: str = Field(description="The variant in any common form: p.Arg175His, R175H, c.524G>A or rs1042522.")
 
 
+class ClinVarArgs(BaseModel):
+    gene: str = Field(description="Gene symbol, e.g. TP53.")
+    variant: str = Field(description="Protein change, e.g. p.Arg175His or R175H.")
+
+
+class SnpArgs(BaseModel):
+    rsid: str = Field(description="dbSNP id, e.g. rs1042522.")
+
+
+class BlastArgs(BaseModel):
+    sequence: str = Field(description="The query sequence (DNA for blastn, protein for blastp).")
+    program: Literal["blastn", "megablast", "blastp", "blastx", "tblastn"] = Field("blastn", description="BLAST program.")
+    database: str = Field("nt", description="NCBI database: nt, nr, refseq_rna, refseq_protein, swissprot, ...")
+
+
 class ScanArgs(BaseModel):
     gene: str = Field(description="Gene symbol.")
     region: str | None = Field(None, description="Optional START-END residues, e.g. 94-292.")
@@ -106,8 +132,8 @@ class Toolbox:
         self.backends = backends
 
     def tools(self) -> list[Tool]:
-        """The tools, in the order they are offered."""
-        return [
+        """The tools, in the order they are offered; NCBI's online ones only when online."""
+        tools = [
             Tool.from_method(self.search_literature, SearchArgs),
             Tool.from_method(self.get_paper, PaperArgs),
             Tool.from_method(self.gene_info, GeneArgs),
@@ -117,6 +143,10 @@ class Toolbox:
             Tool.from_method(self.annotate_sequence, SequenceArgs),
             Tool.from_method(self.align_sequences, AlignArgs),
         ]
+        if self.backends.online is not None:
+            tools += [Tool.from_method(self.clinvar, ClinVarArgs), Tool.from_method(self.snp, SnpArgs),
+                      Tool.from_method(self.blast, BlastArgs)]
+        return tools
 
     def search_literature(self, ledger: EvidenceLedger, query: str, k: int, year: str | None) -> str:
         """Search the local index of PubMed abstracts. Returns papers with ids like PMID:123 to cite. Use it for any
@@ -179,6 +209,46 @@ class Toolbox:
         header = (f"{found.papers} indexed paper(s) name {label}{span}; written as {', '.join(found.forms[:6])}{note}. "
                   f"The {len(found.top)} naming it most:")
         return header + "\n\n" + "\n\n".join(quote_paper(e) for e in found.top)
+
+    def clinvar(self, ledger: EvidenceLedger, gene: str, variant: str) -> str:
+        """Look a protein variant up in NCBI ClinVar (online): germline classification, review status and conditions.
+        Returns ids like ClinVar:VCV000012375 to cite. A database record, not a model's opinion."""
+        found = self._online().clinvar(gene, variant)
+        if not found.records:
+            return found.note or f"ClinVar has no record of {gene} {variant}"
+        lines = []
+        for r in found.records:
+            summary = (f"{r.classification} ({r.review_status or 'review status not given'}); conditions: "
+                       f"{'; '.join(r.conditions[:4]) or 'not given'}")
+            ledger.add_model_output("clinvar", "NCBI ClinVar (online)", "none", r.title, summary, output_id=r.citation_id)
+            lines.append(f"[{r.citation_id}] {r.title}: {summary}; last evaluated {r.last_evaluated or 'unknown'}")
+        return "\n".join(lines)
+
+    def snp(self, ledger: EvidenceLedger, rsid: str) -> str:
+        """Look an rsID up in NCBI dbSNP (online): GRCh38 chromosome and position, genes and alleles. Returns an id like
+        M1 to cite."""
+        r = self._online().snp(rsid)
+        summary = (f"chromosome {r.chromosome or '?'}, position {r.position or '?'} (GRCh38); genes "
+                   f"{', '.join(r.genes) or 'none'}; alleles {'/'.join(r.alleles) or '?'}; {r.variant_class}")
+        output_id = ledger.add_model_output("snp", "NCBI dbSNP (online)", "none", r.rsid, summary)
+        return f"[{output_id}] {r.rsid}: {summary}"
+
+    def blast(self, ledger: EvidenceLedger, sequence: str, program: str, database: str) -> str:
+        """Search a sequence against an NCBI database with BLAST (online; takes a minute or more). Returns the top hits
+        with identity and coverage, and an id like M1 to cite."""
+        result = self._online().blast(sequence, program, database)
+        if not result.hits:
+            return f"BLAST ({program} against {database}, RID {result.rid}) found no hits"
+        hits = "; ".join(f"{h.title[:80]} ({h.accession}) identity {h.identity:.1%}, coverage {h.coverage:.0%}, "
+                         f"E {h.evalue:.2g}, subject {h.hit_from}-{h.hit_to}" for h in result.hits[:3])
+        output_id = ledger.add_model_output("blast", f"NCBI BLAST {program} vs {database} (online)", "none",
+                                            f"{result.query_length}-residue query", hits)
+        return f"[{output_id}] top hits: {hits}"
+
+    def _online(self) -> OnlineBackends:
+        if self.backends.online is None:  # the tools are not offered offline; a stale call still gets a clear answer
+            raise MissingResourceError("NCBI's databases are online only", "set GENELIT_ENTREZ__EMAIL")
+        return self.backends.online
 
     def scan_protein(self, ledger: EvidenceLedger, gene: str, region: str | None) -> str:
         """Score every possible missense change over a protein region and summarise the least and most tolerant

@@ -1,0 +1,81 @@
+"""NCBI's databases as one online service: ClinVar classifications, dbSNP positions and BLAST searches.
+
+All three need the network and NCBI's contact email (GENELIT_ENTREZ__EMAIL); offline, each says so
+in one line instead of trying. Their answers are database records or search results, labelled as
+such wherever they are shown, never mixed up with the local models' scores.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from genelit.errors import BadInputError, GenelitError, MissingResourceError
+from genelit.index.ncbi_records import PROGRAMS, NCBIRecords
+from genelit.sequence.io import from_string
+from genelit.sequence.variants import parse_protein_variant
+from genelit.settings import Settings
+from genelit.types import BlastResult, ClinVarLookup, SnpRecord
+
+ONLINE_HINT = "ClinVar, dbSNP and BLAST are online: set GENELIT_ENTREZ__EMAIL (NCBI asks every client for one)"
+MAX_BLAST_QUERY = 20_000  # residues; NCBI's URL API is meant for single, modest queries
+
+
+class OnlineRecords:
+    """ClinVar, dbSNP and BLAST through NCBI, built on first use."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._records: NCBIRecords | None = None
+
+    @property
+    def online(self) -> bool:
+        return bool(self.settings.entrez.email)
+
+    def require(self) -> None:
+        """Fail at once, saying how to fix it, when NCBI cannot be used (no contact email set)."""
+        if not self.online:
+            raise MissingResourceError("this needs NCBI online, and no contact email is set", ONLINE_HINT)
+
+    @property
+    def records(self) -> NCBIRecords:
+        self.require()
+        if self._records is None:
+            self._records = NCBIRecords(self.settings.entrez)
+        return self._records
+
+    def clinvar(self, gene: str, variant: str) -> ClinVarLookup:
+        """ClinVar's germline records for one protein change of one gene (an HGNC symbol)."""
+        hgvs = parse_protein_variant(variant).hgvs
+        records = self.records.clinvar(gene, hgvs)
+        note = "" if records else f"ClinVar has no record named {gene} {hgvs}"
+        return ClinVarLookup(gene=gene, variant=hgvs, records=records, note=note)
+
+    def clinvar_for(self, gene: str, variants: list[str]) -> list[ClinVarLookup]:
+        """ClinVar for each readable protein variant, online only; a failure becomes the lookup's note, so the rest of
+        `genelit variant` still shows."""
+        if not self.online:
+            return []
+        found = []
+        for text in variants:
+            try:
+                found.append(self.clinvar(gene, text))
+            except BadInputError:
+                continue  # not a protein change: the report already says why
+            except GenelitError as exc:
+                found.append(ClinVarLookup(gene=gene, variant=text, note=f"ClinVar unavailable: {exc.message}"))
+        return found
+
+    def snp(self, rsid: str) -> SnpRecord:
+        return self.records.snp(rsid)
+
+    def blast(self, sequence: str, program: str = "blastn", database: str = "nt", top: int = 5,
+              on_wait: Callable[[str, float], None] | None = None) -> BlastResult:
+        """BLAST one sequence (raw or FASTA) at NCBI; its alphabet must suit the program."""
+        if program not in PROGRAMS:
+            raise BadInputError(f"unknown BLAST program {program!r}", f"use one of {', '.join(PROGRAMS)}")
+        record = from_string(sequence, "query", max_length=MAX_BLAST_QUERY, max_dna_length=MAX_BLAST_QUERY)
+        wanted = PROGRAMS[program]
+        if (record.alphabet == "protein") != (wanted == "protein"):
+            raise BadInputError(f"{program} takes a {wanted} query, and this is {record.alphabet}",
+                                "blastn/megablast/blastx take DNA; blastp/tblastn take protein")
+        return self.records.blast(record.sequence, program, database, top, on_wait)
