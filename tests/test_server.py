@@ -349,7 +349,8 @@ def test_mcp_server_lists_and_runs_tools(served: Settings) -> None:
             return tools, {"gene": gene, "search": search}, {"bad": bad}
 
     tools, good, failed = asyncio.run(asyncio.wait_for(session(), 300))
-    assert tools == ["search_literature", "get_paper", "gene_info", "score_variant", "scan_protein", "annotate_sequence", "ask"]
+    assert tools == ["search_literature", "get_paper", "gene_info", "score_variant", "variant_literature", "scan_protein",
+                     "annotate_sequence", "ask"]
     gene, search = good["gene"], good["search"]
     assert not gene.is_error and gene.structured_content["genes"][0]["symbol"] == "TP53"
     assert not search.is_error and search.structured_content["result"][0]["id"] == "PMID:99000001"

@@ -173,3 +173,19 @@ def test_a_file_that_is_not_pubtator_is_refused(tmp_path: Path) -> None:
         read_pubtator(bad)
     out = CliRunner().invoke(app, ["eval", "mentions", str(bad)])
     assert out.exit_code == 2 and "Traceback" not in out.output
+
+
+def test_the_json_api_serves_variant_literature(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from genelit.server.app import create_app
+
+    assistant = Assistant(Settings(data_dir=tmp_path / "data"))
+    assistant.index_records(PAPERS, "test")
+    with TestClient(create_app(assistant)) as client:
+        found = client.get("/api/variant-literature", params={"gene": "TP53", "variant": "p.Arg175His"}).json()
+        assert found["papers"] == 2 and found["top"][0]["id"] == "PMID:102"
+        listed = client.get("/api/variants-in", params={"query": "TP53 hotspot mutants"}).json()
+        assert ("TP53", "p.R175H") in [(v["gene"], v["key"]) for v in listed["variants"]]
+        refused = client.get("/api/variant-literature", params={"variant": "R175H"})
+        assert refused.status_code == 400 and "needs its gene" in refused.json()["error"]
