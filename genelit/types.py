@@ -387,6 +387,8 @@ class IndexStats(BaseModel):
     embedding_dim: int | None
     lexical_current: bool
     disk_bytes: int = Field(description="Bytes on disk under the index folder (the server's own storage excluded).")
+    variant_mentions: int = Field(0, description="Variant mentions recorded in the papers (genelit variant, variants-in).")
+    mentions_current: bool = Field(True, description="False for an index built before mentions were recorded, or with them off.")
 
 
 class ScanSummary(BaseModel):

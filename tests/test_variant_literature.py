@@ -66,6 +66,15 @@ def test_things_that_are_not_variants_are_not_taken(text: str) -> None:
     assert find_mentions(text) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("KRAS G12C inhibitors such as sotorasib", "protein"), ("KRAS G12C and G12D tumours", "protein"),
+     ("the OPRM1 A118G polymorphism", "dna"), ("G1681A (p.Asp561Gly) in exon 13", "dna"), ("the mtDNA A3243G mutation", "dna")],
+)
+def test_a_change_written_with_nucleotide_letters_is_read_by_its_context(text: str, kind: str) -> None:
+    assert find_mentions(text)[0].kind == kind
+
+
 def test_overlapping_forms_keep_the_longer_and_positions_are_exact() -> None:
     text = "exon 4 (c.524G>A; p.Arg175His) and G>A substitution at nucleotide +1 of intron 2"
     found = find_mentions(text)
@@ -125,11 +134,14 @@ def test_an_index_without_mentions_says_so_and_remention_fills_them_in(tmp_path:
     Assistant(settings).index_records(PAPERS, "test")
     before = Assistant(Settings(data_dir=tmp_path / "data")).variant_literature("TP53", "R175H")
     assert before.papers == 0 and "genelit index remention" in before.note
+    assert not Assistant(Settings(data_dir=tmp_path / "data")).index_stats().mentions_current
     result = CliRunner().invoke(app, ["--data-dir", str(tmp_path / "data"), "index", "remention", "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == {"papers": 3, "mentions": 8}
     after = Assistant(Settings(data_dir=tmp_path / "data")).variant_literature("TP53", "R175H")
     assert after.papers == 2 and after.note == ""
+    stats = Assistant(Settings(data_dir=tmp_path / "data")).index_stats()
+    assert stats.mentions_current and stats.variant_mentions == 8
 
 
 def test_variant_command_shows_the_papers_and_variants_in_lists_them(tmp_path: Path) -> None:

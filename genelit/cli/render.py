@@ -170,6 +170,8 @@ def index_stats(stats: IndexStats) -> None:
     table.add_row("embedding model", f"{stats.embedding_model} ({stats.embedding_dim} dims)")
     table.add_row("lexical index", "current" if stats.lexical_current else "stale (rebuilt on next search)")
     table.add_row("on disk", f"{stats.disk_bytes / 1e6:,.1f} MB")
+    mentions = f"{stats.variant_mentions:,}" + ("" if stats.mentions_current else " (incomplete: run `genelit index remention`)")
+    table.add_row("variant mentions", mentions)
     out.print(table)
 
 

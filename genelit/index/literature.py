@@ -163,6 +163,8 @@ class LiteratureIndex:
             embedding_dim=recorded[1] if recorded else None,
             lexical_current=saved is not None and saved.generation == m.generation,
             disk_bytes=_disk_usage(self.folder),
+            variant_mentions=self.manifest.mention_count(),
+            mentions_current=self.manifest.mentions_current(),
         )
 
     def reset(self) -> None:

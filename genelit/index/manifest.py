@@ -198,6 +198,9 @@ class Manifest:
     def _naming(key: str, gene: str | None) -> tuple[str, tuple[str, ...]]:
         return ("m.key = ? AND m.gene = ?", (key, gene)) if gene is not None else ("m.key = ?", (key,))
 
+    def mention_count(self) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM variant_mentions").fetchone()[0])
+
     def first_mention(self, pmid: str, key: str) -> int | None:
         """Where in title + abstract a paper first names a variant."""
         row = self.db.execute("SELECT MIN(start) FROM variant_mentions WHERE pmid = ? AND key = ?", (pmid, key)).fetchone()
