@@ -33,7 +33,8 @@ def test_geneturing_offline_tasks(tmp_path: Path) -> None:
         assert tasks[task] == {"score": 1.0, "n": 2, "answered": 2, "note": ""}
     for task in ("Gene SNP association", "SNP location", "Human genome DNA aligment", "Gene location"):
         assert tasks[task]["answered"] == 0  # reported unanswerable offline, not guessed
-    assert tasks["SNP location"]["note"] == "needs dbSNP, BLAST or disease databases: unanswerable offline"
+    assert tasks["SNP location"]["note"] == "needs dbSNP or BLAST: unanswerable offline (`--online` uses them)"
+    assert tasks["Gene disease association"]["note"].startswith("needs a gene-disease database")
     assert tasks["Gene location"]["note"] == NO_LOCATION_NOTE and "genes update" in NO_LOCATION_NOTE
 
 
