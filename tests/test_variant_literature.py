@@ -94,6 +94,12 @@ def test_a_mention_takes_the_gene_named_nearest_before_it() -> None:
         find_mentions("No genes here A change R175H was seen.")[0]]
 
 
+def test_a_gene_written_by_its_full_name_is_linked() -> None:
+    linker = VariantLinker(GeneTable())
+    paper = _paper("4", "Resistance in lung cancer", "Mutations of the epidermal growth factor receptor such as L858R respond.")
+    assert [(m.key, m.gene) for m in linker.mentions(paper)] == [("p.L858R", "EGFR")]
+
+
 def test_the_reference_residue_decides_between_two_genes(tmp_path: Path) -> None:
     store = SequenceStore(tmp_path, 10_000)
     store.put("TP53", "NP_1", "M" * 174 + "R" + "A" * 50)  # residue 175 is Arg

@@ -2,8 +2,8 @@
 
 "R175H" means nothing without its gene. An abstract usually names it: "TP53 R175H", "mutations of
 the F11 gene … Asp506Gly". The linker finds every gene the text names (HGNC symbols as written in
-capitals; aliases, previous symbols and NCBI synonyms such as p53 where one gene owns them) and
-gives each mention the gene named nearest before it, else nearest after. Where several genes could
+capitals; aliases, previous symbols and NCBI synonyms such as p53 where one gene owns them; the full
+names of protein-coding genes, "epidermal growth factor receptor") and gives each mention the gene named nearest before it, else nearest after. Where several genes could
 own a protein change, the reference residue decides when a stored protein exists: R175H cannot
 belong to a protein whose residue 175 is not Arg.
 """
@@ -22,6 +22,8 @@ ReferenceProtein = Callable[[str], str | None]  # gene symbol -> stored protein 
 
 _WORD = re.compile(r"(?<![\w-])[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*(?![\w-])")
 _PROTEIN_KEY = re.compile(r"^p\.([A-Z])(\d+)")
+_NAME_WORD = re.compile(r"[A-Za-z0-9]+")
+_MAX_NAME_WORDS = 6
 _MAX_CACHED = 200_000
 
 
@@ -38,6 +40,7 @@ class VariantLinker:
         self.reference = reference
         self._proteins: dict[str, str | None] = {}
         self._names: dict[str, str | None] = {}
+        self._by_name: dict[tuple[str, ...], str] | None = None
 
     def mentions(self, paper: Paper) -> list[VariantMention]:
         """The paper's variant mentions, each with its gene where one can be told."""
@@ -49,13 +52,34 @@ class VariantLinker:
         return [replace(m, gene=self._owner(m, named)) for m in found]
 
     def genes_named(self, text: str) -> list[tuple[int, str]]:
-        """(offset, symbol) of every gene the text names."""
+        """(offset, symbol) of every gene the text names, by symbol or by its full name ("epidermal growth factor
+        receptor"), in text order."""
         named = []
         for word in _WORD.finditer(text):
             symbol = self._symbol(word.group(0))
             if symbol is not None:
                 named.append((word.start(), symbol))
-        return named
+        words = [(m.start(), m.group(0).lower()) for m in _NAME_WORD.finditer(text)]
+        names = self._full_names()
+        for i, (at, _) in enumerate(words):
+            for n in range(_MAX_NAME_WORDS, 1, -1):
+                symbol = names.get(tuple(w for _, w in words[i : i + n])) if i + n <= len(words) else None
+                if symbol is not None:
+                    named.append((at, symbol))
+                    break
+        return sorted(named)
+
+    def _full_names(self) -> dict[tuple[str, ...], str]:
+        """Approved names of protein-coding genes, two to six words, that name one gene only, as lowercase words."""
+        if self._by_name is None:
+            found: dict[tuple[str, ...], str | None] = {}
+            for gene in self.genes.genes:
+                if gene.is_protein_coding:
+                    key = tuple(w.lower() for w in _NAME_WORD.findall(gene.name))
+                    if 2 <= len(key) <= _MAX_NAME_WORDS:
+                        found[key] = None if key in found else gene.symbol
+            self._by_name = {key: symbol for key, symbol in found.items() if symbol is not None}
+        return self._by_name
 
     def _symbol(self, word: str) -> str | None:
         if word not in self._names:
