@@ -31,10 +31,11 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run_side(module: str, *args: str) -> dict:
-    """Run one side of a comparison (`python -m module`) in its own process, so that peak memory is its own;
-    it prints one JSON line last."""
+def run_side(script: str, *args: str) -> dict:
+    """Run one side of a comparison (the bench script `script`, as `python -m bench.NAME`) in its own process, so that
+    peak memory is its own; it prints one JSON line last."""
     root = Path(__file__).resolve().parents[1]
+    module = f"bench.{Path(script).stem}"
     done = subprocess.run([sys.executable, "-m", module, *args], capture_output=True, text=True, check=False, cwd=root)
     if done.returncode != 0:
         raise SystemExit(f"{module} {' '.join(args)} failed:\n{done.stderr[-3000:]}")

@@ -12,9 +12,13 @@ from __future__ import annotations
 
 import argparse
 import random
+import sys
 import tempfile
 import time
 from pathlib import Path
+
+if __package__ in (None, ""):  # `python bench/annotate.py` as well as `python -m bench.annotate`
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench._common import peak_rss_mb, ratio
 from genelit.api import Assistant

@@ -26,6 +26,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+if __package__ in (None, ""):  # `python bench/answers.py` as well as `python -m bench.answers`
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
 from bench._common import peak_rss_mb, percentile, ratio
 from genelit.agent.citations import citation_ids
 from genelit.agent.evidence import EvidencePool

@@ -16,9 +16,13 @@ import argparse
 import json
 import os
 import shutil
+import sys
 import tempfile
 import time
 from pathlib import Path
+
+if __package__ in (None, ""):  # `python bench/ingest.py` as well as `python -m bench.ingest`
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench._common import peak_rss_mb, ratio, run_side, sample_papers
 from genelit.index.chunking import paper_text
@@ -101,9 +105,9 @@ def main() -> None:
                  "langchain": lambda: langchain_side(n)}
         print(json.dumps(sides[args.side]()))
         return
-    ours = run_side(__spec__.name, "--n", str(args.n), "--side", "genelit", *(["--keep", str(args.keep)] if args.keep else []))
-    ab = run_side(__spec__.name, "--n", str(args.n), "--side", "mentions", "--repeat", str(args.repeat))
-    base = run_side(__spec__.name, "--n", str(args.n), "--side", "langchain")
+    ours = run_side(__file__, "--n", str(args.n), "--side", "genelit", *(["--keep", str(args.keep)] if args.keep else []))
+    ab = run_side(__file__, "--n", str(args.n), "--side", "mentions", "--repeat", str(args.repeat))
+    base = run_side(__file__, "--n", str(args.n), "--side", "langchain")
     print(f"ingest benchmark: {ours['papers']:,} abstracts of pubmed21n1298.xml.gz, {os.cpu_count()} CPU cores")
     print(f"{'side':<34}{'chunks':>8}{'seconds':>10}{'abstracts/s':>13}{'peak RSS MB':>13}")
     for name, side in ((f"genelit ({ours['precision']})", ours), ("langchain Chroma.from_documents", base)):

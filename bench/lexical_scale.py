@@ -20,11 +20,15 @@ import os
 import random
 import shutil
 import sqlite3
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
+
+if __package__ in (None, ""):  # `python bench/lexical_scale.py` as well as `python -m bench.lexical_scale`
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench._common import peak_rss_mb, ratio, run_side
 
@@ -110,9 +114,9 @@ def main() -> None:
         raise SystemExit(f"no index at {args.index}: build one with python -m bench.ingest --n 0 --keep {args.index}")
     with tempfile.TemporaryDirectory() as tmp:
         saved = Path(tmp) / "bm25"
-        build = run_side(__spec__.name, "--index", str(args.index), "--side", "build", "--saved", str(saved))
-        memory = run_side(__spec__.name, "--index", str(args.index), "--side", "load", "--saved", str(saved))
-        mapped = run_side(__spec__.name, "--index", str(args.index), "--side", "mmap", "--saved", str(saved))
+        build = run_side(__file__, "--index", str(args.index), "--side", "build", "--saved", str(saved))
+        memory = run_side(__file__, "--index", str(args.index), "--side", "load", "--saved", str(saved))
+        mapped = run_side(__file__, "--index", str(args.index), "--side", "mmap", "--saved", str(saved))
         shutil.rmtree(saved, ignore_errors=True)
     n, scale = build["documents"], args.project / build["documents"]
     print(f"BM25 (bm25s) over {n:,} documents, {os.cpu_count()} CPU cores")

@@ -11,8 +11,12 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import sys
 import time
 from pathlib import Path
+
+if __package__ in (None, ""):  # `python bench/query_latency.py` as well as `python -m bench.query_latency`
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench._common import percentile, ratio
 from genelit.api import Assistant

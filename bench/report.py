@@ -14,8 +14,12 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import time
 from pathlib import Path
+
+if __package__ in (None, ""):  # `python bench/report.py` as well as `python -m bench.report`
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench._common import peak_rss_mb, ratio
 from genelit.api import Assistant

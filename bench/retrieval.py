@@ -14,9 +14,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 import tempfile
 import time
 from pathlib import Path
+
+if __package__ in (None, ""):  # `python bench/retrieval.py` as well as `python -m bench.retrieval`
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench._common import percentile, ratio
 from genelit.eval.retrieval import DEPTH, distractor_papers, load_pubmedqa, qa_papers, rank_scores, run_retrieval_eval

@@ -28,6 +28,9 @@ from pathlib import Path
 
 import httpx
 
+if __package__ in (None, ""):  # `python bench/server.py` as well as `python -m bench.server`
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
 from bench._common import percentile, ratio
 from genelit.agent.llm import free_port
 from genelit.api import Assistant
