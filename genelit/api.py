@@ -212,10 +212,11 @@ class Assistant:
         """dbSNP's record of an rsID: GRCh38 chromosome and position, genes, alleles (online)."""
         return self.ncbi.snp(rsid)
 
-    def blast(self, sequence: str, program: str = "blastn", database: str = "nt", top: int = 5,
+    def blast(self, sequence: str | Path, program: str = "blastn", database: str = "nt", top: int = 5,
               on_wait: Callable[[str, float], None] | None = None) -> BlastResult:
-        """NCBI BLAST of one sequence: the top hits with identity and coverage (online; minutes, within NCBI's limits)."""
-        return self.ncbi.blast(sequence, program, database, top, on_wait)
+        """NCBI BLAST of one sequence (the sequence, or a file's first record): the top hits with identity and coverage
+        (online; minutes, within NCBI's limits)."""
+        return self.ncbi.blast(self.sequences.one(sequence, "query"), program, database, top, on_wait)
 
     def annotate(self, path: Path | None = None, sequence: str | None = None, table: int | None = None,
                  min_orf_aa: int | None = None, method: GeneMethod = "auto") -> list[Annotation]:

@@ -207,3 +207,11 @@ def test_the_json_api_serves_variant_literature(tmp_path: Path) -> None:
         assert ("TP53", "p.R175H") in [(v["gene"], v["key"]) for v in listed["variants"]]
         refused = client.get("/api/variant-literature", params={"variant": "R175H"})
         assert refused.status_code == 400 and "needs its gene" in refused.json()["error"]
+
+
+def test_remention_without_an_index_creates_nothing(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["--data-dir", str(tmp_path / "none"), "index", "remention"])
+    assert result.exit_code == 2 and "no literature index" in result.output
+    assert not (tmp_path / "none" / "index").exists()
+    neither = CliRunner().invoke(app, ["--data-dir", str(tmp_path / "none"), "variants-in"])
+    assert neither.exit_code == 2 and "give a query or a gene" in neither.output and "not both" not in neither.output

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -47,11 +46,8 @@ def blast(
 ) -> None:
     """Search NCBI with BLAST (online). NCBI allows one request every 10 s and one status check a minute, so a search
     takes a minute or more; the request id is printed so a long one can be found again."""
-    path = Path(query)
-    text = path.read_text(errors="replace") if len(query) < 4096 and path.is_file() else query
-
     def waiting(rid: str, seconds: float) -> None:
         if not as_json:
             err.print(f"· BLAST {rid}: running, {seconds:.0f} s so far")
 
-    render.show(assistant(ctx).blast(text, program, database, top, waiting), as_json, render.blast_result)
+    render.show(assistant(ctx).blast(query, program, database, top, waiting), as_json, render.blast_result)

@@ -58,7 +58,7 @@ class Answers:
         return OnlineBackends(
             clinvar=lambda gene, variant: ncbi.clinvar(self.sequences.gene_one(gene).symbol, variant),
             snp=ncbi.snp,
-            blast=lambda sequence, program, database: ncbi.blast(sequence, program, database),
+            blast=lambda sequence, program, database: ncbi.blast(self.sequences.one(sequence, "query"), program, database),
         )
 
     @property

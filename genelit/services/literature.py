@@ -91,6 +91,7 @@ class Literature:
     def remention(self, on_progress: ProgressCallback | None = None) -> MentionBackfill:
         """Record the variant mentions of every indexed paper again (an index built before they were recorded, or
         by an older recogniser). Safe to interrupt: a second run starts over and replaces."""
+        self.index.require()  # there must be an index to fill in; never create an empty one
         with self.index.writing():
             manifest = self.index.manifest
             linker = VariantLinker(self.genes(), self.reference)
@@ -152,7 +153,8 @@ class Literature:
                     papers: int = 100) -> VariantCounts:
         """The variants most named by the papers a query finds (its top `papers`), or linked to one gene; and a note."""
         if (query is None) == (gene is None):
-            raise BadInputError("give a query or a gene, not both", 'e.g. genelit variants-in "Li-Fraumeni" or --gene TP53')
+            raise BadInputError("give a query or a gene, not both" if query else "give a query or a gene",
+                                'e.g. genelit variants-in "Li-Fraumeni" or --gene TP53')
         self.index.require()
         pmids = None
         if query is not None:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from genelit.errors import BadInputError, GenelitError, MissingResourceError
 from genelit.index.ncbi_records import PROGRAMS, NCBIRecords
-from genelit.sequence.io import from_string
+from genelit.sequence.io import SequenceRecord
 from genelit.sequence.variants import parse_protein_variant
 from genelit.settings import Settings
 from genelit.types import BlastResult, ClinVarLookup, SnpRecord
@@ -68,12 +68,14 @@ class OnlineRecords:
     def snp(self, rsid: str) -> SnpRecord:
         return self.records.snp(rsid)
 
-    def blast(self, sequence: str, program: str = "blastn", database: str = "nt", top: int = 5,
+    def blast(self, record: SequenceRecord, program: str = "blastn", database: str = "nt", top: int = 5,
               on_wait: Callable[[str, float], None] | None = None) -> BlastResult:
-        """BLAST one sequence (raw or FASTA) at NCBI; its alphabet must suit the program."""
+        """BLAST one checked sequence at NCBI; its alphabet must suit the program, and its length NCBI's URL API."""
         if program not in PROGRAMS:
             raise BadInputError(f"unknown BLAST program {program!r}", f"use one of {', '.join(PROGRAMS)}")
-        record = from_string(sequence, "query", max_length=MAX_BLAST_QUERY, max_dna_length=MAX_BLAST_QUERY)
+        if len(record.sequence) > MAX_BLAST_QUERY:
+            raise BadInputError(f"the query is {len(record.sequence):,} residues; BLAST over the URL API takes up to "
+                                f"{MAX_BLAST_QUERY:,}", "BLAST a part of it, or use NCBI's BLAST+ for long queries")
         wanted = PROGRAMS[program]
         if (record.alphabet == "protein") != (wanted == "protein"):
             raise BadInputError(f"{program} takes a {wanted} query, and this is {record.alphabet}",

@@ -198,14 +198,15 @@ class Sequences:
 
     def align(self, a: str | Path, b: str | Path, mode: Literal["global", "local"] = "global") -> PairwiseAlignment:
         """Two sequences, each a file (its first record) or the sequence itself, aligned pairwise."""
-        return align_pair(self._one(a, "A"), self._one(b, "B"), mode)
+        return align_pair(self.one(a, "A"), self.one(b, "B"), mode)
 
     def map_to_reference(self, query: str | Path, reference: Path, preset: str | None = None) -> list[ReadMapping]:
         """Every record of `query` (a file, or one sequence) placed on the reference by minimap2."""
         queries = list(self._records(Path(query))) if _is_file(query) else [self._typed(str(query), "query")]
         return list(map_to_reference(queries, reference, preset))
 
-    def _one(self, value: str | Path, name: str) -> SequenceRecord:
+    def one(self, value: str | Path, name: str) -> SequenceRecord:
+        """One sequence given as a file (its first record) or as the sequence itself, checked like any input."""
         return next(self._records(Path(value))) if _is_file(value) else self._typed(str(value), name)
 
     def _records(self, path: Path) -> Iterator[SequenceRecord]:
