@@ -201,10 +201,11 @@ class Manifest:
     def mention_count(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM variant_mentions").fetchone()[0])
 
-    def first_mention(self, pmid: str, key: str) -> int | None:
-        """Where in title + abstract a paper first names a variant."""
-        row = self.db.execute("SELECT MIN(start) FROM variant_mentions WHERE pmid = ? AND key = ?", (pmid, key)).fetchone()
-        return row[0] if row else None
+    def first_mention(self, pmid: str, key: str) -> tuple[int, str] | None:
+        """(offset in title + abstract, form as written) of the first place a paper names a variant."""
+        row = self.db.execute("SELECT start, text FROM variant_mentions WHERE pmid = ? AND key = ? ORDER BY start LIMIT 1",
+                              (pmid, key)).fetchone()
+        return (int(row[0]), str(row[1])) if row else None
 
     def variant_counts(self, gene: str | None = None, pmids: list[str] | None = None,
                        limit: int = 20) -> list[tuple[str | None, str, str, int, int]]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -12,6 +11,7 @@ import numpy as np
 
 from genelit.agent.entities import extract
 from genelit.agent.mentions import Focus, focus_of
+from genelit.agent.sentences import split_text
 from genelit.errors import BadInputError, MissingResourceError, clip
 from genelit.index.entrez import EntrezClient, parse_date
 from genelit.index.ingest import Ingestor, IngestStopped
@@ -229,11 +229,7 @@ class Literature:
 
 def _sentence_naming(paper: Paper, key: str, manifest: Manifest) -> str:
     """The sentence of the paper where the variant is first named, for a reader to judge the paper by."""
-    at = manifest.first_mention(paper.pmid, key)
-    if at is None or at < len(paper.title):
+    first = manifest.first_mention(paper.pmid, key)
+    if first is None or first[0] < len(paper.title):
         return paper.title
-    text, at = paper.abstract, at - len(paper.title) - 1
-    starts = [m.end() for m in re.finditer(r"[.!?]\s+(?=[A-Z(])", text[:at])]
-    begin = starts[-1] if starts else 0
-    end = re.search(r"[.!?](?=\s+[A-Z(]|$)", text[at:])
-    return text[begin : at + (end.end() if end else len(text) - at)].strip()
+    return next((s for s in split_text(paper.abstract) if first[1] in s), paper.title)
