@@ -104,7 +104,7 @@ def iter_records(path: Path, alphabet: Alphabet | None = None, max_length: int |
     elif head.startswith("LOCUS"):
         fmt = "genbank"
     else:
-        raise BadInputError(f"{path}: not FASTA ('>') or GenBank ('LOCUS')", "convert it, or pass the sequence with --seq")
+        raise BadInputError(f"{path}: not FASTA ('>') or GenBank ('LOCUS')", "convert it, or give the sequence itself as text (annotate takes it with --seq)")
     count = 0
     try:
         for rec in SeqIO.parse(str(path), fmt):
