@@ -6,8 +6,15 @@ abstract of each paper). Each side runs in its own process on the same papers. V
 recognition is compared on and off within one process (alternating, --repeat times each), and
 the recogniser's own time over the same papers is measured apart.
 
+With --engine ray it compares genelit's two engines instead, each in its own process, end to end from the
+file (parse, embed, write the vectors and the manifest, rebuild BM25): local (one process) and Ray (a read
+task per file, an actor pool embedding, the driver writing). It also measures what the projection for all
+of PubMed needs: the rate one embedding actor sustains, and the rate of the single writer alone (papers
+embedded beforehand, so only upserts, manifest commits and the BM25 rebuild are timed).
+
     python -m bench.ingest --n 2000          # first 2,000 abstracts of the sample file
     python -m bench.ingest --n 0 --keep bench/out/sample-index   # the whole file; keep the index
+    python -m bench.ingest --engine ray --n 2000 [--actors 1]
 """
 
 from __future__ import annotations
@@ -87,10 +94,102 @@ def langchain_side(n: int | None) -> dict:
     return {"papers": len(papers), "chunks": len(docs), "seconds": seconds, "precision": "fp32", "peak_rss_mb": peak_rss_mb()}
 
 
+PUBMED_WITH_ABSTRACTS = 26_000_000  # from the issue: about 26M of PubMed's 37M citations have abstracts
+
+
+def engine_side(engine: str, n: int | None, actors: int | None) -> dict:
+    """One engine over the first `n` indexable papers of the sample file, timed from the file to a queryable index."""
+    from genelit.api import Assistant
+    from genelit.settings import Settings
+
+    with tempfile.TemporaryDirectory() as tmp:
+        assistant = Assistant(Settings(data_dir=Path(tmp)))
+        path = assistant.sample_path()
+        _ = assistant.index.embedder.model, assistant.genes  # loaded outside the timed part on both sides
+        started = time.perf_counter()
+        if engine == "ray":
+            report = assistant.literature.add_files_on_ray([path], limit=n, actors=actors)
+        else:
+            report = assistant.index_files(path, limit=n)
+        seconds = time.perf_counter() - started
+        side = {"papers": report.added, "chunks": report.chunks_written, "seconds": seconds, "peak_rss_mb": peak_rss_mb()}
+        if engine == "ray":
+            import ray
+
+            side["per_actor"] = ray.get(ray.remote(actor_rate).remote(assistant.settings.embedding.model_dump_json()))
+    return side
+
+
+def actor_rate(embedding_json: str) -> float:
+    """Abstracts a second one Ray worker embeds, measured inside the worker on 512 sample abstracts."""
+    from genelit.index.embeddings import Embedder
+    from genelit.settings import EmbeddingSettings
+
+    embedder = Embedder(EmbeddingSettings.model_validate_json(embedding_json))
+    texts = [paper_text(p) for p in sample_papers(512)]
+    embedder.embed(texts[:32])  # warm up
+    started = time.perf_counter()
+    embedder.embed(texts)
+    return len(texts) / (time.perf_counter() - started)
+
+
+def writer_side(n: int | None) -> dict:
+    """The single writer alone: papers embedded beforehand (untimed) go through the Ingestor as a Ray engine's would.
+    The BM25 rebuild that ends every writing session is timed apart: at scale it is a separate job (README, Scaling)."""
+    import chromadb  # noqa: F401  (a one-off import, outside the timed part)
+
+    from genelit.api import Assistant
+    from genelit.index.ingest import Embedded
+    from genelit.settings import Settings
+
+    papers = sample_papers(n)
+    with tempfile.TemporaryDirectory() as tmp:
+        assistant = Assistant(Settings(data_dir=Path(tmp)))
+        embedder, split = assistant.index.embedder, assistant.settings.index.split_long
+        chunks = embedder.chunk(papers, split)
+        vectors = embedder.embed([c.text for per in chunks for c in per])
+        records, at = [], 0
+        for paper, mine in zip(papers, chunks):
+            records.append(Embedded(paper, mine, vectors[at : at + len(mine)]))
+            at += len(mine)
+        _ = assistant.genes
+        flushed: list[float] = []  # the time of each batch's commit; after the last one, only the BM25 rebuild remains
+        started = time.perf_counter()
+        report = assistant.literature.add_records(iter(records), "bench", on_batch=lambda _: flushed.append(time.perf_counter()))
+        seconds = time.perf_counter() - started
+        location = assistant.index.store.location
+    return {"papers": report.added, "seconds": flushed[-1] - started, "bm25_seconds": started + seconds - flushed[-1],
+            "store": location}
+
+
+def compare_engines(n: int, actors: int | None) -> None:
+    extra = ["--actors", str(actors)] if actors else []
+    local = run_side(__file__, "--n", str(n), "--side", "local")
+    ray = run_side(__file__, "--n", str(n), "--side", "ray", *extra)
+    writer = run_side(__file__, "--n", str(n), "--side", "writer")
+    print(f"ingest engines: the first {local['papers']:,} abstracts of pubmed21n1298.xml.gz, {os.cpu_count()} CPU cores")
+    print(f"{'engine':<24}{'chunks':>8}{'seconds':>10}{'abstracts/s':>13}{'driver peak RSS MB':>20}")
+    for name, s in (("local (baseline)", local), ("ray (local cluster)", ray)):
+        print(f"{name:<24}{s['chunks']:>8,}{s['seconds']:>10.1f}{s['papers'] / s['seconds']:>13.1f}{s['peak_rss_mb']:>20.0f}")
+    print(f"throughput ratio ray/local: {ratio(ray['papers'] / ray['seconds'], local['papers'] / local['seconds'])}")
+    per_actor = ray["per_actor"]
+    written = writer["papers"] / writer["seconds"]
+    print(f"one embedding actor (CPU, inside a Ray worker): {per_actor:,.1f} abstracts/s")
+    print(f"the single writer alone (vectors made beforehand, store {writer['store']}): {written:,.1f} abstracts/s "
+          f"upserting and committing; the BM25 rebuild at the end adds {writer['bm25_seconds']:.1f} s")
+    days = PUBMED_WITH_ABSTRACTS / per_actor / 86_400
+    print(f"all of PubMed ({PUBMED_WITH_ABSTRACTS / 1e6:.0f}M abstracts): {days:,.1f} days on one such actor, {days / 32:,.1f} on 32; "
+          f"the writer alone caps any number of actors at {PUBMED_WITH_ABSTRACTS / written / 3600:,.1f} h")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=2000, help="papers with abstracts to index; 0 = the whole file")
-    parser.add_argument("--side", choices=["genelit", "mentions", "langchain"], help="(internal) run one side and print JSON")
+    parser.add_argument("--engine", choices=["local", "ray"], default="local",
+                        help="local: genelit against LangChain (default); ray: genelit's two engines side by side")
+    parser.add_argument("--actors", type=int, help="with --engine ray: embedding actors (default: one per GPU, else cores - 1)")
+    parser.add_argument("--side", choices=["genelit", "mentions", "langchain", "local", "ray", "writer"],
+                        help="(internal) run one side and print JSON")
     parser.add_argument("--repeat", type=int, default=2, help="ingests with mentions off and on, alternately, for the comparison")
     parser.add_argument("--keep", type=Path, help="build genelit's index here and keep it (bench/query_latency.py reuses it)")
     args = parser.parse_args()
@@ -98,8 +197,12 @@ def main() -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     if args.side:
         sides = {"genelit": lambda: genelit_side(n, args.keep), "mentions": lambda: mentions_side(n, args.repeat),
-                 "langchain": lambda: langchain_side(n)}
+                 "langchain": lambda: langchain_side(n), "local": lambda: engine_side("local", n, None),
+                 "ray": lambda: engine_side("ray", n, args.actors), "writer": lambda: writer_side(n)}
         print(json.dumps(sides[args.side]()))
+        return
+    if args.engine == "ray":
+        compare_engines(args.n, args.actors)
         return
     ours = run_side(__file__, "--n", str(args.n), "--side", "genelit", *(["--keep", str(args.keep)] if args.keep else []))
     ab = run_side(__file__, "--n", str(args.n), "--side", "mentions", "--repeat", str(args.repeat))

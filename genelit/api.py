@@ -114,6 +114,16 @@ class Assistant:
         """Index several files; one that cannot be read is reported and the others go on, unless `fail_fast`."""
         return self.literature.add_files(paths, limit=limit, topic=topic, fail_fast=fail_fast, on_file=on_file)
 
+    def index_on_ray(self, paths: list[Path], *, limit: int | None = None, topic: str | None = None,
+                     address: str | None = None, on_batch: BatchCallback | None = None) -> IngestReport:
+        """Index files on Ray (the `scale` extra): read tasks per file, an actor pool embedding (a GPU each where the
+        cluster has them), this process the single writer. `address` joins a cluster; without it Ray starts here."""
+        return self.literature.add_files_on_ray(paths, limit=limit, topic=topic, address=address, on_batch=on_batch)
+
+    def sample_path(self, download: Downloader = pip_download) -> Path:
+        """The sample PubMed file on disk, fetched once."""
+        return self.literature.sample_file(download)
+
     def index_sample(self, *, limit: int | None = None, topic: str | None = None,
                      on_progress: ProgressCallback | None = None, on_batch: BatchCallback | None = None,
                      download: Downloader = pip_download) -> IngestReport:

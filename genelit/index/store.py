@@ -174,6 +174,16 @@ class VectorStore:
         for start in range(0, len(ids), step):
             coll.delete(ids=ids[start : start + step])
 
+    def vectors(self, ids: list[str]) -> dict[str, np.ndarray]:
+        """The stored vectors of some chunks, by id: what comparing two indexes (or engines) needs."""
+        coll = self._require()
+        step = max(1, int(self._client.get_max_batch_size()))
+        found: dict[str, np.ndarray] = {}
+        for start in range(0, len(ids), step):
+            got = coll.get(ids=ids[start : start + step], include=["embeddings"])
+            found.update({i: np.asarray(v, dtype=np.float32) for i, v in zip(got["ids"], got["embeddings"])})
+        return found
+
     def query(self, vector: np.ndarray, n: int, where: dict[str, Any] | None) -> list[str]:
         """Ids of the n nearest chunks, nearest first."""
         coll = self._require()

