@@ -145,13 +145,8 @@ def writer_side(n: int | None) -> dict:
     papers = sample_papers(n)
     with tempfile.TemporaryDirectory() as tmp:
         assistant = Assistant(Settings(data_dir=Path(tmp)))
-        embedder, split = assistant.index.embedder, assistant.settings.index.split_long
-        chunks = embedder.chunk(papers, split)
-        vectors = embedder.embed([c.text for per in chunks for c in per])
-        records, at = [], 0
-        for paper, mine in zip(papers, chunks):
-            records.append(Embedded(paper, mine, vectors[at : at + len(mine)]))
-            at += len(mine)
+        made = assistant.index.embedder.embed_papers(papers, assistant.settings.index.split_long)
+        records = [Embedded(paper, chunks, vectors) for paper, (chunks, vectors) in zip(papers, made)]
         _ = assistant.genes
         flushed: list[float] = []  # the time of each batch's commit; after the last one, only the BM25 rebuild remains
         started = time.perf_counter()

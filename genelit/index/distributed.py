@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from genelit.errors import MissingResourceError, RemoteServiceError
-from genelit.index.ingest import Embedded, admitted, capped
+from genelit.index.ingest import Embedded, capped, skip_reason, topic_pattern
 from genelit.index.medline import Deletion, Malformed, Record, read_records
 from genelit.settings import EmbeddingSettings, IndexSettings
 from genelit.types import Chunk, Paper
@@ -44,7 +44,7 @@ def _ray() -> Any:
 
 
 def _check_reachable(address: str) -> None:
-    """Fail at once on a cluster address nothing answers at: `ray.init` would retry it for minutes, silently."""
+    """Fail at once on a cluster address nothing answers at: `ray.init` would keep retrying it for minutes."""
     if address == "auto":
         return
     host, _, port = address.removeprefix("ray://").rpartition(":")
@@ -85,6 +85,7 @@ def actor_embedding(embedding: EmbeddingSettings, gpus: int) -> EmbeddingSetting
 def _read_files(batch: dict[str, np.ndarray], topic: str | None, limit: int | None) -> Iterator[dict[str, np.ndarray]]:
     """The records of each file as rows, streamed in blocks of a batch; `embed` marks the papers the writer will index.
     With `limit`, a file stops after that many indexable papers, so no worker embeds what the writer will not take."""
+    pattern = topic_pattern(topic) if topic else None
     for path in batch["path"]:
         rows: list[dict[str, Any]] = []
         taken = 0
@@ -94,7 +95,7 @@ def _read_files(batch: dict[str, np.ndarray], topic: str | None, limit: int | No
             elif isinstance(record, Malformed):
                 rows.append({"kind": "malformed", "data": json.dumps([record.reason, record.where]), "embed": False})
             else:
-                embed = admitted(record, topic)
+                embed = skip_reason(record, pattern) is None
                 rows.append({"kind": "paper", "data": record.model_dump_json(), "embed": embed})
                 taken += embed
             if len(rows) >= _BATCH:
@@ -122,24 +123,20 @@ class _EmbedActor:
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         # the writer caps each paper the same way before it stores it, so these chunks are the stored paper's
         papers = [capped(Paper.model_validate_json(d), self.index) for d, e in zip(batch["data"], batch["embed"]) if e]
-        chunks = self.embedder.chunk(papers, self.index.split_long)
-        vectors = self.embedder.embed([c.text for per in chunks for c in per])
+        made = iter(self.embedder.embed_papers(papers, self.index.split_long))
         out_chunks, out_vectors = [], []
-        at, taken = 0, 0
         for embed in batch["embed"]:
-            if not embed:
+            if embed:
+                chunks, vectors = next(made)
+                out_chunks.append(json.dumps([c.model_dump() for c in chunks]))
+                out_vectors.append(np.ascontiguousarray(vectors, dtype=np.float32).tobytes())
+            else:
                 out_chunks.append("")
                 out_vectors.append(b"")
-                continue
-            mine = chunks[taken]
-            taken += 1
-            out_chunks.append(json.dumps([c.model_dump() for c in mine]))
-            out_vectors.append(np.ascontiguousarray(vectors[at : at + len(mine)], dtype=np.float32).tobytes())
-            at += len(mine)
         return {**batch, "chunks": np.array(out_chunks, dtype=object), "vectors": np.array(out_vectors, dtype=object)}
 
 
-def _record(row: dict[str, Any], index: IndexSettings) -> Record | Embedded:
+def _record(row: dict[str, Any]) -> Record | Embedded:
     data = row["data"]
     if row["kind"] == "deletion":
         return Deletion(tuple(json.loads(data)))
@@ -179,4 +176,5 @@ def embedded_records(paths: list[Path], embedding: EmbeddingSettings, index: Ind
     embedded = rows.map_batches(_EmbedActor, fn_constructor_args=settings, batch_size=_BATCH, batch_format="numpy",
                                 compute=ray.data.ActorPoolStrategy(size=pool), num_gpus=1 if gpus else 0,
                                 num_cpus=0 if gpus else 1)
-    return (_record(row, index) for row in embedded.iter_rows())
+    return (_record(row) for row in embedded.iter_rows())
+

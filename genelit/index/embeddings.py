@@ -102,6 +102,16 @@ class Embedder:
         """Each paper as the pieces this model embeds: whole, or split to the model's window when `split_long`."""
         return chunk_papers(papers, self.model.tokenizer, self.window, self.settings.chunk_overlap, split_long)
 
+    def embed_papers(self, papers: list[Paper], split_long: bool) -> list[tuple[list[Chunk], np.ndarray]]:
+        """Each paper's chunks with their vectors, embedded in one pass (so batches stay full across papers)."""
+        chunks = self.chunk(papers, split_long)
+        vectors = self.embed([c.text for per_paper in chunks for c in per_paper])
+        out, at = [], 0
+        for mine in chunks:
+            out.append((mine, vectors[at : at + len(mine)]))
+            at += len(mine)
+        return out
+
     def embed(self, texts: list[str]) -> np.ndarray:
         """Embed texts (sentence-transformers sorts each call's texts by length to cut padding)."""
         if not texts:

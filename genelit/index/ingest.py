@@ -12,11 +12,11 @@ the work that is missing.
 
 from __future__ import annotations
 
-import functools
 import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 
@@ -57,13 +57,15 @@ def capped(paper: Paper, settings: IndexSettings) -> Paper:
                                     "abstract": paper.abstract[: settings.max_abstract_chars]})
 
 
-def admitted(paper: Paper, topic: str | None) -> bool:
-    """Whether the paper will be indexed at all: it has an abstract and, with a topic, mentions it."""
-    return bool(paper.abstract) and (topic is None or topic_pattern(topic).search(
-        " ".join([paper.title, paper.abstract, *paper.mesh])) is not None)
+def skip_reason(paper: Paper, topic: re.Pattern[str] | None) -> Literal["no abstract", "off topic"] | None:
+    """Why the paper will not be indexed at all, or None: the one test the writer and a Ray read task both apply."""
+    if not paper.abstract:
+        return "no abstract"
+    if topic is not None and not topic.search(" ".join([paper.title, paper.abstract, *paper.mesh])):
+        return "off topic"
+    return None
 
 
-@functools.lru_cache(maxsize=16)
 def topic_pattern(topic: str) -> re.Pattern[str]:
     """A case-insensitive pattern for a named topic or comma-separated word stems."""
     stems = [s.strip() for s in TOPICS.get(topic.lower(), topic).split(",") if s.strip()]
@@ -154,11 +156,12 @@ class Ingestor:
             if isinstance(record, Malformed):
                 self._malformed(record)
                 continue
-            if not record.abstract:
-                self.report.skipped_no_abstract += 1
-                continue
-            if self.topic and not self.topic.search(" ".join([record.title, record.abstract, *record.mesh])):
-                self.report.skipped_topic += 1
+            skip = skip_reason(record, self.topic)
+            if skip is not None:
+                if skip == "no abstract":
+                    self.report.skipped_no_abstract += 1
+                else:
+                    self.report.skipped_topic += 1
                 continue
             if not self._batch.add(self._capped(record)):
                 self.report.superseded += 1
@@ -212,20 +215,11 @@ class Ingestor:
 
     def _embed(self, papers: list[Paper]) -> tuple[list[list[Chunk]], np.ndarray]:
         """Chunks and vectors of the papers, in order: those a worker embedded as they came, the rest here."""
-        local = [p for p in papers if (p.pmid, p.version) not in self._embedded]
-        chunks_here = dict(zip((p.pmid for p in local), self.index.embedder.chunk(local, self.split_long))) if local else {}
-        vectors_here = self.index.embedder.embed([c.text for p in local for c in chunks_here[p.pmid]]) if local else None
-        chunks, parts, at = [], [], 0
-        for paper in papers:
-            if paper.pmid in chunks_here:
-                mine = chunks_here[paper.pmid]
-                parts.append(vectors_here[at : at + len(mine)])  # type: ignore[index]
-                at += len(mine)
-            else:
-                mine, vectors = self._embedded.pop((paper.pmid, paper.version))
-                parts.append(vectors)
-            chunks.append(mine)
-        return chunks, np.concatenate(parts) if parts else np.zeros((0, 0), dtype=np.float32)
+        here = [p for p in papers if (p.pmid, p.version) not in self._embedded]
+        for paper, embedded in zip(here, self.index.embedder.embed_papers(here, self.split_long) if here else []):
+            self._embedded[(paper.pmid, paper.version)] = embedded
+        ordered = [self._embedded.pop((p.pmid, p.version)) for p in papers]
+        return [chunks for chunks, _ in ordered], np.concatenate([vectors for _, vectors in ordered])
 
     def _delete(self, pmids: list[str]) -> None:
         manifest = self.index.manifest
