@@ -98,6 +98,14 @@ def test_the_ray_engine_without_ray_says_how_to_install_it(tmp_path: Path, monke
     assert not (tmp_path / "data" / "index" / "manifest.sqlite").exists()  # refused before anything was written
 
 
+def test_the_ray_engine_refuses_a_foreign_file_as_the_local_one_does(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("hello")
+    assert_one_line_error(*run(tmp_path / "data", "index", "files", str(tmp_path / "notes.txt"), "--engine", "ray"),
+                          "not PubMed XML or MEDLINE text")
+    assert_one_line_error(*run(tmp_path / "data", "index", "files", str(tmp_path / "missing.xml"), "--engine", "ray"), "cannot read")
+    assert not (tmp_path / "data" / "index").exists()  # refused before Ray starts or the index is made
+
+
 def test_a_ray_cluster_nobody_runs_is_named_at_once(tmp_path: Path) -> None:
     pytest.importorskip("ray", reason="the scale extra (Ray) is not installed")
     source = write_xml(tmp_path / "one.xml", ARTICLE.format(pmid=11, version=1, abstract="BRCA1 carriers were followed."))

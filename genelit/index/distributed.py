@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from genelit.errors import MissingResourceError, RemoteServiceError
+from genelit.errors import GenelitError, MissingResourceError, RemoteServiceError
 from genelit.index.ingest import Embedded, capped, skip_reason, topic_pattern
 from genelit.index.medline import Deletion, Malformed, Record, read_records
 from genelit.settings import EmbeddingSettings, IndexSettings
@@ -164,7 +164,9 @@ def embedded_records(paths: list[Path], embedding: EmbeddingSettings, index: Ind
     if not ray.is_initialized():
         _start(ray, address)
     context = ray.data.DataContext.get_current()  # importing ray.data sets up its own loggers, so quiet them after
-    logging.getLogger("ray.data").setLevel(logging.ERROR)  # its INFO lines would interleave with genelit's progress
+    # its INFO lines would interleave with genelit's progress, and a failed task's traceback would precede genelit's
+    # own one-line error; both stay in Ray's log files
+    logging.getLogger("ray.data").setLevel(logging.CRITICAL)
     context.execution_options.preserve_order = True  # deletions apply after the papers before them, as locally
     context.enable_progress_bars = False
     gpus = int(ray.cluster_resources().get("GPU", 0))
@@ -176,5 +178,15 @@ def embedded_records(paths: list[Path], embedding: EmbeddingSettings, index: Ind
     embedded = rows.map_batches(_EmbedActor, fn_constructor_args=settings, batch_size=_BATCH, batch_format="numpy",
                                 compute=ray.data.ActorPoolStrategy(size=pool), num_gpus=1 if gpus else 0,
                                 num_cpus=0 if gpus else 1)
-    return (_record(row) for row in embedded.iter_rows())
+    return _unwrapped(ray, (_record(row) for row in embedded.iter_rows()))
 
+
+def _unwrapped(ray: Any, records: Iterator[Record | Embedded]) -> Iterator[Record | Embedded]:
+    """The records, with a genelit error raised in a worker (a file that breaks part-way) given back as itself, so
+    the user reads its message and hint rather than Ray's wrapping of it."""
+    try:
+        yield from records
+    except ray.exceptions.RayTaskError as exc:
+        if isinstance(exc.cause, GenelitError):
+            raise exc.cause from None
+        raise

@@ -202,9 +202,8 @@ class Literature:
         for all files). Without `address`, Ray starts on this machine."""
         from genelit.index.distributed import embedded_records
 
-        for path in paths:
-            if not Path(path).is_file():
-                raise BadInputError(f"no such file: {path}", "check the path")
+        for path in paths:  # the local engine's messages for a missing or foreign file, before Ray starts
+            next(read_records(Path(path)), None)
         records = embedded_records([Path(p) for p in paths], self.settings.embedding, self.settings.index, topic, address, limit,
                                    actors)
         source = f"ray: {', '.join(Path(p).name for p in paths[:3])}{' …' if len(paths) > 3 else ''}"
