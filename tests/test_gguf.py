@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import struct
+import subprocess
+import sys
 import zipfile
 from dataclasses import replace
 from pathlib import Path
@@ -77,3 +80,17 @@ def test_a_failed_pip_download_is_one_clear_error(tmp_path: Path) -> None:
     # pip refuses this requirement before it looks at any index, so the test needs no network.
     with pytest.raises(RemoteServiceError, match=r"pip download not a requirement!! failed: [Ii]nvalid requirement"):
         pip_download("not a requirement!!", tmp_path, "wheel")
+
+
+def test_stale_assembly_folders_are_removed_and_live_ones_kept(tmp_path: Path) -> None:
+    from genelit.agent.gguf import remove_stale_assemblies
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    stale = tmp_path / f".assemble-{dead.pid}-abc"  # its process has exited: a SIGKILL or a power cut left it
+    old_style = tmp_path / ".assemble-xyz"  # named before folders carried their process id
+    live = tmp_path / f".assemble-{os.getpid()}-def"
+    for folder in (stale, old_style, live):
+        (folder / "part1").mkdir(parents=True)
+    assert sorted(remove_stale_assemblies(tmp_path)) == sorted([stale, old_style])
+    assert [p.name for p in tmp_path.iterdir()] == [live.name]

@@ -78,3 +78,41 @@ def test_real_model_yes_no_answer_opens_with_a_verdict(local_assistant: Assistan
     assert set(citation_ids(answer.text)) <= valid  # ids the small model invented were removed (and reported)
     assert answer.supported_share is None or 0.0 <= answer.supported_share <= 1.0
     assert all(r.reason for r in answer.support if not r.supported)  # every unsupported claim says why
+
+
+def test_a_terminated_genelit_takes_its_llm_server_with_it(local_assistant: Assistant) -> None:
+    """robustness-b009928: `kill PID` on a genelit that had started the local server left the server running, holding 3 GB."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    env = {**os.environ, "GENELIT_LLM__LOCAL_MODEL": "qwen2.5-coder-0.5b", "GENELIT_LLM__MODEL_DIR": str(MODEL_CACHE)}
+    ask = subprocess.Popen([sys.executable, "-m", "genelit.cli", "--data-dir", str(local_assistant.settings.data_dir), "ask",
+                            "How does language experience shape cortical pitch processing?", "--mode", "pipeline"],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
+    assert ask.stderr is not None
+    for line in ask.stderr:  # the server is up once the answer's generation starts
+        if "generation with" in line:
+            break
+
+    def servers() -> list[int]:
+        found = []
+        for proc in Path("/proc").iterdir():
+            try:
+                argv = (proc / "cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if b"genelit.lifeline" in argv and str(ask.pid).encode() in argv and b"llama_cpp.server" in argv:
+                state = (proc / "status").read_text().split("State:")[1].split()[0]
+                if state != "Z":
+                    found.append(int(proc.name))
+        return found
+
+    assert servers(), "the ask never started its own LLM server"
+    ask.send_signal(signal.SIGTERM)
+    assert ask.wait(60) == 143
+    deadline = time.monotonic() + 30
+    while servers() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not servers(), "the LLM server outlived the genelit process that started it"

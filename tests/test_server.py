@@ -25,7 +25,7 @@ from genelit.api import Assistant
 from genelit.cli import app as cli
 from genelit.index.medline import read_records
 from genelit.server.app import create_app
-from genelit.server.gate import Busy, FairGate
+from genelit.server.gate import Busy, Cancelled, FairGate, Ticket
 from genelit.settings import Settings
 from genelit.types import Paper
 from tests.conftest import MEDLINE_SAMPLE, shared
@@ -53,7 +53,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 @pytest.fixture(scope="module")
 def client(served: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(Assistant(served))) as test_client:
+    with TestClient(create_app(Assistant(served)), base_url="http://127.0.0.1") as test_client:
         yield test_client
 
 
@@ -163,7 +163,7 @@ def test_report_job_runs_and_downloads(client: TestClient) -> None:
 # -- who may use it ----------------------------------------------------------------------------------
 def test_token_is_required_when_configured(served: Settings) -> None:
     guarded = served.server.model_copy(update={"token": SecretStr("s3cret-token-for-tests")})
-    with TestClient(create_app(Assistant(served), guarded)) as guarded_client:
+    with TestClient(create_app(Assistant(served), guarded), base_url="http://127.0.0.1") as guarded_client:
         assert guarded_client.get("/api/gene/TP53").status_code == 401
         wrong = guarded_client.get("/api/gene/TP53", headers={"Authorization": "Bearer s3cret-token-for-test"})
         assert wrong.status_code == 401 and wrong.headers["www-authenticate"] == "Bearer"
@@ -191,7 +191,7 @@ def test_cors_is_off_unless_configured(client: TestClient, served: Settings) -> 
     preflight = {"Origin": "https://elsewhere.example", "Access-Control-Request-Method": "GET"}
     assert "access-control-allow-origin" not in client.options("/api/search", headers=preflight).headers
     opened = served.server.model_copy(update={"cors_origins": ["https://elsewhere.example"]})
-    with TestClient(create_app(Assistant(served), opened)) as open_client:
+    with TestClient(create_app(Assistant(served), opened), base_url="http://127.0.0.1") as open_client:
         allowed = open_client.options("/api/search", headers=preflight)
         assert allowed.headers["access-control-allow-origin"] == "https://elsewhere.example"
 
@@ -202,11 +202,11 @@ def test_gate_serves_in_order_and_refuses_past_its_limit() -> None:
     tickets = [gate.enter() for _ in range(3)]
     with pytest.raises(Busy, match="3 job"):
         gate.enter()
-    order: list[int] = []
+    order: list[int | None] = []
 
-    def job(ticket: int) -> None:
+    def job(ticket: Ticket) -> None:
         with gate.turn(ticket):
-            order.append(ticket)
+            order.append(ticket.number)
 
     threads = [threading.Thread(target=job, args=(t,)) for t in reversed(tickets)]  # started last-first
     for thread in threads:
@@ -214,6 +214,35 @@ def test_gate_serves_in_order_and_refuses_past_its_limit() -> None:
     for thread in threads:
         thread.join(10)
     assert order == [0, 1, 2] and gate.in_line == 0
+
+
+def test_a_cancelled_ticket_leaves_the_line_and_a_running_one_stops_at_its_next_check() -> None:
+    gate = FairGate(max_waiting=1)
+    running, waiting = gate.enter(), gate.enter()
+    with pytest.raises(Busy):
+        gate.enter()
+    gate.cancel(waiting)  # its client went away while it waited: it no longer counts towards the limit
+    assert gate.in_line == 1
+    behind = gate.enter()
+    outcome: list[str] = []
+
+    def wait_for(ticket: Ticket, name: str) -> None:
+        try:
+            with gate.turn(ticket):
+                outcome.append(name)
+        except Cancelled:
+            outcome.append(f"{name} cancelled")
+
+    threads = [threading.Thread(target=wait_for, args=(t, n)) for t, n in ((waiting, "waiting"), (behind, "behind"))]
+    for thread in threads:
+        thread.start()
+    with gate.turn(running):
+        gate.cancel(running)  # the running job's client goes: the job sees it at its next stage
+        with pytest.raises(Cancelled):
+            running.check()
+    for thread in threads:
+        thread.join(10)
+    assert sorted(outcome) == ["behind", "waiting cancelled"] and gate.in_line == 0
 
 
 @contextlib.contextmanager
@@ -277,6 +306,79 @@ def test_pipeline_asks_queue_and_the_overflow_is_told_busy(served: Settings) -> 
         assert status == 200 and answer[0] == "answer" and "[PMID:99000001]" in answer[1]["text"]
     assert any("waiting for the language model" in data.get("text", "") for _, data in _events(results["second"][1]))
     assert len(model.seen) == 2
+
+
+def test_abandoned_asks_leave_the_line_and_never_reach_the_model(served: Settings) -> None:
+    release = threading.Event()
+
+    def held(messages) -> str:
+        assert release.wait(60), "the test never released the model"
+        return "Bleeding episodes fell by 90% after factor VIII gene therapy [PMID:99000001]."
+
+    model = scripted_chat_model(held, held, held, held, held)
+    one_waiting = served.server.model_copy(update={"llm_queue": 1})
+    app = create_app(Assistant(served, llm=FakeProvider(model, local=True)), one_waiting)
+    results: dict[str, list] = {}
+
+    def ask(name: str, base: str) -> None:
+        with httpx.stream("POST", f"{base}/api/ask", json={"question": QUESTION, "mode": "pipeline"}, timeout=120) as response:
+            results[name] = [response.status_code, response.read().decode()]
+
+    def in_line(base: str) -> int:
+        return int(httpx.get(f"{base}/healthz").json()["llm_in_line"])
+
+    def wait_for(condition, what: str) -> None:
+        deadline = time.monotonic() + 60
+        while not condition() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert condition(), what
+
+    with live(app) as base:
+        first = threading.Thread(target=ask, args=("first", base))
+        first.start()
+        wait_for(lambda: len(model.seen) == 1, "the first ask never reached the model")
+        port = int(base.rsplit(":", 1)[1])
+        body = json.dumps({"question": QUESTION, "mode": "pipeline"}).encode()
+        for _ in range(4):  # with one place in the line, each abandoned ask must leave it for the next to queue
+            with socket.create_connection(("127.0.0.1", port)) as raw:
+                raw.sendall(b"POST /api/ask HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                            b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+                wait_for(lambda: in_line(base) == 2, "the ask never queued")
+            wait_for(lambda: in_line(base) == 1, "the abandoned ask kept its place in the line")
+        second = threading.Thread(target=ask, args=("second", base))
+        second.start()
+        wait_for(lambda: in_line(base) == 2, "the live ask never queued")
+        release.set()
+        first.join(120)
+        second.join(120)
+    for name in ("first", "second"):
+        status, text = results[name]
+        assert status == 200 and _events(text)[-1][0] == "answer"
+    assert len(model.seen) == 2  # the four abandoned asks never reached the model
+
+
+def test_report_jobs_are_capped_cancelled_and_evicted(served: Settings) -> None:
+    release = threading.Event()
+
+    def held(messages) -> str:
+        release.wait(60)
+        return "Factor VIII gene therapy reduced bleeding [PMID:99000001]."
+
+    capped = served.server.model_copy(update={"report_running": 1, "report_keep_s": 0.5})
+    app = create_app(Assistant(served, llm=FakeProvider(scripted_chat_model(*[held] * 12), local=True)), capped)
+    with TestClient(app, base_url="http://127.0.0.1") as client:
+        job = client.post("/api/report", json={"topic": "factor VIII gene therapy", "mode": "pipeline"}).json()
+        busy = client.post("/api/report", json={"topic": "BRCA1", "mode": "extractive"})
+        assert busy.status_code == 503 and "report job(s) are running" in busy.json()["error"]
+        assert client.delete(f"/api/report/{job['id']}").status_code == 200
+        release.set()
+        deadline = time.monotonic() + 60
+        while client.get(f"/api/report/{job['id']}").json()["status"] not in ("cancelled", "done", "failed") and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert client.get(f"/api/report/{job['id']}").json()["status"] == "cancelled"
+        time.sleep(0.6)  # past report_keep_s: the finished job is dropped
+        assert client.get(f"/api/report/{job['id']}").status_code == 404
+        assert client.post("/api/report", json={"topic": "BRCA1", "mode": "extractive"}).status_code == 202  # room again
 
 
 # -- the page in a real browser ------------------------------------------------------------------------
@@ -346,7 +448,8 @@ def test_mcp_server_lists_and_runs_tools(served: Settings) -> None:
             gene = await client.call_tool("gene_info", {"name": "p53"})
             search = await client.call_tool("search_literature", {"query": "factor VIII gene therapy", "k": 2})
             bad = await client.call_tool("get_paper", {"pmid": "12"})
-            return tools, {"gene": gene, "search": search}, {"bad": bad}
+            long = await client.call_tool("score_variant", {"gene": "TP53", "variants": ["p.R" + "1" * 5000 + "H"]})
+            return tools, {"gene": gene, "search": search, "long": long}, {"bad": bad}
 
     tools, good, failed = asyncio.run(asyncio.wait_for(session(), 300))
     assert tools == ["search_literature", "get_paper", "gene_info", "score_variant", "variant_literature", "scan_protein",
@@ -355,3 +458,5 @@ def test_mcp_server_lists_and_runs_tools(served: Settings) -> None:
     assert not gene.is_error and gene.structured_content["genes"][0]["symbol"] == "TP53"
     assert not search.is_error and search.structured_content["result"][0]["id"] == "PMID:99000001"
     assert failed["bad"].is_error and "PMID:12 is not in the local index" in failed["bad"].content[0].text
+    long = good["long"]  # robustness-b009928: a bare "Error executing tool" before; now the batch's own error item
+    assert not long.is_error and "is too large (at most 1,000,000,000)" in long.structured_content["results"][0]["error"]

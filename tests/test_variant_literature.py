@@ -200,7 +200,7 @@ def test_the_json_api_serves_variant_literature(tmp_path: Path) -> None:
 
     assistant = Assistant(Settings(data_dir=tmp_path / "data"))
     assistant.index_records(PAPERS, "test")
-    with TestClient(create_app(assistant)) as client:
+    with TestClient(create_app(assistant), base_url="http://127.0.0.1") as client:
         found = client.get("/api/variant-literature", params={"gene": "TP53", "variant": "p.Arg175His"}).json()
         assert found["papers"] == 2 and found["top"][0]["id"] == "PMID:102"
         listed = client.get("/api/variants-in", params={"query": "TP53 hotspot mutants"}).json()

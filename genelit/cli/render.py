@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -22,6 +23,7 @@ from genelit.eval.mentions import MentionEval
 from genelit.eval.pubmedqa import PubMedQAEval
 from genelit.eval.retrieval import RetrievalEval
 from genelit.eval.variants import VariantEval
+from genelit.files import check_output, replacing, write_text
 from genelit.report.pdf import pdf_engine
 from genelit.sequence.gff import GFF3_HEADER, gff3_lines, protein_fasta
 from genelit.types import (
@@ -262,7 +264,7 @@ def stored_proteins(stored: list[StoredProtein]) -> None:
 
 def score(r: VariantScore | UnscoredVariant, indent: str = "  ") -> None:
     if isinstance(r, UnscoredVariant):
-        err.print(Text("error: ", style="bold red") + Text(f"{r.variant}: {r.error}"), highlight=False, soft_wrap=True)
+        err.print(Text("error: ", style="bold red") + Text(f"{clip(r.variant, 60)}: {r.error}"), highlight=False, soft_wrap=True)
         return
     colour = "red" if r.interpretation == "damaging-looking" else "green"
     out.print(f"{indent}[bold]{r.variant.hgvs}[/] ({r.variant.kind}): {r.scorer} score {r.score:g} -> "
@@ -329,7 +331,7 @@ def blast_result(result: BlastResult) -> None:
 
 def variant_literature(block: VariantLiterature) -> None:
     """The papers naming one variant: count, years, written forms, then the top papers with the naming sentence."""
-    label = f"{block.gene} {block.variant}" if block.gene else block.variant
+    label = clip(f"{block.gene} {block.variant}" if block.gene else block.variant, 80)
     out.print(f"\n[bold]Literature[/] · {escape(label)} ({block.key or 'unread'}) in the local index")
     if block.papers:
         years = sorted(block.years)
@@ -433,14 +435,16 @@ def mappings(hits: list[ReadMapping]) -> None:
 
 def save_annotations(items: Iterator[Annotation], gff3: Path | None, proteins: Path | None, as_json: bool) -> None:
     """Print, and write GFF3 and protein FASTA, one record at a time as they come: memory stays that of one record.
-    Under --json the records still form one JSON list."""
-    try:
-        handles = {kind: path.open("w", encoding="utf-8") for kind, path in (("gff3", gff3), ("faa", proteins)) if path is not None}
-    except OSError as exc:
-        raise BadInputError(f"cannot write {exc.filename}: {exc.strerror}", "choose a folder you can write") from None
+    Under --json the records still form one JSON list. The files are written beside their targets and renamed over
+    them only when every record has been annotated, so a refused input leaves earlier results as they were."""
+    targets = {kind: path for kind, path in (("gff3", gff3), ("faa", proteins)) if path is not None}
+    for path in targets.values():
+        check_output(path)
     count = 0
     progress = Progress(TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True, disable=as_json)
-    try:
+    with contextlib.ExitStack() as stack:
+        handles = {kind: stack.enter_context(open(stack.enter_context(replacing(path)), "w", encoding="utf-8"))
+                   for kind, path in targets.items()}
         if "gff3" in handles:
             handles["gff3"].write(GFF3_HEADER)
         with progress:
@@ -460,10 +464,8 @@ def save_annotations(items: Iterator[Annotation], gff3: Path | None, proteins: P
                 progress.update(task, description=f"annotated {count} record(s); last {item.id} ({item.length:,} residues)")
             if as_json:
                 sys.stdout.write("\n]\n")
-    finally:  # a record that fails part-way leaves the files closed, holding every record before it
-        for kind, handle in handles.items():
-            handle.close()
-            err.print(f"wrote {count} record(s) to {gff3 if kind == 'gff3' else proteins}")
+    for path in targets.values():
+        err.print(f"wrote {count} record(s) to {path}")
 
 
 # -- evaluations ----------------------------------------------------------------------------
@@ -534,12 +536,16 @@ def mention_eval(result: MentionEval) -> None:
 REPORT_FORMATS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html", ".pdf": "pdf"}
 
 
-def check_report_path(output: Path | None, browser: str) -> None:
-    """Refuse an output the report cannot be written as, or a PDF with no engine to print it, before any work is done."""
+def check_report_paths(output: Path | None, bib: Path | None, ris: Path | None, browser: str) -> None:
+    """Refuse, before any work is done, an output the report cannot be written as, a PDF with no engine to print
+    it, or any of the files in a place that cannot be written."""
     if output is not None and output.suffix.lower() not in REPORT_FORMATS:
         raise BadInputError(f"cannot write a report as {output.name!r}", "end the name in .html, .md or .pdf")
     if output is not None and REPORT_FORMATS[output.suffix.lower()] == "pdf":
         pdf_engine(browser)
+    for path in (output, bib, ris):
+        if path is not None:
+            check_output(path)
 
 
 def save_report(report: Report, output: Path | None, bib: Path | None, ris: Path | None, as_json: bool, browser: str) -> None:
@@ -548,15 +554,12 @@ def save_report(report: Report, output: Path | None, bib: Path | None, ris: Path
     document = report.to_html() if kind == "html" else report.to_markdown()
     files = [(None if kind == "pdf" else output, document), (bib, report.to_bibtex()), (ris, report.to_ris())]
     for path, text in files:
-        if path is None:
-            continue
-        try:
-            path.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise BadInputError(f"cannot write {path}: {exc.strerror}", "choose a folder you can write") from None
-        err.print(f"wrote {path}")
+        if path is not None:
+            write_text(path, text)
+            err.print(f"wrote {path}")
     if output is not None and kind == "pdf":
-        engine = report.to_pdf(output, browser)
+        with replacing(output) as scratch:
+            engine = report.to_pdf(scratch, browser)
         err.print(f"wrote {output} (printed by {engine})")
     if as_json:
         emit_json(report)

@@ -11,6 +11,7 @@ from genelit.cli import render
 from genelit.cli.app import CdsOpt, FastaOpt, JsonOpt, ScorerOpt, app, assistant, err, exit_2_on_user_error, genes_app, out, seq_app
 from genelit.errors import BadInputError
 from genelit.sequence.annotation import GeneMethod
+from genelit.sequence.scan import check_image_path
 
 
 @app.command("gene", epilog="Examples:\n\n  genelit gene LMP10\n\n  genelit gene P04637 --json\n\n  genelit gene TP53 --online")
@@ -88,6 +89,8 @@ def scan(
     as_json: JsonOpt = False,
 ) -> None:
     """Saturation scan: all 19 substitutions at every position, as a heatmap, a CSV and a summary."""
+    if output is not None:
+        check_image_path(output)  # before the scan, which can take minutes on a long protein
     result = assistant(ctx).scan(gene_name, region, scorer, fasta)
     summary = result.save(output) if output is not None else result.summary
     render.show(summary, as_json, render.scan_summary)

@@ -35,7 +35,8 @@ def check_port(settings: ServerSettings) -> None:
 
 
 def check_exposure(settings: ServerSettings) -> None:
-    """Off loopback, anyone on the network could use the server: refuse to start without a token."""
+    """Off loopback, anyone on the network could use the server: refuse to start without a token. A blank token is
+    no token (the settings make it None), so a failed `$(openssl rand ...)` gets the same refusal."""
     if not is_loopback(settings.host) and settings.token is None:
         raise BadInputError(f"binding to {settings.host} exposes genelit to the network, and no token is set",
                             "set GENELIT_SERVER__TOKEN to a long random string (clients send it as 'Authorization: Bearer ...'), "
@@ -49,6 +50,8 @@ def serve(
     ctx: typer.Context,
     host: Annotated[str | None, typer.Option("--host", help="Address to bind (default 127.0.0.1; others need a token).")] = None,
     port: Annotated[int | None, typer.Option("--port", min=0, max=65535, help="Port (default 8000).")] = None,
+    allow_host: Annotated[list[str] | None, typer.Option("--allow-host", help="Another host name clients may reach the "
+                                                          "server by (a proxy's, say); repeatable; '*' allows any.")] = None,
     fast: FastOpt = False,
 ) -> None:
     """The chat and report page, and the JSON API (OpenAPI at /docs), over the local index and models."""
@@ -57,7 +60,8 @@ def serve(
     from genelit.server.app import create_app
 
     helper = assistant(ctx, fast)
-    updates = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
+    allowed = [*helper.settings.server.allowed_hosts, *(allow_host or [])]
+    updates = {k: v for k, v in {"host": host, "port": port, "allowed_hosts": allowed}.items() if v is not None}
     settings = helper.settings.server.model_copy(update=updates)
     check_exposure(settings)
     check_port(settings)
@@ -70,7 +74,7 @@ def serve(
 @exit_2_on_user_error
 def mcp(ctx: typer.Context, fast: FastOpt = False) -> None:
     """An MCP server on stdio with genelit's tools: search_literature, get_paper, gene_info, score_variant,
-    scan_protein, annotate_sequence, ask. Point an MCP client's command at 'genelit mcp'."""
+    variant_literature, scan_protein, annotate_sequence, ask. Point an MCP client's command at 'genelit mcp'."""
     from genelit.server.mcp import build_server
 
     helper = assistant(ctx, fast)

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from genelit.limits import small_int
 from genelit.sequence.variants import THREE_TO_ONE
 
 MentionKind = Literal["protein", "dna", "snp"]
@@ -203,7 +204,8 @@ def _refused(kind: MentionKind, text: str, whole: str, start: int, end: int) -> 
     bare = re.fullmatch(r"([A-Z])(-?\d+)([A-Z])", text)
     if kind == "protein" and bare:
         # G1681A is a DNA change far more often than Gly1681Ala; T1D, M6P and E2F are not changes at all
-        if bare.group(1) in "ACGT" and bare.group(3) in "ACGT" or 0 <= int(bare.group(2)) < 10:
+        position = small_int(bare.group(2))  # None: a run of digits no sequence is long enough for
+        if bare.group(1) in "ACGT" and bare.group(3) in "ACGT" or position is None or 0 <= position < 10:
             return True
     if kind == "dna" and re.fullmatch(r"[ACGTU]/[ACGTU]", text):
         if text[0] == text[2]:

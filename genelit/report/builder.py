@@ -98,6 +98,9 @@ class ReportBuilder:
         self.emit = on_event or (lambda _kind, _text: None)
 
     def build(self, topic: str, mode: str | None = None) -> Report:
+        if mode == "agent":  # refused before anything loads: the agent's model may be a download away
+            raise BadInputError("reports have no agent mode: each section is one planned model call, with no tool loop",
+                                "use --mode pipeline (the model writes), extractive (no model) or auto")
         topic = require_text((topic or "").strip(), "topic")
         if not topic:
             raise BadInputError("empty topic", "name a gene, a variant or a question, e.g. 'TP53 missense variants'")

@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 
 from genelit.errors import BadInputError
+from genelit.limits import MAX_POSITION, bounded_int
 from genelit.sequence.io import read_file
 from genelit.sequence.variants import three_letter
 from genelit.types import CodingConsequence
@@ -41,7 +42,8 @@ def cds_from_file(path: Path, max_length: int | None = None) -> str:
 
 def _parse_pos(value: str, offset: str | None) -> tuple[str, int, int]:
     kind = "utr5" if value.startswith("-") else "utr3" if value.startswith("*") else "cds"
-    return kind, int(value.lstrip("*")), int(offset) if offset else 0
+    position = bounded_int(value.lstrip("*-"), "coding position", MAX_POSITION)
+    return kind, -position if value.startswith("-") else position, bounded_int(offset, "intron offset", MAX_POSITION, -MAX_POSITION) if offset else 0
 
 
 def _translate(cds: str) -> str:

@@ -6,9 +6,11 @@ reported with its 1-based position so the user can find it in their file.
 
 from __future__ import annotations
 
+import gzip
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TextIO
 
 from genelit.errors import BadInputError
 from genelit.types import Alphabet
@@ -73,12 +75,30 @@ def _limit(kind: Alphabet, max_length: int | None, max_dna_length: int | None) -
 
 def from_string(text: str, name: str = "sequence", alphabet: Alphabet | None = None, max_length: int | None = None,
                 max_dna_length: int | None = None) -> SequenceRecord:
-    """A sequence typed or pasted by the user; FASTA headers are accepted."""
-    lines = text.strip().splitlines()
-    if lines and lines[0].startswith(">"):
-        name = lines[0][1:].split()[0] if lines[0][1:].split() else name
-        lines = lines[1:]
-    raw = "".join("".join(lines).split()).upper()
+    """A sequence typed or pasted by the user; a FASTA header is accepted. Pasted FASTA of several records is
+    refused here, where one sequence is meant (see `records_from_string` for the commands that take many)."""
+    records = records_from_string(text, name, alphabet, max_length, max_dna_length)
+    if len(records) > 1:
+        raise BadInputError(f"{name}: {len(records)} FASTA records, where one sequence is meant", "give only one record")
+    return records[0]
+
+
+def records_from_string(text: str, name: str = "sequence", alphabet: Alphabet | None = None, max_length: int | None = None,
+                        max_dna_length: int | None = None) -> list[SequenceRecord]:
+    """Sequences typed or pasted by the user: one bare sequence, or FASTA of one or more records."""
+    text = text.lstrip("\ufeff").strip()
+    if not text.startswith(">"):
+        return [_record(name, text, alphabet, max_length, max_dna_length)]
+    records = []
+    for number, block in enumerate(text[1:].split("\n>"), start=1):
+        header, _, body = block.partition("\n")
+        record_name = header.split()[0] if header.split() else f"{name}{number}"
+        records.append(_record(record_name, body, alphabet, max_length, max_dna_length))
+    return records
+
+
+def _record(name: str, text: str, alphabet: Alphabet | None, max_length: int | None, max_dna_length: int | None) -> SequenceRecord:
+    raw = "".join(text.split()).upper()
     kind = alphabet or guess_alphabet(raw)
     return SequenceRecord(id=name, sequence=validate(raw, kind, name, _limit(kind, max_length, max_dna_length)), alphabet=kind)
 
@@ -95,10 +115,12 @@ def iter_records(path: Path, alphabet: Alphabet | None = None, max_length: int |
     from Bio import SeqIO
 
     try:
-        with open(path, errors="replace") as handle:
+        with _open_text(path) as handle:
             head = handle.read(200).lstrip()
     except OSError as exc:
-        raise BadInputError(f"cannot read {path}: {exc.strerror}", "check the path") from None
+        raise BadInputError(f"cannot read {path}: {exc.strerror or exc}", "check the path") from None
+    except UnicodeDecodeError:
+        raise BadInputError(f"{path}: not UTF-8 text", "save it as UTF-8 (sequence files are plain ASCII)") from None
     if head.startswith(">"):
         fmt = "fasta"
     elif head.startswith("LOCUS"):
@@ -107,28 +129,46 @@ def iter_records(path: Path, alphabet: Alphabet | None = None, max_length: int |
         raise BadInputError(f"{path}: not FASTA ('>') or GenBank ('LOCUS')", "convert it, or give the sequence itself as text (annotate takes it with --seq)")
     count = 0
     try:
-        for rec in SeqIO.parse(str(path), fmt):
-            raw = str(rec.seq).upper()
-            kind = alphabet or guess_alphabet(raw)
-            source = next((f for f in rec.features if f.type == "source"), None) if fmt == "genbank" else None
-            tables = {int(t) for f in rec.features if f.type == "CDS" for t in f.qualifiers.get("transl_table", [])}
-            count += 1
-            yield SequenceRecord(
-                id=rec.id,
-                sequence=validate(raw, kind, f"{path.name}:{rec.id}", _limit(kind, max_length, max_dna_length)),
-                alphabet=kind,
-                description=rec.description,
-                features=list(rec.features) if fmt == "genbank" else [],
-                lineage=list(rec.annotations.get("taxonomy", [])),
-                organelle=(source.qualifiers.get("organelle") or [None])[0] if source is not None else None,
-                genetic_code=tables.pop() if len(tables) == 1 else None,
-            )
+        with _open_text(path) as handle:
+            for rec in SeqIO.parse(handle, fmt):
+                count += 1
+                yield _from_biopython(rec, path, fmt, alphabet, max_length, max_dna_length)
     except UnicodeDecodeError:
         raise BadInputError(f"{path}: not UTF-8 text", f"save the {fmt} file as UTF-8 (sequence files are plain ASCII)") from None
     except ValueError as exc:
         raise BadInputError(f"{path}: {exc}", f"the {fmt} file is malformed") from None
+    except (EOFError, OSError) as exc:  # a gzip cut short, or damaged
+        raise BadInputError(f"{path}: cannot be read to its end ({exc})", "the file is truncated or damaged; fetch it again") from None
     if not count:
         raise BadInputError(f"{path}: no sequences in it", "check the file")
+
+
+def _open_text(path: Path) -> TextIO:
+    """A file as text whether or not it is gzipped (.fa.gz), with a UTF-8 byte-order mark dropped: an editor's BOM
+    or a compressed download is still the FASTA its user thinks it is."""
+    with open(path, "rb") as probe:
+        gzipped = probe.read(2) == b"\x1f\x8b"
+    if gzipped:
+        return gzip.open(path, "rt", encoding="utf-8-sig")
+    return open(path, encoding="utf-8-sig")
+
+
+def _from_biopython(rec: Any, path: Path, fmt: str, alphabet: Alphabet | None, max_length: int | None,
+                    max_dna_length: int | None) -> SequenceRecord:
+    raw = str(rec.seq).upper()
+    kind = alphabet or guess_alphabet(raw)
+    source = next((f for f in rec.features if f.type == "source"), None) if fmt == "genbank" else None
+    tables = {int(t) for f in rec.features if f.type == "CDS" for t in f.qualifiers.get("transl_table", [])}
+    return SequenceRecord(
+        id=rec.id,
+        sequence=validate(raw, kind, f"{path.name}:{rec.id}", _limit(kind, max_length, max_dna_length)),
+        alphabet=kind,
+        description=rec.description,
+        features=list(rec.features) if fmt == "genbank" else [],
+        lineage=list(rec.annotations.get("taxonomy", [])),
+        organelle=(source.qualifiers.get("organelle") or [None])[0] if source is not None else None,
+        genetic_code=tables.pop() if len(tables) == 1 else None,
+    )
 
 
 def header_symbols(description: str) -> list[str]:

@@ -40,15 +40,17 @@ def _listed(value: str) -> tuple[str, ...]:
     return tuple(part for part in value.split("|") if part and part != "-")
 
 
-def read_gene_info(path: Path) -> dict[str, NcbiGene]:
-    """The table by Entrez id; a file that is not NCBI's gene_info is a BadInputError naming what is missing."""
+def read_gene_info(path: Path, shown_as: str | None = None) -> dict[str, NcbiGene]:
+    """The table by Entrez id; a file that is not NCBI's gene_info is a BadInputError naming what is missing, and
+    naming the file as `shown_as` (the user's path or URL, where `path` is a staged copy of it)."""
+    name = shown_as or str(path)
     genes: dict[str, NcbiGene] = {}
     try:
         with gzip.open(path, "rt", encoding="utf-8") as handle:
             header = handle.readline().lstrip("#").rstrip("\n").split("\t")
             missing = [c for c in COLUMNS if c not in header]
             if missing:
-                raise BadInputError(f"{path} is not NCBI's gene_info table: no {', '.join(missing)} column",
+                raise BadInputError(f"{name} is not NCBI's gene_info table: no {', '.join(missing)} column",
                                     f"give {FILE_NAME} as NCBI publishes it")
             for row in csv.DictReader(handle, fieldnames=header, delimiter="\t", quoting=csv.QUOTE_NONE):
                 location = row["map_location"]
@@ -58,9 +60,9 @@ def read_gene_info(path: Path) -> dict[str, NcbiGene]:
                     description="" if row["description"] == "-" else row["description"],
                 )
     except (OSError, EOFError, UnicodeDecodeError) as exc:
-        raise BadInputError(f"cannot read {path} as gzipped gene_info: {exc}", f"give {FILE_NAME} as NCBI publishes it") from None
+        raise BadInputError(f"cannot read {name} as gzipped gene_info: {exc}", f"give {FILE_NAME} as NCBI publishes it") from None
     if not genes:
-        raise BadInputError(f"{path} has no genes in it", f"give {FILE_NAME} as NCBI publishes it")
+        raise BadInputError(f"{name} has no genes in it", f"give {FILE_NAME} as NCBI publishes it")
     return genes
 
 
@@ -84,7 +86,7 @@ def update_gene_info(source: str | None, folder: Path) -> tuple[Path, int]:
             if not path.is_file():
                 raise BadInputError(f"no file {where}", f"give the path of {FILE_NAME}, or a URL")
             shutil.copyfile(path, staged)
-        count = len(read_gene_info(staged))
+        count = len(read_gene_info(staged, shown_as=where))
         target = folder / FILE_NAME
         os.replace(staged, target)
     return target, count

@@ -11,7 +11,9 @@ from typing import BinaryIO, TextIO
 
 import numpy as np
 
-from genelit.errors import BadInputError, MissingResourceError
+from genelit.errors import BadInputError, MissingResourceError, clip
+from genelit.files import check_output, replacing
+from genelit.limits import MAX_POSITION, bounded_int
 from genelit.sequence.features import AMINO_ACIDS
 from genelit.sequence.scorers.base import Scorer
 from genelit.sequence.variants import missense
@@ -21,11 +23,10 @@ from genelit.types import ScanSummary, VariantScore
 def parse_region(text: str | None, length: int) -> tuple[int, int]:
     if not text:
         return 1, length
-    try:
-        start_text, end_text = text.split("-")
-        start, end = int(start_text), int(end_text)
-    except ValueError:
-        raise BadInputError(f"bad region {text!r}", "write START-END in residues, e.g. 94-292") from None
+    parts = text.split("-")
+    if len(parts) != 2 or not all(part.strip().isdigit() for part in parts):
+        raise BadInputError(f"bad region {clip(text, 40)!r}", "write START-END in residues, e.g. 94-292")
+    start, end = (bounded_int(part, "region position", MAX_POSITION) for part in parts)
     if not 1 <= start <= end <= length:
         raise BadInputError(f"region {text} is outside the protein (1-{length})", "choose positions within the sequence")
     return start, end
@@ -73,8 +74,9 @@ def write_csv(matrix: np.ndarray, sequence: str, region: tuple[int, int], handle
 
 
 def write_heatmap(matrix: np.ndarray, sequence: str, region: tuple[int, int], scorer: Scorer, title: str,
-                  path: Path | BinaryIO, marks: Sequence[tuple[int, str]] = ()) -> None:
-    """Draw the scan; `marks` are (position, new residue) cells to outline, e.g. the variants a report names."""
+                  path: Path | BinaryIO, marks: Sequence[tuple[int, str]] = (), image_format: str = "png") -> None:
+    """Draw the scan as `image_format` (png, svg, pdf); `marks` are (position, new residue) cells to outline, e.g. the
+    variants a report names."""
     try:
         import matplotlib
     except ImportError:
@@ -102,7 +104,7 @@ def write_heatmap(matrix: np.ndarray, sequence: str, region: tuple[int, int], sc
             ax.add_patch(Rectangle((position - region[0] - 0.5, AMINO_ACIDS.index(alt) - 0.5), 1, 1, fill=False,
                                    edgecolor="red", linewidth=1.5))
     fig.tight_layout()
-    fig.savefig(path, dpi=120, format="png" if not isinstance(path, Path) else None)
+    fig.savefig(path, dpi=120, format=image_format)
     plt.close(fig)
 
 
@@ -136,20 +138,22 @@ class SaturationScan:
         return buffer.getvalue()
 
     def save(self, png: Path) -> ScanSummary:
-        """Write the heatmap to `png` and the matrix as CSV beside it; the summary then names both files."""
-        if png.is_dir():
-            raise BadInputError(f"{png} is a folder", f"name the image file, e.g. {png / 'scan.png'}")
-        if png.suffix.lower() not in IMAGE_SUFFIXES:
-            raise BadInputError(f"cannot draw a heatmap as {png.name!r}", f"end the name in one of {', '.join(IMAGE_SUFFIXES)}")
-        if not png.parent.is_dir():
-            raise BadInputError(f"the folder {png.parent} does not exist", "create it first, or write elsewhere")
+        """Write the heatmap to `png` and the matrix as CSV beside it, each whole or not at all; the summary then
+        names both files."""
+        check_image_path(png)
         region = self.summary.region
         csv_path = png.with_suffix(".csv")
-        try:
-            write_heatmap(self.matrix, self.sequence, region, self.scorer, self.title, png)
-            with open(csv_path, "w", newline="") as handle:
+        check_output(csv_path)
+        with replacing(png) as image, replacing(csv_path) as table:
+            write_heatmap(self.matrix, self.sequence, region, self.scorer, self.title, image, image_format=png.suffix.lower()[1:])
+            with open(table, "w", newline="") as handle:
                 write_csv(self.matrix, self.sequence, region, handle)
-        except OSError as exc:
-            raise BadInputError(f"cannot write {exc.filename or png}: {exc.strerror}", "choose a folder you can write") from None
         self.summary = self.summary.model_copy(update={"png": str(png), "csv": str(csv_path)})
         return self.summary
+
+
+def check_image_path(png: Path) -> None:
+    """Refuse, before a scan is computed, an image name it cannot be drawn as or a place it cannot be written."""
+    if png.suffix.lower() not in IMAGE_SUFFIXES and not png.is_dir():
+        raise BadInputError(f"cannot draw a heatmap as {png.name!r}", f"end the name in one of {', '.join(IMAGE_SUFFIXES)}")
+    check_output(png)

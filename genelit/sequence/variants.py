@@ -11,7 +11,8 @@ import re
 
 from Bio.Data.IUPACData import protein_letters_3to1
 
-from genelit.errors import BadInputError
+from genelit.errors import BadInputError, clip
+from genelit.limits import MAX_POSITION, bounded_int
 from genelit.types import Variant
 
 # The 20 standard residues from Biopython, plus the two rare ones and the stop that HGVS names.
@@ -81,7 +82,7 @@ def parse_protein_variant(text: str) -> Variant:
 
 def _build(kind: str, m: re.Match[str], gene: str | None, raw: str) -> Variant:
     ref = _one(m.group("ref"))
-    position = int(m.group("pos"))
+    position = bounded_int(m.group("pos"), f"variant {clip(raw, 40)!r}: position", MAX_POSITION)
     if position < 1:
         raise BadInputError(f"variant {raw!r} has position 0", "protein positions start at 1")
     if kind == "frameshift":
@@ -101,7 +102,7 @@ def _build(kind: str, m: re.Match[str], gene: str | None, raw: str) -> Variant:
         return Variant(gene=gene, kind=label, ref=ref, position=position, alt=alt, hgvs=hgvs, text=raw)
     op = m.group("op")
     alt = _ones(m.group("alt") or "")
-    end = int(m.group("end")) if kind == "range" else None
+    end = bounded_int(m.group("end"), f"variant {clip(raw, 40)!r}: range end", MAX_POSITION) if kind == "range" else None
     if end is not None and end <= position:
         raise BadInputError(f"variant {raw!r}: range end {end} is not after start {position}", "write the lower position first")
     if op in ("delins", "ins") and not alt:

@@ -12,22 +12,25 @@ import base64
 import hmac
 import json
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+import socket
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from importlib.resources import files
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, FastAPI, Query, Request
+from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from genelit import __version__
 from genelit.api import Assistant
-from genelit.errors import BadInputError, GenelitError, IndexConflictError, MissingResourceError, RemoteServiceError
-from genelit.server.gate import Busy, FairGate
+from genelit.errors import BadInputError, GenelitError, IndexConflictError, MissingResourceError, RemoteServiceError, clip
+from genelit.limits import GENE_CHARS, QUERY_CHARS, QUESTION_CHARS, SEARCH_K, TOPIC_CHARS, VARIANT_CHARS, VARIANTS_IN_K, VARIANTS_PER_CALL
+from genelit.server.gate import Busy, Cancelled, FairGate
 from genelit.server.jobs import ReportJob, ReportJobs
 from genelit.settings import ServerSettings
 from genelit.types import (
@@ -36,6 +39,7 @@ from genelit.types import (
     GeneMatch,
     ModeChoice,
     Paper,
+    ReportMode,
     ScanSummary,
     ScorerName,
     VariantCounts,
@@ -46,24 +50,26 @@ from genelit.types import (
 log = logging.getLogger(__name__)
 PAGE = files("genelit.server") / "page"
 STATUS = {BadInputError: 400, MissingResourceError: 404, IndexConflictError: 409, Busy: 503, RemoteServiceError: 502}
+HTTP_HINTS = {404: "no such page or endpoint; see /docs for the endpoints", 405: "see /docs for the methods each endpoint takes",
+              400: "send JSON in UTF-8, as /docs describes"}
 REPORT_DOWNLOADS = {"html": ("text/html", "to_html"), "md": ("text/markdown", "to_markdown"),
                     "bib": ("application/x-bibtex", "to_bibtex"), "ris": ("application/x-research-info-systems", "to_ris")}
 
 
 # -- request bodies ---------------------------------------------------------------------
 class AskRequest(BaseModel):
-    question: str = Field(min_length=1, max_length=2000, description="The question, in plain words.")
+    question: str = Field(min_length=1, max_length=QUESTION_CHARS, description="The question, in plain words.")
     mode: ModeChoice | None = Field(None, description="auto (default), agent, pipeline or extractive (no LLM).")
 
 
 class VariantRequest(BaseModel):
-    gene: str = Field(min_length=1, max_length=50)
-    variants: list[str] = Field(min_length=1, max_length=50, description="HGVS or short forms: p.R175H, R175H, c.524G>A.")
+    gene: str = Field(min_length=1, max_length=GENE_CHARS)
+    variants: list[str] = Field(min_length=1, max_length=VARIANTS_PER_CALL, description="HGVS or short forms: p.R175H, R175H, c.524G>A.")
     scorer: ScorerName | None = None
 
 
 class ScanRequest(BaseModel):
-    gene: str = Field(min_length=1, max_length=50)
+    gene: str = Field(min_length=1, max_length=GENE_CHARS)
     region: str | None = Field(None, max_length=40, description="'START-END' in residues; default: the whole protein.")
     scorer: ScorerName | None = None
 
@@ -75,8 +81,8 @@ class AnnotateRequest(BaseModel):
 
 
 class ReportRequest(BaseModel):
-    topic: str = Field(min_length=1, max_length=500)
-    mode: Literal["auto", "pipeline", "extractive"] | None = None
+    topic: str = Field(min_length=1, max_length=TOPIC_CHARS)
+    mode: ReportMode | None = None
 
 
 class ScanResult(BaseModel):
@@ -153,31 +159,90 @@ class BodyLimit:
         await self.app(scope, replay, send)
 
 
-def bearer_check(settings: ServerSettings) -> Callable[[Request], Awaitable[None]]:
-    """With a token configured, every API request must carry it (compared in constant time); without one, the
-    server only ever listens on loopback (serve refuses otherwise), so a local request is the user's own."""
-    expected = settings.token.get_secret_value().encode() if settings.token else None
+class Guard:
+    """The first thing every request meets, before its body is read: a Host header the server answers to (a page on
+    another site that rebinds its DNS name to 127.0.0.1 sends its own name, and is refused), then, with a token
+    configured, that token on every API request, compared in constant time. Without a token the server only ever
+    listens on loopback (serve refuses otherwise), so a local request from an allowed host is the user's own."""
 
-    async def check(request: Request) -> None:
-        if expected is None:
+    def __init__(self, app: ASGIApp, settings: ServerSettings) -> None:
+        self.app = app
+        self.expected = settings.token.get_secret_value().encode() if settings.token else None
+        self.hosts = None if "*" in settings.allowed_hosts else served_hosts(settings)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
             return
-        given = request.headers.get("authorization", "")
-        scheme, _, token = given.partition(" ")
-        if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(), expected):
-            raise _Unauthorized
+        headers = dict(scope.get("headers") or [])
+        host = _host_name(headers.get(b"host", b"").decode("latin-1"))
+        if self.hosts is not None and host not in self.hosts:
+            refused = _error(421, f"this server does not answer to the host {clip(host, 80)!r}",
+                             "use the address it listens on, or start it with --allow-host NAME")
+            await refused(scope, receive, send)
+            return
+        if self.expected is not None and str(scope.get("path", "")).startswith("/api/"):
+            scheme, _, token = headers.get(b"authorization", b"").decode("latin-1").partition(" ")
+            if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode("latin-1"), self.expected):
+                unauthorized = _error(401, "missing or wrong token", "send 'Authorization: Bearer <GENELIT_SERVER__TOKEN>'")
+                unauthorized.headers["WWW-Authenticate"] = "Bearer"
+                await unauthorized(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
-    return check
+
+WILDCARDS = ("0.0.0.0", "::", "")
 
 
-class _Unauthorized(Exception):
-    pass
+def served_hosts(settings: ServerSettings) -> set[str]:
+    """The names a request may give in its Host header: the bound address, loopback's names, --allow-host, and on
+    a wildcard bind this machine's own names and addresses."""
+    hosts = {settings.host.strip().lower(), "localhost", "127.0.0.1", "::1", *(h.strip().lower() for h in settings.allowed_hosts)}
+    if settings.host.strip() in WILDCARDS:
+        name = socket.gethostname()
+        hosts |= {name.lower(), socket.getfqdn().lower()}
+        try:
+            hosts |= set(socket.gethostbyname_ex(name)[2])
+        except OSError:  # a machine whose own name does not resolve still answers to the rest
+            pass
+    return hosts
+
+
+def _host_name(header: str) -> str:
+    """The host part of a Host header, without its port: 'example.org:8000' -> 'example.org', '[::1]:80' -> '::1'."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[1:].partition("]")[0]
+    return header.rpartition(":")[0] if header.count(":") == 1 else header
+
+
+class CancelOnClose(StreamingResponse):
+    """A stream that calls `on_close` when it ends for any reason: its last event sent, or its client gone (Starlette
+    cancels the response then, before or during the stream)."""
+
+    def __init__(self, content: AsyncIterator[str], on_close: Callable[[], None], **kwargs: Any) -> None:
+        super().__init__(content, **kwargs)
+        self.on_close = on_close
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def watch() -> None:  # a client gone while nothing is being sent is noticed here, not at the next send
+            while (await receive())["type"] != "http.disconnect":
+                pass
+            self.on_close()
+
+        watcher = asyncio.ensure_future(watch())
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            watcher.cancel()
+            self.on_close()
 
 
 def create_app(assistant: Assistant, settings: ServerSettings | None = None) -> FastAPI:
     """The app over one Assistant: one index, one model registry and one LLM line for every request."""
     settings = settings or assistant.settings.server
     gate = FairGate(settings.llm_queue)
-    jobs = ReportJobs(assistant, gate, settings.report_jobs)
+    jobs = ReportJobs(assistant, gate, settings)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -192,7 +257,7 @@ def create_app(assistant: Assistant, settings: ServerSettings | None = None) -> 
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
                            allow_headers=["Authorization", "Content-Type"])
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
-    authorized = [Depends(bearer_check(settings))]
+    app.add_middleware(Guard, settings=settings)  # added last, so it runs first: nothing is read before it passes
 
     @app.exception_handler(GenelitError)
     async def on_genelit_error(_request: Request, exc: GenelitError) -> JSONResponse:
@@ -204,10 +269,11 @@ def create_app(assistant: Assistant, settings: ServerSettings | None = None) -> 
         problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'] if p != 'body')}: {e['msg']}" for e in exc.errors())
         return _error(422, f"bad request: {problems}", "see /docs for what each endpoint takes")
 
-    @app.exception_handler(_Unauthorized)
-    async def on_unauthorized(_request: Request, _exc: _Unauthorized) -> JSONResponse:
-        response = _error(401, "missing or wrong token", "send 'Authorization: Bearer <GENELIT_SERVER__TOKEN>'")
-        response.headers["WWW-Authenticate"] = "Bearer"
+    @app.exception_handler(StarletteHTTPException)
+    async def on_http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        hint = HTTP_HINTS.get(exc.status_code, "see /docs for what each endpoint takes")
+        response = _error(exc.status_code, str(exc.detail).rstrip(".").lower(), hint)
+        response.headers.update(exc.headers or {})
         return response
 
     # -- the page ------------------------------------------------------------------------
@@ -225,37 +291,37 @@ def create_app(assistant: Assistant, settings: ServerSettings | None = None) -> 
         return {"status": "ok", "version": __version__, "papers": assistant.index_stats().papers, "llm_in_line": gate.in_line}
 
     # -- literature ------------------------------------------------------------------------
-    @app.get("/api/search", dependencies=authorized)
-    def search(q: Annotated[str, Query(min_length=1, max_length=1000)], k: Annotated[int, Query(ge=1, le=50)] = 10,
+    @app.get("/api/search")
+    def search(q: Annotated[str, Query(min_length=1, max_length=QUERY_CHARS)], k: Annotated[int, Query(ge=1, le=SEARCH_K)] = 10,
                year: Annotated[str | None, Query(max_length=9)] = None,
                journal: Annotated[str | None, Query(max_length=200)] = None) -> list[Evidence]:
         return assistant.search(q, k, year=year, journal=journal)
 
-    @app.get("/api/paper/{pmid}", dependencies=authorized)
+    @app.get("/api/paper/{pmid}")
     def paper(pmid: str) -> Paper:
         return assistant.paper(pmid)
 
     # -- genes and sequences -------------------------------------------------------------------
-    @app.get("/api/gene/{symbol}", dependencies=authorized)
+    @app.get("/api/gene/{symbol}")
     def gene(symbol: str) -> GeneMatch:
         return assistant.gene(symbol)
 
-    @app.post("/api/variant", dependencies=authorized)
+    @app.post("/api/variant")
     def variant(body: VariantRequest) -> VariantReport:
         return assistant.variants(body.gene, body.variants, scorer=body.scorer)
 
-    @app.get("/api/variant-literature", dependencies=authorized)
-    def variant_literature(variant: Annotated[str, Query(min_length=1, max_length=100)],
-                           gene: Annotated[str | None, Query(max_length=50)] = None) -> VariantLiterature:
+    @app.get("/api/variant-literature")
+    def variant_literature(variant: Annotated[str, Query(min_length=1, max_length=VARIANT_CHARS)],
+                           gene: Annotated[str | None, Query(max_length=GENE_CHARS)] = None) -> VariantLiterature:
         return assistant.variant_literature(gene, variant)
 
-    @app.get("/api/variants-in", dependencies=authorized)
+    @app.get("/api/variants-in")
     def variants_in(query: Annotated[str | None, Query(max_length=2000)] = None,
-                    gene: Annotated[str | None, Query(max_length=50)] = None,
-                    k: Annotated[int, Query(ge=1, le=500)] = 20) -> VariantCounts:
+                    gene: Annotated[str | None, Query(max_length=GENE_CHARS)] = None,
+                    k: Annotated[int, Query(ge=1, le=VARIANTS_IN_K)] = 20) -> VariantCounts:
         return assistant.variants_in(query, gene, k)
 
-    @app.post("/api/scan", dependencies=authorized, response_model=None)
+    @app.post("/api/scan", response_model=None)
     def scan(body: ScanRequest, format: Literal["json", "png", "csv"] = "json") -> ScanResult | Response:
         result = assistant.scan(body.gene, body.region, body.scorer)
         if format == "csv":
@@ -265,7 +331,7 @@ def create_app(assistant: Assistant, settings: ServerSettings | None = None) -> 
             return Response(png, media_type="image/png")
         return ScanResult(summary=result.summary, png_base64=base64.b64encode(png).decode("ascii"), csv=result.csv_text())
 
-    @app.post("/api/annotate", dependencies=authorized)
+    @app.post("/api/annotate")
     def annotate(body: AnnotateRequest) -> list[Annotation]:
         if len(body.sequence) > settings.max_sequence_chars:
             raise BadInputError(f"the sequence is {len(body.sequence):,} characters, over the limit of {settings.max_sequence_chars:,}",
@@ -273,25 +339,31 @@ def create_app(assistant: Assistant, settings: ServerSettings | None = None) -> 
         return assistant.annotate(sequence=body.sequence, table=body.table, min_orf_aa=body.min_orf_aa)
 
     # -- answers and reports ---------------------------------------------------------------------
-    @app.post("/api/ask", dependencies=authorized, response_class=StreamingResponse,
+    @app.post("/api/ask", response_class=StreamingResponse,
               responses={200: {"content": {"text/event-stream": {}},
                                "description": "Events 'step', 'tool', 'observation', then 'answer' (an Answer) or 'error'."}})
     async def ask(body: AskRequest) -> StreamingResponse:
         mode = assistant.resolve_mode(body.mode)
-        ticket = None if mode == "extractive" else gate.enter()  # Busy here is a 503 before the stream opens
+        ticket = gate.enter(mode != "extractive")  # Busy here is a 503 before the stream opens
         events: asyncio.Queue[tuple[str, str] | None] = asyncio.Queue()
         loop = asyncio.get_running_loop()
 
         def put(item: tuple[str, str] | None) -> None:
             loop.call_soon_threadsafe(events.put_nowait, item)
 
+        def on_event(kind: str, text: str) -> None:
+            ticket.check()  # a client that has gone stops the answer here, before its next stage
+            put((kind, text))
+
         def work() -> None:
             try:
-                if ticket is not None and gate.in_line > 1:
+                if ticket.number is not None and gate.in_line > 1:
                     put(("step", f"waiting for the language model ({gate.in_line - 1} job(s) in line)"))
                 with gate.turn(ticket):
-                    answer = assistant.ask(body.question, mode, on_event=lambda kind, text: put((kind, text)))
+                    answer = assistant.ask(body.question, mode, on_event=on_event)
                 put(("answer", answer.model_dump_json()))
+            except Cancelled:
+                log.info("an ask was abandoned by its client: %r", clip(body.question, 80))
             except GenelitError as exc:
                 put(("error", json.dumps({"error": exc.message, "hint": exc.hint})))
             except Exception:
@@ -300,26 +372,34 @@ def create_app(assistant: Assistant, settings: ServerSettings | None = None) -> 
             finally:
                 put(None)
 
-        worker = loop.run_in_executor(None, work)
+        loop.run_in_executor(None, work)
 
         async def stream() -> AsyncIterator[str]:
             while (item := await events.get()) is not None:
                 kind, data = item
                 payload = data if kind in ("answer", "error") else json.dumps({"text": data})
                 yield f"event: {kind}\ndata: {payload}\n\n"
-            await worker
 
-        return StreamingResponse(stream(), media_type="text/event-stream", headers={"Cache-Control": "no-store"})
+        return CancelOnClose(stream(), lambda: gate.cancel(ticket), media_type="text/event-stream",
+                             headers={"Cache-Control": "no-store"})
 
-    @app.post("/api/report", dependencies=authorized, status_code=202)
+    @app.post("/api/report", status_code=202)
     def start_report(body: ReportRequest) -> JobView:
         return _job_view(jobs.submit(body.topic, body.mode))
 
-    @app.get("/api/report/{job_id}", dependencies=authorized)
+    @app.get("/api/report/{job_id}")
     def report_status(job_id: str) -> JobView:
         return _job_view(_job(jobs, job_id))
 
-    @app.get("/api/report/{job_id}/download", dependencies=authorized)
+    @app.delete("/api/report/{job_id}")
+    def cancel_report(job_id: str) -> JobView:
+        """Stop a running job at its next stage, or forget a finished one."""
+        job = jobs.cancel(job_id)
+        if job is None:
+            raise MissingResourceError(f"no report job {job_id!r}", "finished jobs are kept a while, then dropped")
+        return _job_view(job)
+
+    @app.get("/api/report/{job_id}/download")
     def report_download(job_id: str, format: Literal["html", "md", "bib", "ris"] = "html") -> Response:
         job = _job(jobs, job_id)
         if job.report is None:

@@ -17,6 +17,7 @@ from pydantic import Field
 
 from genelit.api import Assistant
 from genelit.errors import GenelitError
+from genelit.limits import GENE_CHARS, QUERY_CHARS, QUESTION_CHARS, SEARCH_K, VARIANT_CHARS, VARIANTS_PER_CALL
 from genelit.types import Annotation, Answer, Evidence, GeneMatch, Paper, ScanSummary, ScorerName, VariantLiterature, VariantReport
 
 INSTRUCTIONS = (
@@ -43,13 +44,13 @@ def _user_errors(fn: F) -> F:
 
 
 def build_server(assistant: Assistant) -> MCPServer:
-    """An MCPServer whose seven tools call `assistant`."""
+    """An MCPServer whose eight tools call `assistant`."""
     server = MCPServer(name="genelit", instructions=INSTRUCTIONS)
 
     @server.tool()
     @_user_errors
-    def search_literature(query: Annotated[str, Field(min_length=1, max_length=1000, description="What to look for.")],
-                          k: Annotated[int, Field(ge=1, le=50)] = 5,
+    def search_literature(query: Annotated[str, Field(min_length=1, max_length=QUERY_CHARS, description="What to look for.")],
+                          k: Annotated[int, Field(ge=1, le=SEARCH_K)] = 5,
                           year: Annotated[str | None, Field(description="'YYYY', 'YYYY-YYYY', 'YYYY-' or '-YYYY'.")] = None,
                           ) -> list[Evidence]:
         """Hybrid (BM25 + dense) search of the local PubMed index; each hit has its PMID, title, year and abstract."""
@@ -63,23 +64,23 @@ def build_server(assistant: Assistant) -> MCPServer:
 
     @server.tool()
     @_user_errors
-    def gene_info(name: Annotated[str, Field(min_length=1, max_length=50, description="Symbol, alias, previous symbol or id.")]
+    def gene_info(name: Annotated[str, Field(min_length=1, max_length=GENE_CHARS, description="Symbol, alias, previous symbol or id.")]
                   ) -> GeneMatch:
         """A human gene from the HGNC table: symbol, name, aliases, ids, location. An ambiguous alias lists every candidate."""
         return assistant.gene(name)
 
     @server.tool()
     @_user_errors
-    def score_variant(gene: Annotated[str, Field(min_length=1, max_length=50)],
-                      variants: Annotated[list[str], Field(min_length=1, max_length=50, description="e.g. ['p.R175H', 'c.524G>A']")],
+    def score_variant(gene: Annotated[str, Field(min_length=1, max_length=GENE_CHARS)],
+                      variants: Annotated[list[str], Field(min_length=1, max_length=VARIANTS_PER_CALL, description="e.g. ['p.R175H', 'c.524G>A']")],
                       scorer: ScorerName | None = None) -> VariantReport:
         """Read, classify and score protein or coding variants of one gene with a local model (not a clinical call)."""
         return assistant.variants(gene, variants, scorer=scorer)
 
     @server.tool()
     @_user_errors
-    def variant_literature(variant: Annotated[str, Field(min_length=1, max_length=100, description="R175H, p.Arg175His, c.524G>A or rs1042522.")],
-                           gene: Annotated[str | None, Field(max_length=50, description="Gene symbol; not needed for an rsID.")] = None,
+    def variant_literature(variant: Annotated[str, Field(min_length=1, max_length=VARIANT_CHARS, description="R175H, p.Arg175His, c.524G>A or rs1042522.")],
+                           gene: Annotated[str | None, Field(max_length=GENE_CHARS, description="Gene symbol; not needed for an rsID.")] = None,
                            ) -> VariantLiterature:
         """The indexed papers naming a variant in any written form: how many, their years, and the top ones with the
         sentence that names it (a local LitVar)."""
@@ -87,7 +88,7 @@ def build_server(assistant: Assistant) -> MCPServer:
 
     @server.tool()
     @_user_errors
-    def scan_protein(gene: Annotated[str, Field(min_length=1, max_length=50)],
+    def scan_protein(gene: Annotated[str, Field(min_length=1, max_length=GENE_CHARS)],
                      region: Annotated[str | None, Field(description="'START-END' in residues; default: whole protein.")] = None,
                      scorer: ScorerName | None = None) -> ScanSummary:
         """Score all 19 substitutions at every position of a region; the least and most tolerant positions."""
@@ -103,7 +104,7 @@ def build_server(assistant: Assistant) -> MCPServer:
 
     @server.tool()
     @_user_errors
-    def ask(question: Annotated[str, Field(min_length=1, max_length=2000)],
+    def ask(question: Annotated[str, Field(min_length=1, max_length=QUESTION_CHARS)],
             mode: Literal["auto", "pipeline", "extractive"] = "extractive") -> Answer:
         """A cited answer from the local index and tools. 'extractive' (default, seconds, no LLM) quotes the evidence;
         'pipeline' has the local LLM write it (a minute or more on a laptop)."""

@@ -17,7 +17,7 @@ from genelit.sequence.align import align_pair, map_to_reference
 from genelit.sequence.annotation import GeneMethod, annotate
 from genelit.sequence.coding import cds_from_file, coding_consequence
 from genelit.sequence.genes import GeneTable, with_ncbi_summaries
-from genelit.sequence.io import SequenceRecord, from_string, iter_records
+from genelit.sequence.io import SequenceRecord, from_string, iter_records, records_from_string
 from genelit.sequence.ncbi_gene import FILE_NAME, update_gene_info
 from genelit.sequence.proteins import SequenceStore
 from genelit.sequence.scan import SaturationScan, parse_region, scan, summarise
@@ -192,7 +192,7 @@ class Sequences:
         if (path is None) == (sequence is None):
             raise BadInputError("give a file or a sequence, not both or neither", "genelit annotate FILE or --seq ACGT...")
         min_orf = min_orf_aa or self.settings.sequence.min_orf_aa
-        records = self._records(path) if path is not None else iter([self._typed(sequence or "", "sequence")])
+        records = self._records(path) if path is not None else iter(self._typed_many(sequence or "", "sequence"))
         for record in records:
             yield annotate(record, table, min_orf, method=method)
 
@@ -218,6 +218,11 @@ class Sequences:
         """A sequence given as text, held to its kind's length limit."""
         limits = self.settings.sequence
         return from_string(text, name=name, max_length=limits.max_length, max_dna_length=limits.max_dna_length)
+
+    def _typed_many(self, text: str, name: str) -> list[SequenceRecord]:
+        """Sequences given as text (bare, or FASTA of one or more records), each held to its kind's length limit."""
+        limits = self.settings.sequence
+        return records_from_string(text, name=name, max_length=limits.max_length, max_dna_length=limits.max_dna_length)
 
 
 SEQUENCE_SUFFIXES = (".fa", ".fasta", ".fna", ".faa", ".ffn", ".fas", ".gb", ".gbk", ".genbank", ".txt")
