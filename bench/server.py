@@ -10,7 +10,13 @@ The baseline is the same call made in this process straight on an Assistant, one
 calls per second that gives. The ratio is the server's requests per second over that: what the server keeps of
 the library's own throughput once HTTP, JSON and many clients sharing two cores are added.
 
-    python -m bench.server [--data-dir bench/out/sample-index] [--seconds 30] [--skip-pipeline]
+With --soak SECONDS it runs the soak instead (robustness-b009928): a live pipeline ask alone, then 10 pipeline asks
+abandoned by their clients right after sending and a live one behind them (its latency beside the first's: the
+abandoned asks must leave the line, not make it wait), then 20 search clients and 5 extractive asks for SECONDS
+with 10 more abandoned asks among them: errors, the model's line at the end, and the server's RSS over time (flat
+within 10% is the target).
+
+    python -m bench.server [--data-dir bench/out/sample-index] [--seconds 30] [--skip-pipeline] [--soak 300] [--fast]
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import socket
 import statistics
 import subprocess
 import sys
@@ -91,6 +98,70 @@ def row(name: str, latencies: list[float], errors: int, seconds: float, baseline
           f"{statistics.median(baseline) * 1000:>9.0f}{base_rate:>9.1f}{ratio(rate, base_rate):>9}")
 
 
+def abandon(base: str, question: str) -> None:
+    """A pipeline ask whose client hangs up as soon as the request is sent."""
+    host, port = base.removeprefix("http://").split(":")
+    body = json.dumps({"question": question, "mode": "pipeline"}).encode()
+    with socket.create_connection((host, int(port))) as raw:
+        raw.sendall(b"POST /api/ask HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s"
+                    % (host.encode(), len(body), body))
+        time.sleep(0.05)
+
+
+def rss_mb(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS"))) / 1024
+
+
+def live_pipeline(base: str, question: str) -> tuple[str, float]:
+    started = time.perf_counter()
+    response = httpx.post(f"{base}/api/ask", json={"question": question, "mode": "pipeline"}, timeout=900)
+    return final_event(response.text) or f"HTTP {response.status_code}", time.perf_counter() - started
+
+
+def soak(base: str, pid: int, seconds: float, search: Callable[[httpx.Client, int], bool],
+         ask: Callable[[httpx.Client, int], bool]) -> None:
+    """The soak of robustness-b009928: abandoned asks, then searches and extractive asks for `seconds`, RSS sampled."""
+    outcome, first = live_pipeline(base, QUESTIONS[0])  # starts the local model's server: not part of either figure
+    print(f"first pipeline ask (starts the model):       {outcome} in {first:.1f} s")
+    outcome, alone = live_pipeline(base, QUESTIONS[0])
+    print(f"live pipeline ask, nothing abandoned:        {outcome} in {alone:.1f} s")
+    for n in range(10):
+        abandon(base, QUESTIONS[n % len(QUESTIONS)])
+    outcome, behind = live_pipeline(base, QUESTIONS[0])
+    print(f"live pipeline ask behind 10 abandoned ones:  {outcome} in {behind:.1f} s  (ratio {ratio(behind, alone)})")
+    samples: list[tuple[float, float]] = []
+    stop = threading.Event()
+
+    def sample() -> None:
+        started = time.monotonic()
+        while not stop.wait(10):
+            samples.append((time.monotonic() - started, rss_mb(pid)))
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    results: dict[str, tuple[list[float], int]] = {}
+    loads = [threading.Thread(target=lambda: results.__setitem__("search", load(20, seconds, search))),
+             threading.Thread(target=lambda: results.__setitem__("ask", load(5, seconds, ask)))]
+    for thread in loads:
+        thread.start()
+    for n in range(10):
+        abandon(base, QUESTIONS[n % len(QUESTIONS)])
+    for thread in loads:
+        thread.join()
+    stop.set()
+    sampler.join()
+    for name, (latencies, errors) in results.items():
+        print(f"soak {name:<7} {len(latencies):>6} ok, {errors} errors, p50 {statistics.median(latencies) * 1000:.0f} ms, "
+              f"p95 {percentile(latencies, 95) * 1000:.0f} ms")
+    early = [mb for t, mb in samples if t <= 60] or [samples[0][1]]
+    late = [mb for t, mb in samples if t >= seconds - 60] or [samples[-1][1]]
+    print("server RSS (MB) every 10 s: " + ", ".join(f"{mb:.0f}" for _, mb in samples))
+    drift = statistics.mean(late) / statistics.mean(early) - 1
+    print(f"RSS first minute {statistics.mean(early):.0f} MB, last minute {statistics.mean(late):.0f} MB: {drift:+.1%} "
+          f"(target: within 10%); the model's line after the soak: {httpx.get(f'{base}/healthz').json()['llm_in_line']}")
+
+
 def in_process_baselines(data_dir: Path) -> tuple[list[float], list[float]]:
     """Latencies of searches and of extractive asks called straight on an Assistant, one at a time."""
     assistant = Assistant(Settings(data_dir=data_dir))
@@ -112,13 +183,16 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, default=HERE / "out" / "sample-index")
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--skip-pipeline", action="store_true", help="leave out the three pipeline asks (no LLM needed)")
+    parser.add_argument("--soak", type=float, default=0.0, help="run the soak for this many seconds instead of the loads")
+    parser.add_argument("--fast", action="store_true", help="the server uses the smaller local model (0.5B)")
     args = parser.parse_args()
     search_base, ask_base = in_process_baselines(args.data_dir)
     port = free_port()
-    env = {**os.environ, "GENELIT_SERVER__LLM_QUEUE": "1"}
+    # The soak's abandoned asks must be able to queue (ten of them), the loads' line test wants a line of one.
+    env = {**os.environ, "GENELIT_SERVER__LLM_QUEUE": "12" if args.soak else "1"}
     log = (HERE / "out" / "server.log").open("w")  # the server's own messages, kept out of the table
-    server = subprocess.Popen([sys.executable, "-m", "genelit.cli", "--data-dir", str(args.data_dir), "serve", "--port", str(port)],
-                              env=env, stderr=log, stdout=log)
+    server = subprocess.Popen([sys.executable, "-m", "genelit.cli", "--data-dir", str(args.data_dir), "serve", "--port", str(port),
+                               *(["--fast"] if args.fast else [])], env=env, stderr=log, stdout=log)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 180
@@ -130,20 +204,23 @@ def main() -> None:
                 time.sleep(0.5)
         else:
             raise SystemExit("the server did not start")
-        print(f"genelit serve over {papers:,} abstracts on loopback, {args.seconds:g} s per load; baseline: the same call in-process")
-        print(f"{'load':<26}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'errors':>7}{'base ms':>9}{'base/s':>9}{'ratio':>9}")
+        print(f"genelit serve over {papers:,} abstracts on loopback")
 
         def search(http: httpx.Client, i: int) -> bool:
             response = http.get(f"{base}/api/search", params={"q": QUERIES[i % len(QUERIES)], "k": 10})
             return response.status_code == 200 and len(response.json()) == 10
 
-        latencies, errors = load(20, args.seconds, search)
-        row("search, 20 clients", latencies, errors, args.seconds, search_base)
-
         def ask(http: httpx.Client, i: int) -> bool:
             response = http.post(f"{base}/api/ask", json={"question": QUESTIONS[i % len(QUESTIONS)], "mode": "extractive"})
             return response.status_code == 200 and final_event(response.text) == "answer"
 
+        if args.soak:
+            soak(base, server.pid, args.soak, search, ask)
+            return
+        print(f"{args.seconds:g} s per load; baseline: the same call in-process")
+        print(f"{'load':<26}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'errors':>7}{'base ms':>9}{'base/s':>9}{'ratio':>9}")
+        latencies, errors = load(20, args.seconds, search)
+        row("search, 20 clients", latencies, errors, args.seconds, search_base)
         latencies, errors = load(5, args.seconds, ask)
         row("ask extractive, 5 clients", latencies, errors, args.seconds, ask_base)
         if not args.skip_pipeline:

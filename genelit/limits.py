@@ -12,7 +12,7 @@ from genelit.errors import BadInputError, clip
 # The longest human chromosome is about 2.5e8 bases; nothing genelit reads is longer than a billion residues.
 MAX_POSITION = 1_000_000_000
 MAX_YEAR = 9999
-SEARCH_K = 50  # papers one search may return, on every face
+SEARCH_K = 200  # papers one search may return, on every face and in the Python API
 VARIANTS_PER_CALL = 50
 VARIANT_CHARS = 100
 QUESTION_CHARS = 2000

@@ -96,7 +96,7 @@ def test_sequence_endpoints(client: TestClient) -> None:
 
 @pytest.mark.parametrize(("method", "path", "body", "status", "message"), [
     ("get", "/api/search?q=", None, 422, "q: String should have at least 1 character"),
-    ("get", "/api/search?q=x&k=500", None, 422, "k: Input should be less than or equal to 50"),
+    ("get", "/api/search?q=x&k=500", None, 422, "k: Input should be less than or equal to 200"),
     ("get", "/api/paper/abc", None, 400, "'abc' is not a PMID"),
     ("get", "/api/paper/12", None, 404, "PMID:12 is not in the local index"),
     ("get", "/api/gene/NOTAGENE1", None, 400, "NOTAGENE1"),
@@ -264,27 +264,47 @@ def live(app) -> Iterator[str]:
         thread.join(30)
 
 
-def test_pipeline_asks_queue_and_the_overflow_is_told_busy(served: Settings) -> None:
-    release = threading.Event()
-
+def _held_model(release: threading.Event, calls: int):
+    """A scripted model whose every answer waits until the test releases it: the LLM busy for as long as needed."""
     def held(messages) -> str:
         assert release.wait(60), "the test never released the model"
         return "Bleeding episodes fell by 90% after factor VIII gene therapy [PMID:99000001]."
 
-    model = scripted_chat_model(held, held)
-    one_waiting = served.server.model_copy(update={"llm_queue": 1})
-    app = create_app(Assistant(served, llm=FakeProvider(model, local=True)), one_waiting)
-    results: dict[str, list] = {}
+    return scripted_chat_model(*[held] * calls)
 
+
+def _asker(results: dict[str, list]):
+    """A pipeline ask that keeps its status and body in `results` under a name, for a thread to run."""
     def ask(name: str, base: str) -> None:
         with httpx.stream("POST", f"{base}/api/ask", json={"question": QUESTION, "mode": "pipeline"}, timeout=120) as response:
             results[name] = [response.status_code, response.read().decode()]
 
-    def wait_for(condition, what: str) -> None:
-        deadline = time.monotonic() + 60
-        while not condition() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert condition(), what
+    return ask
+
+
+def _wait_for(condition, what: str) -> None:
+    deadline = time.monotonic() + 60
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert condition(), what
+
+
+def _in_line(base: str) -> int:
+    return int(httpx.get(f"{base}/healthz").json()["llm_in_line"])
+
+
+def _line_of_one(served: Settings, calls: int):
+    """An app whose model's line holds one waiting job, over a held model; its release, model, app and results."""
+    release = threading.Event()
+    model = _held_model(release, calls)
+    one_waiting = served.server.model_copy(update={"llm_queue": 1})
+    app = create_app(Assistant(served, llm=FakeProvider(model, local=True)), one_waiting)
+    return release, model, app, {}
+
+
+def test_pipeline_asks_queue_and_the_overflow_is_told_busy(served: Settings) -> None:
+    release, model, app, results = _line_of_one(served, 2)
+    ask, wait_for = _asker(results), _wait_for
 
     with live(app) as base:
         first = threading.Thread(target=ask, args=("first", base))
@@ -292,7 +312,7 @@ def test_pipeline_asks_queue_and_the_overflow_is_told_busy(served: Settings) -> 
         wait_for(lambda: len(model.seen) == 1, "the first ask never reached the model")
         second = threading.Thread(target=ask, args=("second", base))
         second.start()
-        wait_for(lambda: httpx.get(f"{base}/healthz").json()["llm_in_line"] == 2, "the second ask never queued")
+        wait_for(lambda: _in_line(base) == 2, "the second ask never queued")
         third = httpx.post(f"{base}/api/ask", json={"question": QUESTION, "mode": "pipeline"}, timeout=30)
         assert third.status_code == 503 and "busy" in third.json()["error"] and third.headers["retry-after"]
         extractive = httpx.post(f"{base}/api/ask", json={"question": QUESTION, "mode": "extractive"}, timeout=120)
@@ -309,29 +329,8 @@ def test_pipeline_asks_queue_and_the_overflow_is_told_busy(served: Settings) -> 
 
 
 def test_abandoned_asks_leave_the_line_and_never_reach_the_model(served: Settings) -> None:
-    release = threading.Event()
-
-    def held(messages) -> str:
-        assert release.wait(60), "the test never released the model"
-        return "Bleeding episodes fell by 90% after factor VIII gene therapy [PMID:99000001]."
-
-    model = scripted_chat_model(held, held, held, held, held)
-    one_waiting = served.server.model_copy(update={"llm_queue": 1})
-    app = create_app(Assistant(served, llm=FakeProvider(model, local=True)), one_waiting)
-    results: dict[str, list] = {}
-
-    def ask(name: str, base: str) -> None:
-        with httpx.stream("POST", f"{base}/api/ask", json={"question": QUESTION, "mode": "pipeline"}, timeout=120) as response:
-            results[name] = [response.status_code, response.read().decode()]
-
-    def in_line(base: str) -> int:
-        return int(httpx.get(f"{base}/healthz").json()["llm_in_line"])
-
-    def wait_for(condition, what: str) -> None:
-        deadline = time.monotonic() + 60
-        while not condition() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert condition(), what
+    release, model, app, results = _line_of_one(served, 5)
+    ask, wait_for, in_line = _asker(results), _wait_for, _in_line
 
     with live(app) as base:
         first = threading.Thread(target=ask, args=("first", base))

@@ -11,6 +11,7 @@ import typer
 from genelit.cli import render
 from genelit.cli.app import JsonOpt, LimitOpt, TopicOpt, app, assistant, err, exit_2_on_user_error, index_app, out
 from genelit.errors import BadInputError
+from genelit.limits import SEARCH_K, VARIANTS_IN_K
 
 Engine = Literal["local", "ray"]
 EngineOpt = Annotated[Engine, typer.Option("--engine", help="local (default), or ray: an actor pool embeds, this process writes.")]
@@ -116,7 +117,7 @@ def variants_in(
     ctx: typer.Context,
     query: Annotated[str | None, typer.Argument(help="A search; the variants its top 100 papers name are counted.")] = None,
     gene: Annotated[str | None, typer.Option("--gene", help="Instead of a search: the variants linked to this gene.")] = None,
-    k: Annotated[int, typer.Option("--k", min=1, max=500, help="How many variants.")] = 20,
+    k: Annotated[int, typer.Option("--k", min=1, max=VARIANTS_IN_K, help="How many variants.")] = 20,
     as_json: JsonOpt = False,
 ) -> None:
     """The variants the indexed papers name most: for a search, or for one gene."""
@@ -154,7 +155,7 @@ def index_reset(
 def search(
     ctx: typer.Context,
     query: Annotated[str, typer.Argument(help="What to look for, in plain words.")],
-    k: Annotated[int, typer.Option("--k", min=1, max=200, help="How many papers.")] = 10,
+    k: Annotated[int, typer.Option("--k", min=1, max=SEARCH_K, help="How many papers.")] = 10,
     year: Annotated[str | None, typer.Option("--year", help="YYYY, YYYY-YYYY, YYYY- or -YYYY.")] = None,
     journal: Annotated[str | None, typer.Option("--journal", help="Journal title, exact (case-insensitive).")] = None,
     mesh: Annotated[str | None, typer.Option("--mesh", help="A MeSH heading the paper must carry.")] = None,

@@ -22,6 +22,7 @@ from genelit.index.retriever import BOTH, HybridRetriever, RetrieverName, Search
 from genelit.index.sample import Downloader, fetch_sample, sample_path
 from genelit.index.variant_links import ReferenceProtein, VariantLinker
 from genelit.index.variant_mentions import MENTIONS_VERSION, mention_key
+from genelit.limits import SEARCH_K
 from genelit.packages import pip_download
 from genelit.sequence.genes import GeneTable
 from genelit.settings import Settings
@@ -69,6 +70,8 @@ class Literature:
         retrievers: tuple[RetrieverName, ...] = BOTH,
     ) -> list[Evidence]:
         """Hybrid search; papers that mention the query's gene or variant rank before those that do not."""
+        if k is not None and not 1 <= k <= SEARCH_K:
+            raise BadInputError(f"k = {clip(str(k), 40)} papers is outside 1-{SEARCH_K}", f"ask for 1 to {SEARCH_K} papers")
         filters = SearchFilters.parse(year=year, journal=journal, mesh=mesh)
         focus = self.focus(require_text(query, "query"))
         prefer = (lambda paper: focus.mentions_any(f"{paper.title}\n{paper.abstract}")) if focus else None

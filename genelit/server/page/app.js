@@ -185,7 +185,7 @@ async function report(event) {
       job = await (await api(`/api/report/${job.id}`)).json();
       steps.replaceChildren(...job.steps.map((text) => el("li", "", text)));
     }
-    if (job.status === "failed") throw new Error(job.error);
+    if (job.status === "failed" || job.status === "cancelled") throw new Error(job.error);
     steps.append(el("li", "", `${job.title}: ${job.references} references, ${job.figures} figures, ${job.seconds} s`));
     const html = await (await api(job.downloads.html)).text();
     $("report-frame").srcdoc = html;  // sandboxed: no scripts run inside
