@@ -319,6 +319,13 @@ class SentenceSupport(BaseModel):
     reason: str = Field("", description="Why it is not supported, when it is not.")
 
 
+class DroppedSentence(BaseModel):
+    """A drafted sentence the reader is not shown, and why: the checks found it unsupported, or it was no claim."""
+
+    sentence: str
+    reason: str
+
+
 class Answer(BaseModel):
     """A cited answer, with everything needed to check it."""
 
@@ -330,7 +337,12 @@ class Answer(BaseModel):
     model_outputs: list[ModelOutput] = Field(default_factory=list)
     unknown_citations: list[str] = Field(default_factory=list, description="Ids the LLM cited that the run never collected; removed from the text.")
     unsupported_sentences: list[str] = Field(
-        default_factory=list, description="Sentences with no citation, or whose citations do not support them; marked in the text."
+        default_factory=list, description="Drafted sentences with no citation, or whose citations do not support them; "
+        "left out of the text (see `dropped`)."
+    )
+    dropped: list[DroppedSentence] = Field(
+        default_factory=list, description="Drafted sentences left out of the text, each with the reason: unsupported, uncited, "
+        "an instruction repeated, talk about 'the evidence', a run of bare citations, or said twice."
     )
     verdict: Verdict | None = Field(None, description="For yes/no questions: the verdict the answer opens with.")
     support: list[SentenceSupport] = Field(default_factory=list, description="Each cited claim checked against its sources.")

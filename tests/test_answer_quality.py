@@ -128,6 +128,12 @@ def test_yes_no_form() -> None:
     assert not is_yes_no("What is known about BRCA1 variants and breast cancer risk?")
     assert not is_yes_no("Cardiac risk: which patients benefit?")
     assert not is_yes_no("BRCA1 variants")
+    # BioASQ's factoid and list questions that open like statements (they were taken for yes/no and given a verdict)
+    assert not is_yes_no("Hampton’s hump is characteristic to which disease?")
+    assert not is_yes_no("Can you summarize the function of CDK9?")
+    assert not is_yes_no("Is fingolimod a drug or a pro-drug?")
+    assert is_yes_no("Tocilizumab is an anti-TNF antibody, yes or no?")
+    assert is_yes_no("Is Erythropoietin effective for neuroprotection of Preterm Infants.")
 
 
 def test_verdict_follows_the_findings(genes: GeneTable, embed) -> None:
@@ -226,3 +232,27 @@ def test_met_exon_14_question_reaches_gene_info(brca_assistant: Assistant) -> No
     answer = brca_assistant.ask("What does MET exon 14 skipping do?", mode="extractive")
     assert [(c.tool, c.arguments) for c in answer.trace][1:] == [("gene_info", {"name": "MET"})]
     assert answer.model_outputs[0].summary.startswith("MET: MET proto-oncogene")
+
+
+def test_the_reader_sees_only_what_passed_and_a_late_citation_is_rescued(brca_assistant: Assistant) -> None:
+    """newcomer-b009928: the prompt repeated, talk about 'the evidence', a claim cited one sentence late."""
+    model = scripted_chat_model(lambda messages: "Do not repeat or mention it; write only the sentences that justify it. "
+                                                 "The evidence indicates that carriers are at risk [PMID:2]. "
+                                                 "BRCA1 carriers had a cumulative breast cancer risk of 72% by age 80. "
+                                                 "This information can be found in [PMID:2].")
+    helper = Assistant(brca_assistant.settings, llm=FakeProvider(model, local=True))
+    answer = helper.ask("What is the breast cancer risk of BRCA1 carriers?", mode="pipeline")
+    assert answer.verdict is None and "[unsupported]" not in answer.text
+    assert answer.text == "BRCA1 carriers had a cumulative breast cancer risk of 72% by age 80 [PMID:2]."
+    assert [d.reason for d in answer.dropped] == ["repeats the instructions the model was given",
+                                                  "speaks about the evidence, not about the question"]
+
+
+def test_when_nothing_the_model_wrote_passes_the_evidence_is_quoted_and_said_so(brca_assistant: Assistant) -> None:
+    model = scripted_chat_model(*[lambda messages: "Carriers of BRCA1 mutations may benefit from screening."] * 2)
+    helper = Assistant(brca_assistant.settings, llm=FakeProvider(model, local=True))
+    answer = helper.ask("What is the breast cancer risk of BRCA1 carriers?", mode="pipeline")
+    assert answer.text.startswith("- ") and "[PMID:2]" in answer.text and answer.dropped[0].reason == "cites nothing"
+    assert any("the evidence itself is quoted instead" in note for note in answer.notes)
+    yes_no = helper.ask("Do BRCA1 variants raise breast cancer risk?", mode="pipeline")  # the verdict line is the answer
+    assert yes_no.verdict is not None and yes_no.text == yes_no.verdict.line

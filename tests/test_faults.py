@@ -76,6 +76,8 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (folder / "tp53.fasta").write_text(f">NP_000537.3 TP53\n{TP53}\n")
     (folder / "tp53_other.fasta").write_text(f">NP_OTHER.1 TP53\n{TP53}\n")
     (folder / "adir").mkdir()
+    (folder / "bioasq.json").write_text(json.dumps({"questions": [{"id": "q1", "type": "factoid", "body": "Which gene?",
+                                                                  "snippets": [{"text": "BRCA1.", "document": "x/1"}]}]}))
     (folder / "bom.fasta").write_bytes(b"\xef\xbb\xbf>bom1\nATGAAACCCGGGTTTTAAATG\n")
     with gzip.open(folder / "orf.fa.gz", "wt") as packed:
         packed.write(">gz1\nATGAAACCCGGGTTTTAAATG\n")
@@ -115,6 +117,10 @@ ROWS: list[tuple[str, list[str], dict[str, str], int, str]] = [
     ("binary geneturing", ["eval", "geneturing", "{f}/binary.bin"], {}, 2, r"binary\.bin: not UTF-8 text"),
     ("binary pubmedqa", ["eval", "pubmedqa", "{f}/binary.bin", "--mode", "extractive"], {}, 2, r"binary\.bin: not UTF-8 text"),
     ("binary retrieval", ["eval", "retrieval", "{f}/binary.bin"], {}, 2, r"binary\.bin: not UTF-8 text"),
+    ("binary bioasq", ["eval", "bioasq", "{f}/binary.bin", "--mode", "extractive"], {}, 2, r"binary\.bin: not UTF-8 text"),
+    ("bioasq without questions", ["eval", "bioasq", "{f}/adir/../bad.toml"], {}, 2, r"is not JSON"),
+    ("bioasq unknown type", ["eval", "bioasq", "{f}/bioasq.json", "--types", "essay"], {}, 2, r"unknown BioASQ type 'essay'"),
+    ("binary support pairs", ["eval", "support", "{f}/binary.bin"], {}, 2, r"binary\.bin: not UTF-8 text"),
     ("binary variants csv", ["eval", "variants", "{f}/binary.bin", "--proteins", "{f}/tp53.fasta"], {}, 2, r"not a CSV text file"),
     ("binary proteins", ["eval", "variants", "{f}/binary.bin", "--proteins", "{f}/binary.bin"], {}, 2, r"not UTF-8 text|not FASTA"),
     ("random bytes as xml.gz", ["index", "files", "{f}/random.xml.gz"], {}, 2, r"not PubMed XML or MEDLINE text"),

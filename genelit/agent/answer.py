@@ -20,12 +20,15 @@ from typing import Any, cast, get_args
 import numpy as np
 
 from genelit.agent.citations import check_citations, citation_ids, citations_before_stops
+from genelit.agent.concepts import COVERAGE_NOTE, coverage_line, uncovered
 from genelit.agent.entities import extract
 from genelit.agent.evidence import Candidate, EvidencePool
 from genelit.agent.llm import ChatProvider
 from genelit.agent.mentions import focus_of
 from genelit.agent.pipeline import evidence_block, extractive_digest, gather
-from genelit.agent.prompts import PIPELINE_TEMPLATE, SYSTEM, VERDICT_HINT
+from genelit.agent.prompts import PIPELINE_TEMPLATE, SHAPES, SYSTEM, VERDICT_HINT
+from genelit.agent.questions import question_kind
+from genelit.agent.readable import attach_pointers, keep_supported
 from genelit.agent.runner import run_agent, token_usage
 from genelit.agent.sentences import split_text
 from genelit.agent.support import SupportChecker, supported_share
@@ -120,6 +123,9 @@ class Answerer:
         weak = pool.weak(chosen) and not run.ledger.model_outputs
         if focus and not pool.any_on_focus and run.ledger.papers:
             run.notes.append(f"no retrieved paper mentions {', '.join(focus.labels)}; their sentences were left out")
+        missing = uncovered(question, [e.paper for e in run.ledger.papers.values()])
+        if missing:
+            run.notes.append(f"no retrieved paper mentions {', '.join(missing)}: {COVERAGE_NOTE}")
         if run.mode == "agent" and weak and draft.strip():
             run.notes.append("the retrieved literature is only loosely related to the question")
         if run.mode == "pipeline":
@@ -127,8 +133,10 @@ class Answerer:
         if run.mode == "extractive":
             draft = NOT_ANSWERED if weak else extractive_digest(chosen, run.ledger)
             run.notes.append("extractive mode: no LLM wrote this; it is the cited evidence itself")
-        used = [c.text for c in chosen] if draft.strip() != NOT_ANSWERED else []
-        return self._checked(run, draft, pool, verdict, started, used)
+        answer = self._checked(run, draft, pool, verdict, started, chosen)
+        if missing:  # said first: what follows is about the rest of the question only
+            answer.text = f"{coverage_line(missing)}\n{answer.text}".strip()
+        return answer
 
     # -- drafts, one per mode -----------------------------------------------------------
     def _with_llm(self, run: _Run, stage: str, work: Callable[[Any], str]) -> str:
@@ -167,7 +175,7 @@ class Answerer:
         def work(chat_model: Any) -> str:
             ids = sorted({c.paper_id for c in chosen}) + [m.id for m in run.ledger.model_outputs]
             hint = VERDICT_HINT.format(verdict=verdict.line) if verdict is not None else ""
-            prompt = PIPELINE_TEMPLATE.format(question=run.question, ids=", ".join(ids),
+            prompt = PIPELINE_TEMPLATE.format(question=run.question, ids=", ".join(ids), shape=SHAPES[question_kind(run.question)],
                                               evidence=evidence_block(chosen, run.ledger), verdict=hint)
             run.emit("step", f"generation with {self.llm.model_name}")
             reply = chat_model.invoke([SystemMessage(SYSTEM), HumanMessage(prompt)])
@@ -178,10 +186,11 @@ class Answerer:
 
     # -- the shared check step ----------------------------------------------------------
     def _checked(self, run: _Run, draft: str, pool: EvidencePool, verdict: Verdict | None, started: float,
-                 evidence_sentences: list[str]) -> Answer:
+                 chosen: list[Candidate]) -> Answer:
         exempt: tuple[str, ...] = (NOT_ANSWERED,)
+        evidence_sentences = [c.text for c in chosen] if draft.strip() != NOT_ANSWERED else []
         if run.mode != "extractive":  # a quote keeps its own full stop; a model's draft is tidied so each sentence is checked
-            draft = citations_before_stops(draft)
+            draft = attach_pointers(citations_before_stops(draft))
         if verdict is not None:
             exempt += (verdict.line,)
             draft = _without_verdict_echo(draft, verdict)
@@ -199,6 +208,14 @@ class Answerer:
         if moved:
             run.notes.append(f"moved {len(moved)} citation(s) to the paper that supports the sentence")
         unsupported = checked.unsupported + [r.sentence for r in support if not r.supported]
+        text, dropped = keep_supported(text, support, exempt, drafted=run.mode != "extractive")
+        if run.mode != "extractive" and evidence_sentences and not _claims_left(text, exempt):
+            if verdict is not None:  # the verdict line, cited, is the answer; evidence quoted under it would only pad
+                run.notes.append(f"none of the model's {len(dropped)} sentence(s) passed the checks (listed below the answer)")
+            else:
+                run.notes.append(f"none of the model's {len(dropped)} sentence(s) passed the checks (listed below the answer); "
+                                 "the evidence itself is quoted instead")
+                text = check_citations(extractive_digest(chosen, run.ledger), run.ledger.valid_ids).text
         cited = citation_ids(text)
         run.timings["total"] = time.perf_counter() - started
         return Answer(
@@ -210,6 +227,7 @@ class Answerer:
             model_outputs=list(run.ledger.model_outputs),
             unknown_citations=checked.unknown,
             unsupported_sentences=unsupported,
+            dropped=dropped,
             verdict=verdict,
             support=support,
             evidence_sentences=evidence_sentences,
@@ -235,3 +253,8 @@ class Answerer:
                 kind = "record" if cid.startswith("ClinVar:") else "model"
                 citations.append(Citation(id=cid, kind=kind, model=m.model, weights_hash=m.weights_hash, input=m.input, title=m.summary))
         return citations
+
+
+def _claims_left(text: str, exempt: tuple[str, ...]) -> bool:
+    """Whether the shown text still makes a claim beyond its exempt lines (the verdict, 'does not answer')."""
+    return any(line.strip() and line.strip() not in exempt for line in text.split("\n"))

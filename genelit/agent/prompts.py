@@ -21,9 +21,19 @@ PIPELINE_TEMPLATE = """Question: {question}
 Evidence (the only ids you may cite are: {ids}):
 {evidence}
 
-Write a short answer (2 to 5 sentences) to the question using only this evidence. End every sentence with the id(s) \
-that support it in square brackets, like [PMID:123] or [M1]. Cite a paper only for what that paper itself says, and \
-copy numbers exactly as the evidence gives them.{verdict}"""
+{shape} Use only this evidence. End every sentence with the id(s) that support it in square brackets, like \
+[PMID:123] or [M1]. Cite a paper only for what that paper itself says, and copy numbers exactly as the evidence gives \
+them.{verdict}"""
+
+# The answer's first sentence is what the question asks for; the kinds are agent/questions.py's.
+SHAPES = {
+    "yesno": "Write 2 to 4 sentences that give the findings behind the answer.",
+    "factoid": "Begin with one sentence that names the answer itself, the thing the question asks for; then add at most "
+               "two sentences of support.",
+    "list": "Begin with one sentence that names every item the evidence gives as an answer, separated by commas; then add "
+            "at most two sentences of support.",
+    "summary": "Answer in 2 to 4 sentences; the first sentence answers the question directly.",
+}
 
 VERDICT_HINT = """
 (Already decided from the evidence, and printed above your answer: {verdict} Do not repeat or mention it; write only \

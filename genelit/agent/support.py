@@ -5,7 +5,8 @@ repair is still unsupported. For each sentence that cites papers, each cited pap
 when all three hold:
 - one of the paper's sentences is close to it in meaning (embedding cosine at least
   `answer.support_similarity`);
-- every gene or variant of the question that the sentence names, the paper names too;
+- every gene or variant of the question that the sentence names, the paper names too, and every disease the
+  sentence names (agent/concepts.py): a mesothelioma trial does not carry a claim about breast-cancer risk;
 - every number in the sentence appears in the paper (numbers are what small models invent).
 A sentence no cited paper supports has its citation moved to the run's paper that clearly does
 (cosine at least 0.05 above the bar, with the same entity and number tests), when one does;
@@ -20,7 +21,9 @@ import re
 import numpy as np
 
 from genelit.agent.citations import UNSUPPORTED, citation_ids
+from genelit.agent.concepts import concepts_of
 from genelit.agent.evidence import EvidencePool
+from genelit.agent.mentions import Focus
 from genelit.agent.sentences import split_text
 from genelit.types import ModelOutput, SentenceSupport
 
@@ -53,16 +56,8 @@ class SupportChecker:
         if paper is None or not paper.candidates:
             return 0.0, f"{pid} has no text in this run"
         similarity = max(float(vector @ c.vector) for c in paper.candidates)
-        text = self.paper_text[pid]
-        missing_entities = [e for e in self.pool.focus.mentioned(claim) if e not in self.pool.focus.mentioned(text)]
-        if missing_entities:
-            return similarity, f"{pid} does not mention {', '.join(missing_entities)}"
-        missing_numbers = sorted(_numbers(claim) - _numbers(text))
-        if missing_numbers:
-            return similarity, f"{pid} does not contain {', '.join(missing_numbers)}"
-        if similarity < self.bar:
-            return similarity, f"no sentence of {pid} says this (best cosine {similarity:.2f})"
-        return similarity, ""
+        return similarity, passage_fails(claim, similarity, self.paper_text[pid], pid, self.bar, self.pool.focus)
+
 
     def check(self, text: str, exempt: tuple[str, ...] = ()) -> tuple[str, list[SentenceSupport]]:
         """The text with citations moved or sentences marked, and one record per cited claim."""
@@ -137,3 +132,18 @@ def supported_share(records: list[SentenceSupport], uncited: int) -> float | Non
     """Supported claims over all claims (cited ones checked here, plus uncited ones, which are unsupported)."""
     total = len(records) + uncited
     return round(sum(r.supported for r in records) / total, 4) if total else None
+
+
+def passage_fails(claim: str, similarity: float, text: str, name: str, bar: float, focus: Focus | None = None) -> str:
+    """Why `text` (a paper, `name`) does not carry `claim`, or '' when it does: the one test every check uses, and the
+    one `genelit eval support` measures. `similarity` is the claim's best cosine to one of the text's sentences."""
+    missing = [e for e in focus.mentioned(claim) if e not in focus.mentioned(text)] if focus else []
+    missing += [c.label for c in concepts_of(claim) if not c.found_in(text)]
+    if missing:
+        return f"{name} does not mention {', '.join(missing)}"
+    missing_numbers = sorted(_numbers(claim) - _numbers(text))
+    if missing_numbers:
+        return f"{name} does not contain {', '.join(missing_numbers)}"
+    if similarity < bar:
+        return f"no sentence of {name} says this (best cosine {similarity:.2f})"
+    return ""

@@ -17,11 +17,14 @@ from genelit.cli.app import (
     eval_app,
     exit_2_on_user_error,
 )
+from genelit.eval.bioasq import TYPES, run_bioasq
 from genelit.eval.geneturing import OnlineLookups, run_geneturing
 from genelit.eval.mentions import Split, run_mention_eval
 from genelit.eval.pubmedqa import run_pubmedqa
 from genelit.eval.retrieval import run_retrieval_eval
+from genelit.eval.support import run_support_eval
 from genelit.eval.variants import run_variant_eval
+from genelit.files import check_output
 from genelit.types import AnswerMode
 
 
@@ -82,6 +85,48 @@ def eval_pubmedqa(
     with render.stage_progress(not as_json) as on_step:
         result = run_pubmedqa(path, assistant(ctx, fast).settings, mode, limit, distractors, distractor_file, on_step)
     render.show(result, as_json, lambda r: render.pubmedqa_eval(r, path.name))
+
+
+@eval_app.command(
+    "bioasq",
+    epilog="Examples:\n\n  genelit eval bioasq ../shared/data/bioasq/dev_nongenetics.json --types factoid,list,summary --limit 50\n\n"
+    "  genelit eval bioasq dev.json --mode extractive --save answers.jsonl --json",
+)
+@exit_2_on_user_error
+def eval_bioasq(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="BioASQ golden JSON: {\"questions\": [...]}.")],
+    types: Annotated[str, typer.Option("--types", help=f"Comma-separated question types: {', '.join(TYPES)}.")] = ",".join(TYPES),
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help="At most N questions of each type, in file order.")] = None,
+    mode: Annotated[AnswerMode, typer.Option("--mode", help="How to answer; extractive mode is always run beside it.")] = "pipeline",
+    distractors: Annotated[int, typer.Option("--distractors", min=0, help="Sample abstracts indexed beside the gold documents.")] = 1000,
+    distractor_file: DistractorFileOpt = None,
+    save: Annotated[Path | None, typer.Option("--save", help="Write every answer (one JSON line each) to recompute the scores.")] = None,
+    fast: FastOpt = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Per question type: yes/no accuracy and macro-F1, factoid lead accuracy, list recall and precision, summary
+    ROUGE-2; supported share, sentences left out, words and latency; the chosen mode beside extractive."""
+    if save is not None:
+        check_output(save)
+    chosen = tuple(t.strip() for t in types.split(",") if t.strip())
+    with render.stage_progress(not as_json) as on_step:
+        result = run_bioasq(path, assistant(ctx, fast).settings, mode, chosen, limit, distractors, distractor_file, save, on_step)
+    render.show(result, as_json, render.bioasq_eval)
+
+
+@eval_app.command("support", epilog="Example:\n\n  genelit eval support ../shared/data/bioasq/dev_nongenetics.json --limit 600")
+@exit_2_on_user_error
+def eval_support(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="BioASQ golden JSON: ideal answers and gold snippets make the labelled pairs.")],
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help="Only the first N questions.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Precision and recall of the support check on (sentence, passage, supports?) pairs, over a range of cosine bars."""
+    helper = assistant(ctx)
+    result = run_support_eval(path, helper.literature.embed, helper.sequences.genes, helper.settings.answer.support_similarity, limit)
+    render.show(result, as_json, render.support_eval)
 
 
 @eval_app.command("geneturing", epilog="Example:\n\n  genelit eval geneturing geneturing_examples.json")

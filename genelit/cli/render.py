@@ -18,10 +18,12 @@ from rich.text import Text
 
 from genelit.cli.app import err, out
 from genelit.errors import BadInputError, clip
+from genelit.eval.bioasq import BioASQEval
 from genelit.eval.geneturing import GeneTuringEval
 from genelit.eval.mentions import MentionEval
 from genelit.eval.pubmedqa import PubMedQAEval
 from genelit.eval.retrieval import RetrievalEval
+from genelit.eval.support import SupportEval
 from genelit.eval.variants import VariantEval
 from genelit.files import check_output, replacing, write_text
 from genelit.report.pdf import pdf_engine
@@ -214,9 +216,10 @@ def answer(result: Answer) -> None:
             out.print(f"  [{c.id}] {escape(c.model)} on {escape(c.input)}: {escape(c.title)}")
     for note in result.notes:
         out.print(f"[yellow]note:[/] {escape(note)}")
-    if result.unsupported_sentences:
-        out.print(f"[yellow]{len(result.unsupported_sentences)} sentence(s) lack a citation that supports them and are "
-                  f"marked {escape('[unsupported]')}.[/]")
+    if result.dropped:
+        out.print(f"[dim]left out, {len(result.dropped)} drafted sentence(s) that did not pass the checks:[/]")
+        for item in result.dropped:
+            out.print(f"[dim]  - {escape(clip(item.sentence, 160))} ({escape(item.reason)})[/]")
     if result.supported_share is not None:
         out.print(f"[dim]supported sentences: {result.supported_share:.0%}[/]")
     llm = " · " + escape(result.llm) if result.llm else ""
@@ -509,6 +512,35 @@ def pubmedqa_eval(result: PubMedQAEval, name: str) -> None:
     for gold_label, counts in result.confusion.items():
         matrix.add_row(gold_label, *(str(v) for v in counts.values()))
     out.print(matrix)
+
+
+def bioasq_eval(result: BioASQEval) -> None:
+    table = Table(title=f"BioASQ on {escape(result.file)}: {result.distractors:,} distractors", title_justify="left")
+    for column in ("type: score (second)", "mode", "n", "score", "second", "supported", "left out", "words", "p50 s"):
+        table.add_column(column, justify="left" if column.startswith("type") or column == "mode" else "right")
+    for kind, modes in result.types.items():
+        first_name, second_name = result.score_names.get(kind, ("score", None))
+        label = f"{kind}: {first_name}" + (f" ({second_name})" if second_name else "")
+        for mode, f in modes.items():
+            supported = f"{f.supported_share:.3f}" if f.supported_share is not None else "-"
+            second = f"{f.second:.3f}" if f.second is not None else ""
+            table.add_row(label, mode, str(f.n), f"{f.score:.3f}", second, supported, f"{f.dropped_per_answer:.2f}",
+                          f"{f.words_p50:.0f}", f"{f.latency_s_p50:.1f}")
+    out.print(table)
+
+
+def support_eval(result: SupportEval) -> None:
+    table = Table(title=f"Support check on {escape(result.file)}: {result.questions} questions, {result.positives} supported and "
+                  f"{result.negatives} unsupported pairs", title_justify="left")
+    for column in ("cosine bar", "precision", "recall", "F1"):
+        table.add_column(column, justify="right")
+    for row in result.bars:
+        mark = " (configured)" if abs(row.bar - result.configured_bar) < 1e-9 else ""
+        table.add_row(f"{row.bar:.2f}{mark}", f"{row.precision:.3f}", f"{row.recall:.3f}", f"{row.f1:.3f}")
+    out.print(table)
+    c = result.at_configured
+    out.print(f"configured bar {result.configured_bar:.2f}: precision {c.precision:.3f}, recall {c.recall:.3f}; "
+              f"highest recall at precision >= 0.90: {'none' if result.best_bar is None else f'bar {result.best_bar:.2f}'}")
 
 
 def geneturing_eval(result: GeneTuringEval, name: str) -> None:

@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 
 from genelit.agent.verdict import OPTIONS
 from genelit.errors import BadInputError
-from genelit.eval.retrieval import eval_index, load_pubmedqa
+from genelit.eval.retrieval import eval_index, load_pubmedqa, qa_papers
 from genelit.settings import Settings
 
 
@@ -74,7 +74,7 @@ def run_pubmedqa(
     if limit:
         data = dict(list(data.items())[:limit])
     gold = [_gold(path, pmid, item) for pmid, item in data.items()]
-    with eval_index(data, settings, distractors, distractor_source, on_step=on_step) as (assistant, _n):
+    with eval_index(qa_papers(data), settings, distractors, distractor_source, on_step=on_step) as (assistant, _n):
         ran_mode = mode
         predicted, latencies, shares = [], [], []
         cited_source, valid, total_cited = 0, 0, 0

@@ -8,7 +8,6 @@ dense alone and the hybrid.
 
 from __future__ import annotations
 
-import json
 import statistics
 import tempfile
 import time
@@ -20,6 +19,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, ConfigDict, Field
 
 from genelit.errors import BadInputError
+from genelit.eval.jsonfile import read_json
 from genelit.index.medline import read_records
 from genelit.index.retriever import RetrieverName
 from genelit.index.sample import Downloader, fetch_sample
@@ -53,14 +53,7 @@ class RetrievalEval(BaseModel):
 
 def load_pubmedqa(path: Path) -> dict[str, dict]:
     """Read a PubMedQA-style dict of PMID -> {QUESTION, CONTEXTS, ...}, with a clear error when it is not one."""
-    try:
-        data = json.loads(path.read_text())
-    except OSError as exc:
-        raise BadInputError(f"cannot read {path}: {exc.strerror}", "check the path") from None
-    except UnicodeDecodeError:
-        raise BadInputError(f"{path}: not UTF-8 text", "expected PubMedQA JSON: PMID -> {QUESTION, CONTEXTS, ...}") from None
-    except json.JSONDecodeError as exc:
-        raise BadInputError(f"{path} is not JSON: {exc.msg} at line {exc.lineno}", "expected PubMedQA format") from None
+    data = read_json(path, "PubMedQA JSON: PMID -> {QUESTION, CONTEXTS, ...}")
     if not isinstance(data, dict) or not data:
         raise BadInputError(f"{path}: expected a non-empty object of PMID -> item", "see PubMedQA's ori_pqal.json")
     for pmid, item in data.items():
@@ -107,14 +100,14 @@ def rank_scores(ranks: list[int | None]) -> RetrieverScores:
 
 @contextmanager
 def eval_index(
-    data: dict[str, dict],
+    papers: list[Paper],
     settings: Settings,
     distractors: int,
     distractor_source: Path | None = None,
     download: Downloader = pip_download,
     on_step: Callable[[str, int, int], None] | None = None,
 ) -> Iterator[tuple[Assistant, int]]:
-    """A fresh temporary index holding the items' abstracts among `distractors` sample abstracts."""
+    """A fresh temporary index holding `papers` (a benchmark's own abstracts) among `distractors` sample abstracts."""
     from genelit.api import Assistant
 
     source = distractor_source or fetch_sample(settings.cache_dir, download)
@@ -122,8 +115,8 @@ def eval_index(
         # The temporary index must not mean a second copy of the LLM: keep the models where they are cached.
         llm = settings.llm.model_copy(update={"model_dir": settings.llm.model_dir or settings.cache_dir / "models"})
         assistant = Assistant(settings.model_copy(update={"data_dir": Path(tmp), "llm": llm}))
-        extra = list(distractor_papers(source, distractors, set(data)))
-        corpus = qa_papers(data) + extra
+        extra = list(distractor_papers(source, distractors, {p.pmid for p in papers}))
+        corpus = papers + extra
 
         def batch_progress(report: object) -> None:
             if on_step is not None:
@@ -146,7 +139,7 @@ def run_retrieval_eval(
 ) -> RetrievalEval:
     """Index the file's abstracts among `distractors` others in a temporary index and score each retriever."""
     data = load_pubmedqa(path)
-    with eval_index(data, settings, distractors, distractor_source, download, on_step) as (assistant, n_extra):
+    with eval_index(qa_papers(data), settings, distractors, distractor_source, download, on_step) as (assistant, n_extra):
         ranks: dict[str, list[int | None]] = {mode: [] for mode in MODES}
         latencies: list[float] = []
         assistant.search("warm up the models", DEPTH)

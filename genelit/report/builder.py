@@ -16,7 +16,9 @@ from collections import Counter
 
 from genelit.agent.answer import Answerer
 from genelit.agent.citations import UNSUPPORTED, citation_ids, without_citations
+from genelit.agent.concepts import COVERAGE_NOTE, coverage_line, uncovered
 from genelit.agent.entities import extract
+from genelit.agent.readable import ABOUT_THE_EVIDENCE
 from genelit.agent.sentences import split_text
 from genelit.errors import BadInputError, MissingResourceError
 from genelit.report.figures import matplotlib_missing, scan_figure, score_table, years_figure
@@ -37,14 +39,6 @@ LITERATURE_SECTIONS: list[tuple[SectionKind, str, str]] = [
 MAX_FOUND_VARIANTS = 8
 
 
-# Sentences about the evidence rather than about genetics: "The evidence from [PMID:1] suggests ...", "These papers
-# discuss ...". They restate the prompt, and the citation check cannot hold them to anything.
-_ABOUT_THE_EVIDENCE = re.compile(
-    r"^\W*(?:the|these|this|those)\s+(?:provided\s+|given\s+|cited\s+|above\s+)?(?:evidence|papers?|abstracts?|studies)\s+"
-    r"(?:from|provided|given|cited|above|discuss\w*|describe\w*|suggest\w*|show\w*|support\w*|include\w*|indicate\w*)\b"
-    r"|\b(?:from|in|by|see)\s+\[(?:PMID:|M\d)", re.I)
-
-
 def supported_only(text: str) -> tuple[str, int]:
     """A section as a report shows it: without the sentences the support check marked [unsupported], sentences with
     no citation or about the evidence itself, runs of bare citations, or a sentence said twice. An answer marks such
@@ -59,7 +53,7 @@ def supported_only(text: str) -> tuple[str, int]:
             words = without_citations(sentence).strip(" -.;,:")
             if not any(ch.isalpha() for ch in words):
                 continue  # citations with no sentence around them
-            if UNSUPPORTED in sentence or not citation_ids(sentence) or _ABOUT_THE_EVIDENCE.search(sentence) or words.lower() in seen:
+            if UNSUPPORTED in sentence or not citation_ids(sentence) or ABOUT_THE_EVIDENCE.search(sentence) or words.lower() in seen:
                 dropped += 1
                 continue
             seen.add(words.lower())
@@ -130,7 +124,9 @@ class ReportBuilder:
             if answer.mode != "extractive":
                 budget.section_took(time.perf_counter() - t0)
             text, dropped = supported_only(answer.text)
-            section_notes = [n for n in answer.notes if not n.startswith(("extractive mode", "removed citations"))]
+            dropped += len(answer.dropped)  # the answer's own checks left these out already
+            section_notes = [n for n in answer.notes if not n.startswith(("extractive mode", "removed citations"))
+                             and not n.endswith(COVERAGE_NOTE)]  # said once, above the report
             if dropped:
                 section_notes.append(f"left out {dropped} sentence(s) that the cited papers do not support")
             if answer.mode != "extractive" and not text:  # nothing the model wrote held up: quote the evidence instead
@@ -144,6 +140,10 @@ class ReportBuilder:
             used |= set(answer.evidence_sentences)
             sections.append(ReportSection(kind=kind, title=title, text=text, supported_share=answer.supported_share,
                                           dropped=dropped, notes=section_notes))
+        missing = uncovered(topic, [e.paper for e in papers.values()])
+        if missing:  # said first, in the summary and above the report, rather than padded over with what is there
+            notes.insert(0, coverage_line(missing))
+            sections[0] = sections[0].model_copy(update={"text": f"{coverage_line(missing)}\n\n{sections[0].text}".strip()})
         figures: list[Figure] = []
         gene = entities.genes[0] if entities.genes else None
         if gene is not None:

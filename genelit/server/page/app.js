@@ -150,6 +150,12 @@ async function ask(event) {
         reply.append(citedText(data.text));
         if (data.notes.length) reply.append(el("div", "muted", `notes: ${data.notes.join("; ")}`));
         if (data.model_outputs.length) reply.append(modelCards(data.model_outputs));
+        if (data.dropped.length) {  // drafted sentences the checks left out, dim, with why
+          const footer = el("details", "muted dropped");
+          footer.append(el("summary", "", `left out: ${data.dropped.length} drafted sentence(s) that did not pass the checks`));
+          for (const item of data.dropped) footer.append(el("div", "", `${item.sentence} (${item.reason})`));
+          reply.append(footer);
+        }
         reply.append(el("div", "muted", `${data.mode} mode · ${data.timings.total ?? "?"} s`));
         reply.classList.add("answered");
       } else if (kind === "error") {

@@ -1,0 +1,214 @@
+"""BioASQ task B: answers to the four kinds of question, scored the way a reader would judge them.
+
+Each question's gold documents are indexed (title and the snippets BioASQ quotes from them) among sample
+distractors, then `Assistant.ask` answers it in the chosen mode and, on the same index, in extractive mode, so every
+figure has its no-LLM baseline beside it. What is scored is the text the user reads, through the same code:
+- yes/no: the verdict line's label (accuracy, macro-F1);
+- factoid: a gold synonym (case-insensitive) in the answer's first sentence, citations removed ("lead accuracy");
+- list: recall of the gold items named anywhere in the answer; precision as the share of the answer's sentences
+  that name a gold item (an answer in prose has no item list to count);
+- summary: ROUGE-2 F against the ideal answers (the best over them; `rouge-score`, stemming on);
+- every type: supported share, sentences left out, words, and latency.
+The file format is BioASQ's golden JSON ({"questions": [...]}, see ../shared/data/bioasq/README.txt).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import statistics
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, Field
+
+from genelit.agent.citations import without_citations
+from genelit.agent.sentences import split_text
+from genelit.errors import BadInputError
+from genelit.eval.jsonfile import read_json
+from genelit.eval.pubmedqa import macro_f1
+from genelit.eval.retrieval import eval_index
+from genelit.settings import Settings
+from genelit.types import Answer, Paper
+
+if TYPE_CHECKING:
+    from genelit.api import Assistant
+
+TYPES = ("yesno", "factoid", "list", "summary")
+_PMID = re.compile(r"(\d+)\s*$")
+
+
+class ModeScores(BaseModel):
+    """One question type's figures in one mode."""
+
+    n: int
+    score: float = Field(description="yes/no: accuracy; factoid: lead accuracy; list: recall; summary: ROUGE-2 F.")
+    second: float | None = Field(None, description="yes/no: macro-F1; list: precision; otherwise none.")
+    supported_share: float | None = Field(None, description="Mean share of drafted claims the support check passed.")
+    dropped_per_answer: float = Field(0.0, description="Mean drafted sentences left out of the text.")
+    words_p50: float = 0.0
+    latency_s_p50: float = 0.0
+
+
+class BioASQEval(BaseModel):
+    file: str
+    mode: str = Field(description="The mode asked for; extractive is always run beside it.")
+    distractors: int
+    types: dict[str, dict[str, ModeScores]] = Field(default_factory=dict, description="Type -> mode -> figures.")
+    score_names: dict[str, tuple[str, str | None]] = Field(default_factory=dict)
+
+
+SCORE_NAMES: dict[str, tuple[str, str | None]] = {"yesno": ("accuracy", "macro-F1"), "factoid": ("lead accuracy", None),
+                                                  "list": ("recall", "precision"), "summary": ("ROUGE-2 F", None)}
+
+
+def load_bioasq(path: Path) -> list[dict]:
+    """The questions of a BioASQ golden file, each checked for the fields scoring needs."""
+    data = read_json(path, "BioASQ golden JSON: {\"questions\": [...]}")
+    questions = data.get("questions") if isinstance(data, dict) else None
+    if not isinstance(questions, list) or not questions:
+        raise BadInputError(f"{path}: no 'questions' list", "expected BioASQ golden JSON: {\"questions\": [...]}")
+    for q in questions:
+        if not isinstance(q, dict) or q.get("type") not in TYPES or not q.get("body") or not q.get("snippets"):
+            raise BadInputError(f"{path}: question {str(q.get('id', '?') if isinstance(q, dict) else q)[:40]!r} lacks a type, "
+                                "body or snippets", "fix or drop that question")
+    return questions
+
+
+def gold_papers(questions: list[dict]) -> list[Paper]:
+    """One paper per gold document: its title snippet and its abstract snippets, as BioASQ quotes them."""
+    titles: dict[str, str] = {}
+    parts: dict[str, list[str]] = {}
+    for q in questions:
+        for snippet in q["snippets"]:
+            found = _PMID.search(str(snippet.get("document", "")))
+            text = " ".join(str(snippet.get("text", "")).split())
+            if not found or not text:
+                continue
+            pmid = found.group(1)
+            if snippet.get("beginSection") == "title":
+                titles.setdefault(pmid, text)
+            elif text not in parts.setdefault(pmid, []):
+                parts[pmid].append(text)
+    return [Paper(pmid=pmid, title=titles.get(pmid, ""), abstract=" ".join(texts)) for pmid, texts in parts.items() if texts]
+
+
+def _synonyms(exact: object, kind: str) -> list[list[str]]:
+    """BioASQ's exact answers as a list of items, each a list of synonyms: a factoid is one item whatever its nesting,
+    a list question's items are its top-level entries."""
+    entries = exact if isinstance(exact, list) else [exact]
+    items = [[str(n).strip() for n in (e if isinstance(e, list) else [e]) if str(n).strip()] for e in entries]
+    if kind == "factoid":
+        return [[name for item in items for name in item]]
+    return [item for item in items if item]
+
+
+def _names(text: str, synonyms: list[str]) -> bool:
+    lowered = text.lower()
+    return any(re.search(rf"(?<![a-z0-9]){re.escape(s.lower())}(?![a-z0-9])", lowered) for s in synonyms)
+
+
+def plain(answer: Answer) -> str:
+    """The answer's text as a reader takes it in: without citations, bullets or the verdict's own line."""
+    body = answer.text
+    if answer.verdict is not None:
+        body = body.removeprefix(answer.verdict.line)
+    return " ".join(without_citations(body).replace("\n- ", " ").split()).lstrip("- ")
+
+
+def lead(answer: Answer) -> str:
+    sentences = split_text(plain(answer))
+    return sentences[0] if sentences else ""
+
+
+def _rouge2(text: str, ideals: list[str]) -> float:
+    from rouge_score import rouge_scorer
+
+    scorer = rouge_scorer.RougeScorer(["rouge2"], use_stemmer=True)
+    return max((scorer.score(ideal, text)["rouge2"].fmeasure for ideal in ideals if ideal.strip()), default=0.0)
+
+
+def score_one(q: dict, answer: Answer) -> tuple[float, float | None]:
+    """(score, second score) of one answer to one question; for yes/no the 'score' is 1 for a right verdict."""
+    kind = q["type"]
+    if kind == "yesno":
+        return float((answer.verdict.label if answer.verdict else "maybe") == str(q.get("exact_answer", "")).lower()), None
+    if kind == "factoid":
+        return float(any(_names(lead(answer), synonyms) for synonyms in _synonyms(q.get("exact_answer", []), "factoid"))), None
+    if kind == "list":
+        items = _synonyms(q.get("exact_answer", []), "list")
+        text = plain(answer)
+        recall = sum(_names(text, s) for s in items) / len(items) if items else 0.0
+        sentences = split_text(text)
+        precision = sum(any(_names(s, i) for i in items) for s in sentences) / len(sentences) if sentences else 0.0
+        return recall, precision
+    ideals = q.get("ideal_answer") or []
+    return _rouge2(plain(answer), [ideals] if isinstance(ideals, str) else list(ideals)), None
+
+
+def select(questions: list[dict], types: tuple[str, ...], limit: int | None) -> list[dict]:
+    """The questions of the wanted types, at most `limit` of each, in file order."""
+    chosen, counts = [], dict.fromkeys(types, 0)
+    for q in questions:
+        if q["type"] in counts and (limit is None or counts[q["type"]] < limit):
+            counts[q["type"]] += 1
+            chosen.append(q)
+    return chosen
+
+
+def run_bioasq(path: Path, settings: Settings, mode: str = "pipeline", types: tuple[str, ...] = TYPES, limit: int | None = None,
+               distractors: int = 1000, distractor_source: Path | None = None, save: Path | None = None,
+               on_step: Callable[[str, int, int], None] | None = None) -> BioASQEval:
+    unknown = [t for t in types if t not in TYPES]
+    if unknown:
+        raise BadInputError(f"unknown BioASQ type {unknown[0]!r}", f"use {', '.join(TYPES)}")
+    questions = select(load_bioasq(path), types, limit)
+    if not questions:
+        raise BadInputError(f"{path}: no questions of type {', '.join(types)}", "choose other --types")
+    modes = [mode] if mode == "extractive" else [mode, "extractive"]
+    rows: dict[tuple[str, str], list[tuple[float, float | None, Answer, float]]] = {}
+    with eval_index(gold_papers(questions), settings, distractors, distractor_source, on_step=on_step) as (assistant, n_extra):
+        saved = []
+        for done, (q, m, answer, seconds) in enumerate(_answers(assistant, questions, modes), start=1):
+            first, second = score_one(q, answer)
+            rows.setdefault((q["type"], m), []).append((first, second, answer, seconds))
+            saved.append({"id": q.get("id"), "type": q["type"], "mode": m, "question": q["body"], "answer": answer.text,
+                          "score": first, "second": second, "dropped": [d.model_dump() for d in answer.dropped]})
+            if on_step is not None:
+                on_step(f"answering ({m})", done, len(questions) * len(modes))
+    if save is not None:
+        from genelit.files import write_text
+
+        write_text(save, "".join(json.dumps(row) + "\n" for row in saved))
+    result = BioASQEval(file=path.name, mode=mode, distractors=n_extra, score_names=SCORE_NAMES)
+    for (kind, m), got in sorted(rows.items()):
+        result.types.setdefault(kind, {})[m] = _figures(kind, got, [q for q in questions if q["type"] == kind])
+    return result
+
+
+def _answers(assistant: Assistant, questions: list[dict], modes: list[str]) -> Iterator[tuple[dict, str, Answer, float]]:
+    for q in questions:
+        for m in modes:
+            started = time.perf_counter()
+            answer = assistant.ask(q["body"], m)
+            yield q, m, answer, time.perf_counter() - started
+
+
+def _figures(kind: str, got: list[tuple[float, float | None, Answer, float]], questions: list[dict]) -> ModeScores:
+    answers = [a for _, _, a, _ in got]
+    shares = [a.supported_share for a in answers if a.supported_share is not None]
+    second = None
+    if kind == "yesno":
+        gold = [str(q.get("exact_answer", "")).lower() for q in questions]
+        second = macro_f1(gold, [a.verdict.label if a.verdict else "maybe" for a in answers])
+    elif kind == "list":
+        second = statistics.mean(s for _, s, _, _ in got if s is not None)
+    return ModeScores(
+        n=len(got), score=round(statistics.mean(f for f, _, _, _ in got), 4), second=None if second is None else round(second, 4),
+        supported_share=round(statistics.mean(shares), 4) if shares else None,
+        dropped_per_answer=round(statistics.mean(len(a.dropped) for a in answers), 2),
+        words_p50=statistics.median(len(plain(a).split()) for a in answers),
+        latency_s_p50=round(statistics.median(s for _, _, _, s in got), 2),
+    )
