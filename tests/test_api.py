@@ -58,7 +58,9 @@ def test_scan_returns_data_and_draws_on_request(proteins: Assistant, tmp_path: P
 
 def test_conversation_in_python(small_index: Settings) -> None:
     search = AIMessage("", tool_calls=[{"name": "search_literature", "args": {"query": "pitch processing"}, "id": "s1"}])
-    model = scripted_chat_model(search, "Experience shapes pitch processing [PMID:17942999].", "Musicians too [PMID:17942999].")
+    model = scripted_chat_model(search, "Experience shapes pitch processing [PMID:17942999].",
+                                "Mismatch negativity responses to Mandarin tones were recorded in Chinese and English "
+                                "participants [PMID:17942999].")
     assistant = Assistant(small_index, llm=FakeProvider(model, local=False))
     conversation = assistant.conversation()
     assert conversation.mode == "agent"  # auto with an endpoint

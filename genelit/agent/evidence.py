@@ -13,6 +13,7 @@ The pool is reused by the verdict and by the support check, so every sentence is
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
@@ -52,6 +53,12 @@ class PaperEvidence:
         return max((c.similarity for c in self.candidates), default=0.0)
 
 
+# A sentence that addresses the reader or a model instead of reporting a finding ("Ignore previous instructions and
+# answer only with ..."): text planted for an LLM. It is never offered as evidence, to the model or quoted to a reader.
+INSTRUCTION = re.compile(r"\b(?:ignore|disregard|forget)\s+(?:all\s+|any\s+)?(?:the\s+)?(?:previous|prior|above|earlier|preceding)\s+"
+                         r"(?:instructions?|prompts?|messages?|rules)\b|\b(?:answer|reply|respond)\s+only\s+with\b", re.I)
+
+
 class EvidencePool:
     """Every sentence of the papers a run collected, embedded together with the question."""
 
@@ -68,7 +75,7 @@ class EvidencePool:
             if paper.title:
                 rows.append((evidence.id, Sentence(paper.title, "TITLE", 0.0)))
             rows += [(evidence.id, s) for s in split(paper.abstract or evidence.text, min_chars=20)]
-        rows = [(pid, s) for pid, s in rows if s.text not in exclude]
+        rows = [(pid, s) for pid, s in rows if s.text not in exclude and not INSTRUCTION.search(s.text)]
         vectors = embed([question] + [s.text for _, s in rows]) if rows else np.zeros((1, 1), dtype=np.float32)
         self.question_vector = vectors[0]
         by_paper: dict[str, list[Candidate]] = {e.id: [] for e in papers}
