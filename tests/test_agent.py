@@ -136,8 +136,8 @@ def test_injected_instructions_stay_data(tmp_path: Path) -> None:
     a.index_files(source)
     answer = a.ask("What happens in BRCA1 variant carriers?")
     prompt = obeying.seen[0][1].content
-    start, end = prompt.index('<paper id="PMID:77"'), prompt.index("</paper>", prompt.index('<paper id="PMID:77"'))
-    assert prompt.index("IGNORE PREVIOUS INSTRUCTIONS") in range(start, end)  # only ever inside the quoted data
+    assert "IGNORE PREVIOUS INSTRUCTIONS" not in prompt  # a sentence planted for a model is no evidence: never offered
+    assert "<paper" in prompt and "BRCA1" in prompt  # the papers' findings still are, inside the quoted data
     # Even a model that obeys cannot smuggle a citation in: the fake PMID is removed and the claim marked.
     assert answer.unknown_citations == ["PMID:424242"] and "424242" not in answer.text
 
