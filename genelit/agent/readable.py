@@ -17,6 +17,7 @@ import re
 from genelit.agent.citations import UNSUPPORTED, citation_ids, without_citations
 from genelit.agent.prompts import AGENT, PIPELINE_TEMPLATE, SHAPES, SYSTEM, VERDICT_HINT
 from genelit.agent.sentences import split_text
+from genelit.agent.support import claim_of
 from genelit.types import DroppedSentence, SentenceSupport
 
 # Sentences about the evidence rather than about genetics: "The evidence from [PMID:1] suggests ...", "These papers
@@ -120,11 +121,7 @@ def _drop_reason(sentence: str, words: str, reasons: dict[str, str], seen: set[s
     if not citation_ids(sentence) and (UNSUPPORTED in sentence or len(re.findall(r"[A-Za-z]{2,}", words)) >= 4):
         return "cites nothing"
     if UNSUPPORTED in sentence:
-        return reasons.get(_strip_marks(sentence)) or "what it cites does not support it"
+        return reasons.get(claim_of(sentence)) or "what it cites does not support it"
     if words.lower() in seen:
         return "said already"
     return None
-
-
-def _strip_marks(sentence: str) -> str:
-    return re.sub(r"\s*\[[^\[\]]*\]", "", sentence).strip().lstrip("-• ").strip()

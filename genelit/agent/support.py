@@ -37,7 +37,8 @@ def _numbers(text: str) -> set[str]:
     return {f"{float(n):g}" for n in _NUMBER.findall(text)}
 
 
-def _claim(sentence: str) -> str:
+def claim_of(sentence: str) -> str:
+    """A sentence without its brackets (citations, the unsupported mark) or bullet: the text a support record keys."""
     return _BRACKETS.sub("", sentence).strip().lstrip("-• ").strip()
 
 
@@ -73,7 +74,7 @@ class SupportChecker:
                     continue
                 if citation_ids(sentence):
                     pending.append((len(per_line) - 1, i, sentence))
-        vectors = self.pool.embed([_claim(s) for _, _, s in pending]) if pending else np.zeros((0, 1))
+        vectors = self.pool.embed([claim_of(s) for _, _, s in pending]) if pending else np.zeros((0, 1))
         for (li, si, sentence), vector in zip(pending, vectors):
             new_sentence, record = self._check_one(sentence, vector)
             per_line[li][si] = new_sentence
@@ -83,7 +84,7 @@ class SupportChecker:
         return "\n".join(lines_out), records
 
     def _check_one(self, sentence: str, vector: np.ndarray) -> tuple[str, SentenceSupport]:
-        claim = _claim(sentence)
+        claim = claim_of(sentence)
         cited = citation_ids(sentence)
         papers = [c for c in cited if c.startswith("PMID:")]
         models = [c for c in cited if c in self.models]
