@@ -213,6 +213,11 @@ class AnswerSettings(BaseModel):
         240.0, gt=0, description="Seconds a report may spend on LLM-written sections; once spent, later sections are extractive."
     )
     report_browser: str = Field("", description="Chromium or Chrome binary that prints a report as PDF; default: the first on PATH.")
+    drafting: Literal["grounded", "prose"] = Field(
+        "grounded",
+        description="Pipeline drafting. grounded: the model fills a JSON schema in which each claim names the one evidence "
+        "line it restates (agent/grounded.py); prose: it writes cited sentences freely, as before.",
+    )
     sentences: int = Field(6, ge=1, le=30, description="Evidence sentences given to the model or quoted.")
     per_paper: int = Field(2, ge=1, description="At most this many evidence sentences from one paper.")
     finding_weight: float = Field(

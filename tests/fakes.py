@@ -386,3 +386,36 @@ class FakeOpenAIServer(LoopbackServer):
     def env(self) -> dict[str, str]:
         """The variables that point genelit at this endpoint."""
         return {"GENELIT_LLM__BASE_URL": self.base_url, "GENELIT_LLM__MODEL": self.state.model, "GENELIT_LLM__API_KEY": "sk-test"}
+
+
+def evidence_label(prompt: str, containing: str) -> tuple[str, str]:
+    """(label, cited id) of the first numbered evidence line of a grounded prompt whose text contains `containing`."""
+    import re
+
+    for label, cited, text in re.findall(r"^(E\d+|M\d+) \[([^\]]+)\] (.*)$", prompt, re.M):
+        if containing in text:
+            return label, cited
+    raise AssertionError(f"no evidence line contains {containing!r}")
+
+
+def grounded_reply(answer: tuple[str, str] | None = None, answers: tuple[tuple[str, str], ...] = (),
+                   findings: tuple[tuple[str, str], ...] = ()):
+    """A scripted reply to a grounded prompt, as the local server's grammar shapes it: JSON whose every object names
+    the evidence line it draws on. Each entry is (text its line contains, the name or claim)."""
+    import json
+
+    def reply(messages) -> str:
+        prompt = str(messages[-1].content)
+
+        def tied(key: str, entry: tuple[str, str]) -> dict[str, str]:
+            return {"evidence": evidence_label(prompt, entry[0])[0], key: entry[1]}
+
+        body: dict[str, object] = {}
+        if answer is not None:
+            body["answer"] = tied("name", answer)
+        if answers:
+            body["answers"] = [tied("name", a) for a in answers]
+        body["findings"] = [tied("claim", f) for f in findings]
+        return json.dumps(body)
+
+    return reply

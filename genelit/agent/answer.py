@@ -19,6 +19,7 @@ from typing import Any, cast, get_args
 
 import numpy as np
 
+from genelit.agent import grounded
 from genelit.agent.citations import check_citations, citation_ids, citations_before_stops
 from genelit.agent.concepts import COVERAGE_NOTE, coverage_line, uncovered
 from genelit.agent.entities import extract
@@ -68,6 +69,7 @@ class _Run:
     notes: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     tokens: dict[str, int] = field(default_factory=dict)
+    drafted: grounded.Assembled = field(default_factory=grounded.Assembled)  # a grounded draft's lead line and the checks on its names
 
     def timed(self, stage: str, started: float) -> None:
         self.timings[stage] = self.timings.get(stage, 0.0) + time.perf_counter() - started
@@ -129,7 +131,7 @@ class Answerer:
         if run.mode == "agent" and weak and draft.strip():
             run.notes.append("the retrieved literature is only loosely related to the question")
         if run.mode == "pipeline":
-            draft = self._draft_pipeline(run, chosen, verdict, weak)
+            draft = self._draft_pipeline(run, pool, chosen, verdict, weak)
         if run.mode == "extractive":
             draft = NOT_ANSWERED if weak else extractive_digest(chosen, run.ledger)
             run.notes.append("extractive mode: no LLM wrote this; it is the cited evidence itself")
@@ -166,19 +168,30 @@ class Answerer:
 
         return self._with_llm(run, "agent", work)
 
-    def _draft_pipeline(self, run: _Run, chosen: list[Candidate], verdict: Verdict | None, weak: bool) -> str:
+    def _draft_pipeline(self, run: _Run, pool: EvidencePool, chosen: list[Candidate], verdict: Verdict | None,
+                        weak: bool) -> str:
         if weak:
             run.notes.append("the evidence is weak (no sentence close to the question); the model was not asked to guess")
             return NOT_ANSWERED
         from langchain_core.messages import HumanMessage, SystemMessage
 
+        kind = question_kind(run.question)
+
         def work(chat_model: Any) -> str:
-            ids = sorted({c.paper_id for c in chosen}) + [m.id for m in run.ledger.model_outputs]
-            hint = VERDICT_HINT.format(verdict=verdict.line) if verdict is not None else ""
-            prompt = PIPELINE_TEMPLATE.format(question=run.question, ids=", ".join(ids), shape=SHAPES[question_kind(run.question)],
-                                              evidence=evidence_block(chosen, run.ledger), verdict=hint)
             run.emit("step", f"generation with {self.llm.model_name}")
-            reply = chat_model.invoke([SystemMessage(SYSTEM), HumanMessage(prompt)])
+            if self.settings.drafting == "grounded":
+                offered = pool.select(grounded.LIST_LINES) if kind == "list" else chosen
+                lines = grounded.evidence_lines(offered, run.ledger)
+                run.drafted, replies = grounded.draft(chat_model, run.question, kind, lines, _citable_texts(run.ledger),
+                                                      verdict.line if verdict is not None else "", self.llm.is_local)
+                for reply in replies:
+                    token_usage(reply, run.tokens)
+                return run.drafted.text
+            hint = VERDICT_HINT.format(verdict=verdict.line) if verdict is not None else ""
+            ids = sorted({c.paper_id for c in chosen}) + [m.id for m in run.ledger.model_outputs]
+            text = PIPELINE_TEMPLATE.format(question=run.question, ids=", ".join(ids), shape=SHAPES[kind],
+                                            evidence=evidence_block(chosen, run.ledger), verdict=hint)
+            reply = chat_model.invoke([SystemMessage(SYSTEM), HumanMessage(text)])
             run.tokens = token_usage(reply, {})
             return str(reply.content or "")
 
@@ -188,6 +201,7 @@ class Answerer:
     def _checked(self, run: _Run, draft: str, pool: EvidencePool, verdict: Verdict | None, started: float,
                  chosen: list[Candidate]) -> Answer:
         exempt: tuple[str, ...] = (NOT_ANSWERED,)
+        lead = (run.drafted.lead,) if run.drafted.lead else ()  # checked already, name by name
         evidence_sentences = [c.text for c in chosen] if draft.strip() != NOT_ANSWERED else []
         if run.mode != "extractive":  # a quote keeps its own full stop; a model's draft is tidied so each sentence is checked
             draft = attach_pointers(citations_before_stops(draft))
@@ -198,17 +212,19 @@ class Answerer:
                 draft = f"{verdict.line}\n{draft}"
             else:
                 draft = verdict.line
-        checked = check_citations(draft, run.ledger.valid_ids, exempt=exempt)
+        checked = check_citations(draft, run.ledger.valid_ids, exempt=exempt + lead)
         if checked.unknown:
             run.notes.append(f"removed citations the run never collected: {', '.join(checked.unknown)}")
         t0 = time.perf_counter()
-        text, support = SupportChecker(pool, run.ledger.model_outputs).check(checked.text, exempt=exempt)
+        text, support = SupportChecker(pool, run.ledger.model_outputs).check(checked.text, exempt=exempt + lead)
+        support = run.drafted.records + support
         run.timed("support", t0)
         moved = [r for r in support if r.moved_from]
         if moved:
             run.notes.append(f"moved {len(moved)} citation(s) to the paper that supports the sentence")
         unsupported = checked.unsupported + [r.sentence for r in support if not r.supported]
-        text, dropped = keep_supported(text, support, exempt, drafted=run.mode != "extractive")
+        text, dropped = keep_supported(text, support, exempt + lead, drafted=run.mode != "extractive")
+        dropped = run.drafted.dropped + dropped
         if run.mode != "extractive" and evidence_sentences and not _claims_left(text, exempt):
             if verdict is not None:  # the verdict line, cited, is the answer; evidence quoted under it would only pad
                 run.notes.append(f"none of the model's {len(dropped)} sentence(s) passed the checks (listed below the answer)")
@@ -253,6 +269,12 @@ class Answerer:
                 kind = "record" if cid.startswith("ClinVar:") else "model"
                 citations.append(Citation(id=cid, kind=kind, model=m.model, weights_hash=m.weights_hash, input=m.input, title=m.summary))
         return citations
+
+
+def _citable_texts(ledger: EvidenceLedger) -> dict[str, str]:
+    """Each id a grounded name may cite, with the text the name must be found in."""
+    texts = {pid: f"{e.paper.title or ''} {e.paper.abstract or e.text}" for pid, e in ledger.papers.items()}
+    return texts | {m.id: f"{m.input} {m.summary}" for m in ledger.model_outputs}
 
 
 def _claims_left(text: str, exempt: tuple[str, ...]) -> bool:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from genelit.agent import grounded
 from genelit.agent.citations import UNSUPPORTED, citation_ids, without_citations
 from genelit.agent.prompts import AGENT, PIPELINE_TEMPLATE, SHAPES, SYSTEM, VERDICT_HINT
 from genelit.agent.sentences import split_text
@@ -39,7 +40,8 @@ _POINTER = re.compile(
     re.I,
 )
 ECHO_WORDS = 5  # a run of this many words of the prompt's own text in a sentence is the prompt repeated
-_PROMPTS = (SYSTEM, AGENT, PIPELINE_TEMPLATE, VERDICT_HINT, *SHAPES.values())
+_PROMPTS = (SYSTEM, AGENT, PIPELINE_TEMPLATE, VERDICT_HINT, *SHAPES.values(), grounded.SYSTEM, grounded.PROMPT, grounded.RULES,
+            *grounded.TASKS.values())
 
 
 def _words(text: str) -> list[str]:
