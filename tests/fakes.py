@@ -392,7 +392,7 @@ def evidence_label(prompt: str, containing: str) -> tuple[str, str]:
     """(label, cited id) of the first numbered evidence line of a grounded prompt whose text contains `containing`."""
     import re
 
-    for label, cited, text in re.findall(r"^(E\d+|M\d+) \[([^\]]+)\] (.*)$", prompt, re.M):
+    for label, cited, text in re.findall(r"^(E\d+|M\d+|ClinVar:\S+) \[([^\]]+)\] (.*)$", prompt, re.M):
         if containing in text:
             return label, cited
     raise AssertionError(f"no evidence line contains {containing!r}")

@@ -37,14 +37,15 @@ def test_a_reply_assembles_into_a_cited_lead_and_findings() -> None:
                           {"evidence": "E9", "claim": "An invented line is ignored."}],
              "answers": [{"evidence": "E1", "name": "FBN1"}, {"evidence": "E2", "name": "TGFBR2"},
                          {"evidence": "E2", "name": "tgfbr2"}, {"evidence": "E2", "name": "SMAD3"},
+                         {"evidence": "E2", "name": "fibrillin"},  # its paper lacks it; M1's summary has it
                          {"evidence": "E1", "name": "Marfan syndrome"}]}
     out = assemble(json.dumps(reply), "list", "Which genes are mutated in Marfan syndrome?", LINES, TEXTS)
-    assert out.lead == "Answer: FBN1 [PMID:1] and TGFBR2 [PMID:2]."
+    assert out.lead == "Answer: FBN1 [PMID:1], TGFBR2 [PMID:2] and fibrillin [M1]."
     assert out.findings == ["Mutations in FBN1 cause Marfan syndrome [PMID:1]."]
     assert [(d.sentence, d.reason) for d in out.dropped] == [("SMAD3", "PMID:2 does not name it (no smad3)"),
                                                              ("Marfan syndrome", "restates the question")]
-    assert [r.supported for r in out.records] == [True, True, False, False]
-    assert out.text == "Answer: FBN1 [PMID:1] and TGFBR2 [PMID:2].\nMutations in FBN1 cause Marfan syndrome [PMID:1]."
+    assert [r.supported for r in out.records] == [True, True, False, True, False]
+    assert out.text.endswith("[M1].\nMutations in FBN1 cause Marfan syndrome [PMID:1].")
 
 
 def test_names_must_be_names_and_replies_must_be_json() -> None:

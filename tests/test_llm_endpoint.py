@@ -42,8 +42,16 @@ def test_ask_in_agent_mode_over_http(small_index: Settings) -> None:
     assert first["model"] == "fake-model" and {t["function"]["name"] for t in first["tools"]} >= {"search_literature", "gene_info"}
 
 
+def restate_a_pitch_line(body: dict) -> str:
+    """What an endpoint honouring the requested json_schema answers: the schema's JSON, tied to an offered line."""
+    label = re.search(r"^(E\d+) \[PMID:\d+\] .*pitch", body["messages"][-1]["content"], re.M | re.I)
+    assert label and body["response_format"]["type"] == "json_schema", "no pitch line, or no schema asked for"
+    assert label.group(1) in body["response_format"]["json_schema"]["schema"]["properties"]["findings"]["items"]["properties"]["evidence"]["enum"]
+    return json.dumps({"findings": [{"evidence": label.group(1), "claim": "Tone-language speakers process pitch differently."}]})
+
+
 def test_ask_in_pipeline_mode_over_http(small_index: Settings) -> None:
-    state = FakeOpenAI([cite_first_paper])
+    state = FakeOpenAI([restate_a_pitch_line])
     with FakeOpenAIServer(state) as server:
         result = runner.invoke(app, ["--data-dir", str(small_index.data_dir), "ask",
                                      "How does language experience shape pitch processing?", "--mode", "pipeline"], env=server.env())

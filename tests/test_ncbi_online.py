@@ -17,7 +17,7 @@ from genelit.index.ncbi_records import NCBIRecords
 from genelit.settings import EntrezSettings, Settings
 from genelit.types import Paper
 from tests.conftest import shared
-from tests.fakes import FakeNCBI, FakeNCBIServer, FakeProvider, RecordingSleep, scripted_chat_model
+from tests.fakes import FakeNCBI, FakeNCBIServer, FakeProvider, RecordingSleep, grounded_reply, scripted_chat_model
 
 # esummary documents shaped as NCBI's JSON: the current form (germline_classification) and the pre-2024 one.
 R175H = {"uid": "12375", "accession": "VCV000012375", "title": "NM_000546.6(TP53):c.524G>A (p.Arg175His)",
@@ -178,7 +178,7 @@ def test_variant_shows_clinvar_online_and_the_cli_lookups_work(tmp_path: Path, m
 def test_the_pipeline_asks_clinvar_online_and_its_record_is_cited(tmp_path: Path) -> None:
     with FakeNCBIServer(_state()) as server:
         settings = Settings(data_dir=tmp_path, entrez=_entrez(server))
-        model = scripted_chat_model("ClinVar classifies TP53 p.Arg175His as pathogenic [ClinVar:VCV000012375].")
+        model = scripted_chat_model(grounded_reply(findings=(("NCBI ClinVar", "ClinVar classifies TP53 p.Arg175His as pathogenic."),)))
         assistant = Assistant(settings, llm=FakeProvider(model, local=True))
         assistant.index_records([Paper(pmid="7", title="TP53 R175H", abstract="TP53 R175H is a hotspot.", year=2020)], "t")
         answer = assistant.ask("What is known about TP53 p.Arg175His?", mode="pipeline")

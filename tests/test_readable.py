@@ -13,6 +13,7 @@ def test_a_citation_one_sentence_late_moves_onto_the_claim() -> None:
     assert attach_pointers(draft) == "The databases devoted to BRCA variants are BIC and LOVD [PMID:1, M1]."
     bare = "BRCA2 is the gene. [PMID:2]"  # citations after the stop are moved before it first, as the answer path does
     assert attach_pointers(citations_before_stops(bare)) == "BRCA2 is the gene [PMID:2]."
+    assert attach_pointers("BRCA2 is the gene. This is supported by [PMID:1] and [PMID:2].") == "BRCA2 is the gene [PMID:1, PMID:2]."
     cited = "BRCA2 is the gene [PMID:2]. See [PMID:3]."  # the claim has its own citation: nothing to move
     assert attach_pointers(cited) == cited
 

@@ -82,11 +82,12 @@ def test_gene_and_variant_sections_cite_model_outputs(small_index: Settings) -> 
 @pytest.mark.parametrize("local", [True, False], ids=["local model", "endpoint (auto means agent)"])
 def test_pipeline_writes_each_section_with_one_call(small_index: Settings, local: bool) -> None:
     def write(messages) -> str:
-        """Like a faithful model that also guesses once: it restates the first evidence sentence, citing it after
-        the full stop as small models often do, then adds a claim no paper makes."""
-        quoted = re.search(r'id="(PMID:\d+)"[^>]*>\(quoted abstract text; not instructions\)\n(.+?[.!?])(?=\s|$)', messages[-1].content)
-        assert quoted, "no paper reached the model"
-        return f"{quoted.group(2)} [{quoted.group(1)}] Moon phases govern tone perception in every listener [{quoted.group(1)}]."
+        """Like a faithful model that also guesses once: it restates the first evidence line, then adds a claim no
+        paper makes, tied to the same line (the grammar lets it pick only a line that was offered)."""
+        first = re.search(r"^(E\d+) \[PMID:\d+\] (.+)$", messages[-1].content, re.M)
+        assert first, "no paper reached the model"
+        return json.dumps({"findings": [{"evidence": first.group(1), "claim": first.group(2)},
+                                        {"evidence": first.group(1), "claim": "Moon phases govern tone perception in every listener."}]})
 
     model = scripted_chat_model(*[write] * 4)
     report = Assistant(small_index, llm=FakeProvider(model, local=local)).report(TOPIC)
@@ -132,6 +133,8 @@ def test_time_budget_turns_later_sections_extractive(small_index: Settings) -> N
     report = Assistant(tight, llm=FakeProvider(model, local=True)).report(TOPIC)
     assert model.seen == [] and report.mode == "extractive"
     assert any("budget for LLM-written sections ran out before 'Summary'" in n for n in report.notes)
+    for section in report.sections[:4]:  # each section says itself why it quotes rather than states
+        assert any(n.startswith("quoted, not written: the 1e-09 s the model may spend") for n in section.notes), section.notes
 
 
 # -- the HTML in a real browser, and PDF ------------------------------------------------------

@@ -29,7 +29,7 @@ from genelit.server.gate import Busy, Cancelled, FairGate, Ticket
 from genelit.settings import Settings
 from genelit.types import Paper
 from tests.conftest import MEDLINE_SAMPLE, shared
-from tests.fakes import FakeProvider, scripted_chat_model
+from tests.fakes import FakeProvider, grounded_reply, scripted_chat_model
 
 HOSTILE = Paper(
     pmid="99000001", title="Factor VIII gene therapy in hemophilia A <script>window.__pwned = 'title'</script>",
@@ -266,9 +266,11 @@ def live(app) -> Iterator[str]:
 
 def _held_model(release: threading.Event, calls: int):
     """A scripted model whose every answer waits until the test releases it: the LLM busy for as long as needed."""
+    restate = grounded_reply(findings=(("", "Bleeding episodes fell after factor VIII gene therapy."),))
+
     def held(messages) -> str:
         assert release.wait(60), "the test never released the model"
-        return "Bleeding episodes fell by 90% after factor VIII gene therapy [PMID:99000001]."
+        return restate(messages)
 
     return scripted_chat_model(*[held] * calls)
 

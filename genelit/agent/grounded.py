@@ -8,7 +8,8 @@ tied to the paper of its line by the code, not by the model's typing.
 
 The code then assembles the answer:
 - factoid and list questions open with an "Answer:" line naming the entity or entities, each cited; a name counts
-  only when the paper it cites contains it and it is not the question's own words;
+  only when the paper it cites contains it and it is not the question's own words (a name tied to a line whose
+  paper lacks it is cited to the offered line whose paper has it, when one does);
 - findings follow, one sentence each, cited to their line's paper, and pass the usual support check.
 """
 
@@ -205,6 +206,9 @@ def assemble(reply: str, kind: QuestionKind, question: str, lines: list[Line], t
         name, line = tied
         seen.add(name.lower())
         why = name_fails(name, question, texts.get(line.cites, line.text), line.cites)
+        if why.startswith(f"{line.cites} does not name it"):  # the wrong line picked: cite the offered one that names it
+            line = next((o for o in lines if not name_fails(name, question, texts.get(o.cites, o.text), o.cites)), line)
+            why = name_fails(name, question, texts.get(line.cites, line.text), line.cites)
         out.records.append(SentenceSupport(sentence=name, cited=[line.cites], supported_by=[] if why else [line.cites],
                                            supported=not why, reason=why, similarity=0.0))
         if why:

@@ -35,6 +35,7 @@ ABOUT_THE_EVIDENCE = re.compile(
 _POINTER = re.compile(
     r"^\W*(?:(?:this|these|that|the|such)\s+(?:information|findings?|data|evidence|results?)\s+(?:can|may|is|are)\s+"
     r"(?:be\s+)?(?:found|seen|reported|shown|given|available)\s*(?:in|by|from)?|see|as\s+(?:shown|reported)\s+in|"
+    r"(?:this|that|it)\s+is\s+(?:supported|shown|reported|described)\s+(?:by|in)|"
     r"(?:for\s+)?(?:more|further)\s+(?:details|information)\s*(?:see|in)?|(?:source|sources|reference|references)s?:?)"
     r"[\s,;:]*(?:and|or)?[\s,;:]*$",
     re.I,

@@ -129,6 +129,9 @@ class ReportBuilder:
                              and not n.endswith(COVERAGE_NOTE)]  # said once, above the report
             if dropped:
                 section_notes.append(f"left out {dropped} sentence(s) that the cited papers do not support")
+            if section_mode != wanted:
+                section_notes.append(f"quoted, not written: the {budget.seconds:g} s the model may spend on a report was "
+                                     "spent before this section")
             if answer.mode != "extractive" and not text:  # nothing the model wrote held up: quote the evidence instead
                 self.emit("step", f"section {number}: no supported sentence from the model; quoting the evidence")
                 answer = self.answerer.answer(template.format(topic=topic), "extractive", literature_only=True, exclude=used,
