@@ -5,5 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 .venv/bin/genelit index sample --topic genetics --limit "${GENELIT_QUICKSTART_LIMIT:-2000}"
-.venv/bin/genelit search "BRCA1 mutation carriers and breast cancer risk" --k 3
-.venv/bin/genelit ask "What is known about breast cancer risk in BRCA1 mutation carriers?"
+# The question is one the slice answers: PMID:33277227 gives the prevalence of each gene's variants in that group.
+.venv/bin/genelit search "BRCA1 and BRCA2 pathogenic variants in triple-negative breast cancer" --k 3
+.venv/bin/genelit ask "How common are BRCA1 and BRCA2 pathogenic variants in older women with triple-negative breast cancer?"

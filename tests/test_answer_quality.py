@@ -301,3 +301,16 @@ def test_a_reply_that_is_not_the_schema_falls_back_to_quoting_the_evidence(brca_
     answer = helper.ask("What is the breast cancer risk of BRCA1 carriers?", mode="pipeline")
     assert answer.text.startswith("- ") and "[PMID:2]" in answer.text
     assert any("the evidence itself is quoted instead" in note for note in answer.notes)
+
+
+def test_a_question_on_a_disease_no_paper_mentions_is_abstained_from_not_padded(brca_assistant: Assistant) -> None:
+    """newcomer-b009928: a Li-Fraumeni question answered with sentences that share only the gene."""
+    model = scripted_chat_model()  # never asked: there is nothing on the disease to restate
+    helper = Assistant(brca_assistant.settings, llm=FakeProvider(model, local=True))
+    answer = helper.ask("What is the risk of Li-Fraumeni syndrome in BRCA1 carriers?", mode="pipeline")
+    assert answer.text == ("No retrieved paper mentions Li-Fraumeni syndrome, so nothing below speaks to it.\n"
+                           "The indexed literature does not answer this.")
+    assert model.seen == [] and any(n.startswith("abstained: the question is about Li-Fraumeni syndrome") for n in answer.notes)
+    yes_no = helper.ask("Do BRCA1 variants cause Li-Fraumeni syndrome?", mode="extractive")
+    assert yes_no.verdict is not None and yes_no.verdict.label == "maybe"
+    assert yes_no.text.endswith("Unclear: no indexed paper mentions Li-Fraumeni syndrome.")

@@ -137,6 +137,16 @@ def test_time_budget_turns_later_sections_extractive(small_index: Settings) -> N
         assert any(n.startswith("quoted, not written: the 1e-09 s the model may spend") for n in section.notes), section.notes
 
 
+def test_a_topic_whose_disease_no_paper_mentions_is_said_once_and_not_padded(small_index: Settings) -> None:
+    """newcomer-b009928: a Li-Fraumeni report filled with p53 sentences about other diseases."""
+    report = Assistant(small_index).report("TP53 missense variants in Li-Fraumeni syndrome", mode="extractive")
+    line = "No retrieved paper mentions Li-Fraumeni syndrome, so nothing below speaks to it."
+    assert report.notes[0] == line and report.sections[0].text == f"{line}\n\nThe indexed literature does not answer this."
+    literature = [s for s in report.sections if s.kind in ("summary", "background", "findings", "conflicts")]
+    assert [s.text.splitlines()[-1] for s in literature] == ["The indexed literature does not answer this."] * 4
+    assert not any("quotes the evidence" in n for s in literature for n in s.notes)
+
+
 # -- the HTML in a real browser, and PDF ------------------------------------------------------
 def test_html_in_headless_chromium(extractive_report, chromium: str, tmp_path: Path) -> None:
     from PIL import Image, ImageStat

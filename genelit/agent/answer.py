@@ -128,12 +128,17 @@ class Answerer:
         missing = uncovered(question, [e.paper for e in run.ledger.papers.values()])
         if missing:
             run.notes.append(f"no retrieved paper mentions {', '.join(missing)}: {COVERAGE_NOTE}")
+            if verdict is not None:  # papers that share only the gene decide nothing about the disease asked of
+                verdict = Verdict(label="maybe", line=f"Unclear: no indexed paper mentions {' or '.join(missing)}.")
         if run.mode == "agent" and weak and draft.strip():
             run.notes.append("the retrieved literature is only loosely related to the question")
+        abstain = "the evidence is weak (no sentence close to the question); the model was not asked to guess" if weak else ""
+        if missing:  # the papers cover only the question's other part: answering would pad with what shares the gene
+            abstain = f"abstained: the question is about {', '.join(missing)}, which no retrieved paper mentions"
         if run.mode == "pipeline":
-            draft = self._draft_pipeline(run, pool, chosen, verdict, weak)
+            draft = self._draft_pipeline(run, pool, chosen, verdict, abstain)
         if run.mode == "extractive":
-            draft = NOT_ANSWERED if weak else extractive_digest(chosen, run.ledger)
+            draft = NOT_ANSWERED if abstain else extractive_digest(chosen, run.ledger)
             run.notes.append("extractive mode: no LLM wrote this; it is the cited evidence itself")
         answer = self._checked(run, draft, pool, verdict, started, chosen)
         if missing:  # said first: what follows is about the rest of the question only
@@ -169,10 +174,18 @@ class Answerer:
         return self._with_llm(run, "agent", work)
 
     def _draft_pipeline(self, run: _Run, pool: EvidencePool, chosen: list[Candidate], verdict: Verdict | None,
-                        weak: bool) -> str:
-        if weak:
-            run.notes.append("the evidence is weak (no sentence close to the question); the model was not asked to guess")
+                        abstain: str) -> str:
+        """The model's draft; NOT_ANSWERED without asking it when `abstain` gives a reason (noted)."""
+        if abstain:
+            run.notes.append(abstain)
             return NOT_ANSWERED
+        variants = [t.label for t in pool.focus.terms if t.kind == "variant"] if pool.focus else []
+        if variants:  # a paper on the gene says nothing about one of its variants: offering it only invites padding
+            chosen = [c for c in chosen if any(v in c.mentions for v in variants)]
+            if not chosen and not any(v in m.input for m in run.ledger.model_outputs for v in variants):
+                run.notes.append(f"no indexed paper or model output speaks to {', '.join(variants)}; the model was not asked "
+                                 "to write about its gene instead")
+                return NOT_ANSWERED
         from langchain_core.messages import HumanMessage, SystemMessage
 
         kind = question_kind(run.question)

@@ -34,7 +34,7 @@ _LEADING = {
     "this", "that", "these", "those", "its", "their", "his", "her", "human", "common", "rare", "other", "early", "onset",
     "developing", "develop", "severe", "mild", "type", "types", "gene", "genes", "protein", "role", "link", "between",
     "against", "at", "as", "be", "been", "has", "have", "had", "not", "no", "all", "any", "some", "many", "most", "more",
-    "list", "name", "describe", "mention", "enumerate", "heritable", "inherited", "hereditary", "genetic", "familial",
+    "list", "name", "describe", "mention", "enumerate", "summarize", "summarise", "explain", "discuss", "define", "heritable", "inherited", "hereditary", "genetic", "familial",
 }
 _GENERIC = {"disease", "diseases", "disorder", "disorders", "cancer", "cancers", "tumor", "tumour", "tumors", "tumours",
             "syndrome", "syndromes", "infection", "infections", "neoplasm", "neoplasms"}

@@ -14,7 +14,7 @@ import re
 import time
 from collections import Counter
 
-from genelit.agent.answer import Answerer
+from genelit.agent.answer import NOT_ANSWERED, Answerer
 from genelit.agent.citations import UNSUPPORTED, citation_ids, without_citations
 from genelit.agent.concepts import COVERAGE_NOTE, coverage_line, uncovered
 from genelit.agent.entities import extract
@@ -123,7 +123,10 @@ class ReportBuilder:
                                           exclude=used, search_k=self.settings.answer.report_search_k)
             if answer.mode != "extractive":
                 budget.section_took(time.perf_counter() - t0)
-            text, dropped = supported_only(answer.text)
+            if answer.text.endswith(NOT_ANSWERED):  # abstained (the topic's disease unmentioned, or weak evidence): say so
+                text, dropped = NOT_ANSWERED, 0
+            else:
+                text, dropped = supported_only(answer.text)
             dropped += len(answer.dropped)  # the answer's own checks left these out already
             section_notes = [n for n in answer.notes if not n.startswith(("extractive mode", "removed citations"))
                              and not n.endswith(COVERAGE_NOTE)]  # said once, above the report
