@@ -179,7 +179,7 @@ class Answerer:
         if abstain:
             run.notes.append(abstain)
             return NOT_ANSWERED
-        variants = [t.label for t in pool.focus.terms if t.kind == "variant"] if pool.focus else []
+        variants = pool.focus.variants
         if variants:  # a paper on the gene says nothing about one of its variants: offering it only invites padding
             chosen = [c for c in chosen if any(v in c.mentions for v in variants)]
             if not chosen and not any(v in m.input for m in run.ledger.model_outputs for v in variants):

@@ -64,6 +64,11 @@ class Focus:
         return [t.label for t in self.terms]
 
     @property
+    def variants(self) -> list[str]:
+        """Labels of the variants named: a paper on the gene says nothing about one of them."""
+        return [t.label for t in self.terms if t.kind == "variant"]
+
+    @property
     def expansion(self) -> list[str]:
         """Extra words for the lexical query: every gene's aliases and previous symbols."""
         return [s for t in self.terms for s in t.synonyms]

@@ -167,7 +167,7 @@ def decide(pool: EvidencePool, head: VerdictHead | None = None) -> Verdict:
     """The verdict for a yes/no question from the papers in the pool that are about it."""
     head = head or shipped_head()
     papers = [p for p in pool.usable() if p.best_similarity >= pool.settings.weak_similarity]
-    variants = [t.label for t in pool.focus.terms if t.kind == "variant"]
+    variants = pool.focus.variants
     if variants:  # a paper on the gene says nothing about one of its variants
         papers = [p for p in papers if any(v in c.mentions for c in p.candidates for v in variants)]
         if not papers:
