@@ -301,6 +301,7 @@ def test_a_reply_that_is_not_the_schema_falls_back_to_quoting_the_evidence(brca_
     answer = helper.ask("What is the breast cancer risk of BRCA1 carriers?", mode="pipeline")
     assert answer.text.startswith("- ") and "[PMID:2]" in answer.text
     assert any("the evidence itself is quoted instead" in note for note in answer.notes)
+    assert any(note.startswith("the model's reply was not the JSON answer it was asked for") for note in answer.notes)
 
 
 def test_a_question_on_a_disease_no_paper_mentions_is_abstained_from_not_padded(brca_assistant: Assistant) -> None:

@@ -53,6 +53,7 @@ def test_names_must_be_names_and_replies_must_be_json() -> None:
         "a phrase, not a name"
     assert name_fails("FBN1", "Which gene?", TEXTS["PMID:1"], "PMID:1") == ""
     assert assemble("FBN1, I think.", "factoid", "Which gene?", LINES, TEXTS).text == ""
+    assert assemble("FBN1, I think.", "factoid", "Which gene?", LINES, TEXTS).unreadable
     assert assemble("[1, 2]", "factoid", "Which gene?", LINES, TEXTS).text == ""
 
 

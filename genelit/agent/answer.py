@@ -199,6 +199,9 @@ class Answerer:
                                                       verdict.line if verdict is not None else "", self.llm.is_local)
                 for reply in replies:
                     token_usage(reply, run.tokens)
+                if run.drafted.unreadable:
+                    run.notes.append("the model's reply was not the JSON answer it was asked for (does the endpoint honour "
+                                     "response_format?)")
                 return run.drafted.text
             hint = VERDICT_HINT.format(verdict=verdict.line) if verdict is not None else ""
             ids = sorted({c.paper_id for c in chosen}) + [m.id for m in run.ledger.model_outputs]

@@ -125,6 +125,7 @@ class Assembled:
     findings: list[str] = field(default_factory=list)  # sentences ending in their citation, for the support check
     records: list[SentenceSupport] = field(default_factory=list)  # one per name offered
     dropped: list[DroppedSentence] = field(default_factory=list)
+    unreadable: bool = False  # the reply was not the schema's JSON: said in the answer's notes, never passed over
 
     @property
     def text(self) -> str:
@@ -191,9 +192,9 @@ def assemble(reply: str, kind: QuestionKind, question: str, lines: list[Line], t
     try:
         data = json.loads(reply)
     except json.JSONDecodeError:
-        return Assembled()
+        return Assembled(unreadable=True)
     if not isinstance(data, dict):
-        return Assembled()
+        return Assembled(unreadable=True)
     by_label = {line.label: line for line in lines}
     out = Assembled()
     offered = [data.get("answer")] if kind == "factoid" else list(data.get("answers") or []) if kind == "list" else []
