@@ -67,3 +67,13 @@ def test_a_reply_naming_only_the_question_s_subject_is_asked_again_once() -> Non
     assert "restates the question" in str(model.seen[1][-1].content)  # the second ask says why the first failed
     assert [d.reason for d in out.dropped] == ["restates the question (asked again)"]
     assert [r.supported for r in out.records] == [True]  # the share counts the draft the reader is shown
+
+
+def test_a_claim_cut_off_at_the_length_limit_is_never_shown_as_a_fragment() -> None:
+    long_line = Line("E1", "PMID:1", "CPX-351 is approved for adults with newly diagnosed therapy-related acute myeloid leukemia " * 4)
+    copied = long_line.text[:240]  # what the grammar's maxLength leaves of a copied line
+    out = assemble(json.dumps({"findings": [{"evidence": "E1", "claim": copied},
+                                            {"evidence": "E1", "claim": "x" * 240}]}), "summary", "What is CPX-351 for?",
+                   [long_line], {"PMID:1": long_line.text})
+    assert out.findings == [f"{long_line.text.strip()} [PMID:1]."]  # the whole line, not its first 240 characters
+    assert [d.reason for d in out.dropped] == ["cut off at the length limit"]

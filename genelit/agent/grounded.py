@@ -220,7 +220,13 @@ def assemble(reply: str, kind: QuestionKind, question: str, lines: list[Line], t
         out.lead = "Answer: " + (named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]) + "."
     for value in list(data.get("findings") or [])[: MOST_FINDINGS[kind]]:
         tied = _tied(value, "claim", by_label)
-        if tied is not None:
-            claim, line = tied
-            out.findings.append(f"{claim.rstrip('.!?')} [{line.cites}].")
+        if tied is None:
+            continue
+        claim, line = tied
+        if len(claim) >= CLAIM_CHARS - 2:  # cut off by the length limit: the line itself when copied, else no claim
+            if not line.text.startswith(claim):
+                out.dropped.append(DroppedSentence(sentence=claim, reason="cut off at the length limit"))
+                continue
+            claim = " ".join(line.text.split())
+        out.findings.append(f"{claim.rstrip('.!?')} [{line.cites}].")
     return out
