@@ -81,20 +81,30 @@ def test_real_model_yes_no_answer_opens_with_a_verdict(local_assistant: Assistan
 
 
 def test_a_terminated_genelit_takes_its_llm_server_with_it(local_assistant: Assistant) -> None:
-    """robustness-b009928: `kill PID` on a genelit that had started the local server left the server running, holding 3 GB."""
+    """robustness-b009928: `kill PID` on a genelit that had started the local server left the server running, holding 3 GB.
+
+    `genelit chat` keeps its server between questions, so the SIGTERM lands while the server is certainly up and the
+    process is certainly alive (waiting for the next question). A one-shot `ask` raced its own answer: on a fast run it
+    had exited 0 before the signal arrived."""
+    import select
     import signal
     import subprocess
     import sys
     import time
 
     env = {**os.environ, "GENELIT_LLM__LOCAL_MODEL": "qwen2.5-coder-0.5b", "GENELIT_LLM__MODEL_DIR": str(MODEL_CACHE)}
-    ask = subprocess.Popen([sys.executable, "-m", "genelit.cli", "--data-dir", str(local_assistant.settings.data_dir), "ask",
-                            "How does language experience shape cortical pitch processing?", "--mode", "pipeline"],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
-    assert ask.stderr is not None
-    for line in ask.stderr:  # the server is up once the answer's generation starts
-        if "generation with" in line:
-            break
+    chat = subprocess.Popen([sys.executable, "-m", "genelit.cli", "--data-dir", str(local_assistant.settings.data_dir), "chat",
+                             "--mode", "pipeline"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+    assert chat.stdin is not None and chat.stdout is not None
+    chat.stdin.write(b"How does language experience shape cortical pitch processing?\n")
+    chat.stdin.flush()  # stdin stays open: after its answer the chat waits for the next question
+    shown = b""
+    deadline = time.monotonic() + 600
+    while shown.count(b"you> ") < 2 and chat.poll() is None and time.monotonic() < deadline:
+        if select.select([chat.stdout], [], [], 1.0)[0]:
+            shown += os.read(chat.stdout.fileno(), 65536)
+    assert shown.count(b"you> ") >= 2, f"the chat never came back for a second question: {shown[-400:]!r}"
 
     def servers() -> list[int]:
         found = []
@@ -103,15 +113,15 @@ def test_a_terminated_genelit_takes_its_llm_server_with_it(local_assistant: Assi
                 argv = (proc / "cmdline").read_bytes().split(b"\0")
             except OSError:
                 continue
-            if b"genelit.lifeline" in argv and str(ask.pid).encode() in argv and b"llama_cpp.server" in argv:
+            if b"genelit.lifeline" in argv and str(chat.pid).encode() in argv and b"llama_cpp.server" in argv:
                 state = (proc / "status").read_text().split("State:")[1].split()[0]
                 if state != "Z":
                     found.append(int(proc.name))
         return found
 
-    assert servers(), "the ask never started its own LLM server"
-    ask.send_signal(signal.SIGTERM)
-    assert ask.wait(60) == 143
+    assert servers(), "the chat never started its own LLM server"
+    chat.send_signal(signal.SIGTERM)
+    assert chat.wait(60) == 143
     deadline = time.monotonic() + 30
     while servers() and time.monotonic() < deadline:
         time.sleep(0.2)
