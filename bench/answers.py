@@ -32,10 +32,10 @@ if __package__ in (None, ""):  # `python bench/answers.py` as well as `python -m
 from bench._common import peak_rss_mb, percentile, ratio
 from genelit.agent.citations import citation_ids
 from genelit.agent.evidence import EvidencePool
-from genelit.agent.sentences import split_text
 from genelit.agent.support import SupportChecker
 from genelit.api import Assistant
 from genelit.settings import Settings
+from genelit.text.sentences import split_text
 from genelit.types import Answer
 
 HERE = Path(__file__).resolve().parent

@@ -31,6 +31,7 @@ from genelit.services.answers import Answers
 from genelit.services.literature import BatchCallback, Literature, ProgressCallback
 from genelit.services.ncbi import OnlineRecords
 from genelit.services.sequences import Sequences
+from genelit.services.variants import Variants
 from genelit.settings import Settings
 from genelit.text import require_text
 from genelit.tools.base import Events
@@ -56,6 +57,7 @@ from genelit.types import (
     StoredProtein,
     UnscoredVariant,
     VariantCounts,
+    VariantDossier,
     VariantLiterature,
     VariantReport,
     VariantScore,
@@ -73,6 +75,7 @@ class Assistant:
         self.sequences = Sequences(self.settings)
         self.literature = Literature(self.settings, lambda: self.sequences.genes, self.sequences.store.stored)
         self.ncbi = OnlineRecords(self.settings)
+        self.variant_dossiers = Variants(self.sequences, self.literature, self.ncbi)
         self.answers = Answers(self.settings, self.literature, self.sequences, llm, self.ncbi)
 
     # -- literature -------------------------------------------------------------------
@@ -207,11 +210,13 @@ class Assistant:
 
     def variants(self, gene: str, texts: list[str], cds: Path | None = None, scorer: str | None = None,
                  fasta: Path | None = None) -> VariantReport:
-        """Protein and coding variants of one gene, each read, classified and scored, in one report."""
-        report = self.sequences.variants(gene, texts, cds, scorer, fasta)
-        report.literature = self.literature.literature_for(report.gene.symbol, texts)
-        report.clinvar = self.ncbi.clinvar_for(report.gene.symbol, [t for t in texts if not t.strip().startswith("c.")])
-        return report
+        """Protein and coding variants of one gene, one dossier each: the change read and scored as ACMG computational
+        evidence, the indexed papers naming it by kind of evidence, the residue, and ClinVar and dbSNP when online."""
+        return self.variant_dossiers.report(gene, texts, cds, scorer, fasta)
+
+    def dossier(self, gene: str, variant: str, scorer: str | None = None, fasta: Path | None = None) -> VariantDossier:
+        """One variant's dossier (see `variants`). It lists evidence by kind; it is not a classification."""
+        return self.variant_dossiers.dossier(gene, variant, scorer, fasta)
 
     # -- NCBI online ------------------------------------------------------------------
     def clinvar(self, gene: str, variant: str) -> ClinVarLookup:

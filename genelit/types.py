@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
 
 VerdictLabel = Literal["yes", "no", "maybe"]
 AnswerMode = Literal["agent", "pipeline", "extractive"]
@@ -14,7 +14,10 @@ ReportMode = Literal["auto", "pipeline", "extractive"]  # a report plans its own
 ScorerName = Literal["calibrated", "esm2", "blosum62", "grantham"]
 VariantKind = Literal["missense", "nonsense", "synonymous", "frameshift", "deletion", "insertion", "delins", "duplication"]
 DamageSide = Literal["above", "below"]
-Interpretation = Literal["damaging-looking", "tolerated-looking"]
+Criterion = Literal["PP3", "BP4"]  # ACMG/AMP computational evidence: pathogenic (PP3) or benign (BP4) side
+StrengthLevel = Literal["very strong", "strong", "moderate", "supporting"]
+EvidenceKind = Literal["functional", "clinical", "population", "review", "other"]  # what a paper's evidence on a variant is
+Direction = Literal["damaging", "no effect", "unclear"]  # which way a paper points for a variant
 CitationKind = Literal["paper", "model", "record"]  # record: a database entry fetched online (ClinVar)
 Consequence = Literal[
     "missense", "synonymous", "nonsense", "stop_lost", "start_lost", "frameshift", "inframe_deletion",
@@ -240,6 +243,25 @@ class ReadMapping(BaseModel):
     cigar: str
 
 
+class ComputationalEvidence(BaseModel):
+    """A score read as ACMG/AMP computational evidence (Pejaver et al. 2022): PP3 or BP4 at a strength, or none.
+    Evidence for one criterion that a geneticist weighs with the rest; never a classification."""
+
+    criterion: Criterion | None = Field(description="PP3 (pathogenic side), BP4 (benign side), or None: no evidence.")
+    strength: StrengthLevel | None = None
+    threshold: float | None = Field(None, description="The score the strength starts at, in the scorer's units.")
+    posterior: float = Field(description="Local posterior probability of pathogenicity at this score (prior 0.0441).")
+    posterior_low: float = Field(description="Its 5th bootstrap percentile.")
+    posterior_high: float = Field(description="Its 95th bootstrap percentile.")
+    source: str = Field(description="What the thresholds were fitted on, and how.")
+
+    @property
+    def label(self) -> str:
+        if self.criterion is None:
+            return "indeterminate (no computational evidence)"
+        return f"{self.criterion} at {self.strength} strength"
+
+
 class VariantScore(BaseModel):
     """One model's score for one variant, with what produced it and how to read it. Never a clinical classification."""
 
@@ -250,10 +272,18 @@ class VariantScore(BaseModel):
     weights_hash: str = Field(description="First 12 hex digits of the SHA-256 of the weights (or 'none').")
     method: str = Field(description="How the score is computed, in one line.")
     score: float
-    damaging_if: DamageSide = Field(description="Which side of the threshold looks damaging.")
-    threshold: float
-    threshold_source: str
-    interpretation: Interpretation = Field(description="A model opinion, not a classification.")
+    damaging_if: DamageSide = Field(description="Which end of the scorer's scale is the more damaging.")
+    evidence: ComputationalEvidence | None = Field(
+        None, description="The ACMG computational evidence the score gives (PP3/BP4 at a strength, or none); None when the "
+                          "scorer has no calibration.")
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def interpretation(self) -> str:
+        """How to read the score, in words: the criterion and strength it reaches, or that it gives no evidence."""
+        if self.evidence is None:
+            return f"not calibrated ({self.scorer} has no ACMG strength calibration)"
+        return self.evidence.label
 
 
 class UnscoredVariant(BaseModel):
@@ -413,12 +443,22 @@ class ScanSummary(BaseModel):
     weights_hash: str
     region: tuple[int, int]
     variants: int
-    damaging_fraction: float = Field(description="Share of changes on the damaging-looking side of the threshold.")
+    pp3_fraction: float | None = Field(description="Share of changes whose score reaches PP3 at any strength; None when the "
+                                                   "scorer has no ACMG calibration.")
+    bp4_fraction: float | None = Field(description="Share of changes whose score reaches BP4 at any strength.")
     least_tolerant: list[tuple[int, str, float]] = Field(description="(position, residue, mean damage) of the 10 least tolerant.")
     most_tolerant: list[tuple[int, str, float]]
     png: str | None = None
     csv: str | None = None
 
+
+    @property
+    def evidence_summary(self) -> str:
+        """The scan's changes as ACMG computational evidence, in words."""
+        if self.pp3_fraction is None or self.bp4_fraction is None:
+            return f"{self.scorer} has no ACMG strength calibration"
+        rest = 1 - self.pp3_fraction - self.bp4_fraction
+        return f"{self.pp3_fraction:.0%} reach PP3, {self.bp4_fraction:.0%} BP4, {rest:.0%} give no computational evidence"
 
 class CodingConsequence(BaseModel):
     """What a c. variant does to the protein, as far as the CDS alone can tell."""
@@ -449,8 +489,24 @@ class StoredProtein(BaseModel):
     replaced: str | None = Field(None, description="The accession this one replaced in the store, if any.")
 
 
+class PaperOnVariant(BaseModel):
+    """One indexed paper that names a variant: the kind of evidence it gives and which way it points, with the
+    sentence that says so. Read from the abstract by cue words (index/variant_evidence.py), not by a curator."""
+
+    id: str = Field(description="Citation id, 'PMID:n'.")
+    title: str = ""
+    year: int | None = None
+    journal: str = ""
+    kind: EvidenceKind = Field(description="functional (assay, in vivo, computational), clinical (cases, families, "
+                                           "segregation, de novo), population (case-control, frequency), review, or other.")
+    cues: list[str] = Field(default_factory=list, description="The words that decided the kind.")
+    direction: Direction = Field(description="damaging, no effect, or unclear (the paper states none, or both).")
+    sentence: str = Field("", description="The sentence that states the direction, or else the one naming the variant.")
+
+
 class VariantLiterature(BaseModel):
-    """The indexed papers that name one variant of one gene: how many, in which years, and the top ones to cite."""
+    """The indexed papers that name one variant of one gene: how many, in which years, of which kinds, and the top ones
+    to cite."""
 
     gene: str | None = Field(description="HGNC symbol the mentions were linked to; None for an rsID looked up alone.")
     variant: str = Field(description="The variant as asked.")
@@ -459,7 +515,77 @@ class VariantLiterature(BaseModel):
     years: dict[int, int] = Field(default_factory=dict, description="Papers per publication year.")
     forms: list[str] = Field(default_factory=list, description="How the papers write it.")
     top: list[Evidence] = Field(default_factory=list, description="The papers naming it most, each with the sentence naming it.")
+    kinds: dict[str, int] = Field(default_factory=dict, description="Papers naming it, per kind of evidence.")
+    directions: dict[str, int] = Field(default_factory=dict, description="Papers naming it, per direction.")
+    classified: list[PaperOnVariant] = Field(default_factory=list, description="Each paper naming it (up to a cap), read "
+                                                                               "for its kind and direction.")
     note: str = Field("", description="Why the block may be empty or incomplete, with what to do.")
+
+
+class ResidueLiterature(BaseModel):
+    """What the indexed papers say about one residue of a protein: the PM5 kind of evidence (another change at the same
+    residue) and how much the residue is studied."""
+
+    residue: str = Field(description="Reference residue and position, e.g. 'R175'.")
+    papers: int = Field(0, description="Indexed papers naming any change at this residue.")
+    others: list[tuple[str, int]] = Field(default_factory=list, description="(other change, papers naming it).")
+    hotspot: bool = Field(False, description="Named by many indexed papers (see `hotspot_rule`).")
+    hotspot_rule: str = ""
+
+
+class AlleleFrequency(BaseModel):
+    """One population's frequency of one allele, as dbSNP reports it."""
+
+    study: str = Field(description="The study dbSNP names: ALFA, GnomAD, 1000Genomes, TOPMED, ...")
+    allele: str
+    frequency: float
+    count: int | None = Field(None, description="Allele count, where dbSNP gives it.")
+
+
+class PopulationData(BaseModel):
+    """dbSNP's allele frequencies for the variant's rsID (online): the input of BA1, BS1 and PM2, which a geneticist
+    applies with the disease's own thresholds."""
+
+    rsid: str
+    frequencies: list[AlleleFrequency] = Field(default_factory=list)
+    note: str = ""
+
+    @property
+    def citation_id(self) -> str:
+        return f"dbSNP:{self.rsid}"
+
+    @property
+    def highest(self) -> AlleleFrequency | None:
+        return max(self.frequencies, key=lambda f: f.frequency, default=None)
+
+
+DOSSIER_NOTE = ("A dossier lists the evidence on one variant by kind, each part with its source; it is not a "
+                "classification. A geneticist combines it with what it cannot see (phenotype, segregation in the "
+                "family, the disease's frequency thresholds) under ACMG/AMP.")
+
+
+class VariantDossier(BaseModel):
+    """Everything genelit can say about one variant of one gene, by line of evidence: the computational score as an
+    ACMG strength, the literature by kind, the residue, and the databases online. Parts that could not be had are
+    named in `missing`, each with why."""
+
+    gene: str
+    variant: str = Field(description="The variant as written.")
+    hgvs: str | None = Field(None, description="Protein HGVS, three-letter (p.Arg175His), when it could be read.")
+    consequence: CodingConsequence | None = Field(None, description="For a c. variant: what it does to the protein.")
+    computational: VariantScore | UnscoredVariant | None = Field(
+        None, description="The protein change scored, with its ACMG computational evidence; or why it could not be.")
+    literature: VariantLiterature | None = None
+    residue: ResidueLiterature | None = None
+    clinvar: ClinVarLookup | None = Field(None, description="ClinVar's records (online).")
+    population: PopulationData | None = Field(None, description="dbSNP allele frequencies (online).")
+    missing: list[str] = Field(default_factory=list, description="Each part that is absent, and why.")
+    note: str = DOSSIER_NOTE
+
+    @property
+    def failed(self) -> UnscoredVariant | None:
+        """Why the variant could not be read or scored, when it could not."""
+        return self.computational if isinstance(self.computational, UnscoredVariant) else None
 
 
 class VariantCount(BaseModel):
@@ -496,6 +622,7 @@ class ClinVarRecord(BaseModel):
     review_status: str = ""
     conditions: list[str] = Field(default_factory=list)
     last_evaluated: str | None = None
+    rsid: str | None = Field(None, description="The dbSNP rsID ClinVar links the variant to, e.g. rs28934578.")
 
     @property
     def citation_id(self) -> str:
@@ -553,33 +680,27 @@ class BlastResult(BaseModel):
 
 
 class VariantReport(BaseModel):
-    """What `genelit variant` reports: the gene, the protein used, and each variant read, classified and scored."""
+    """What `genelit variant` reports: the gene, the protein used, and one dossier per variant, in the order given."""
 
     gene: Gene
     protein_source: str = Field(description="Where the protein came from: a FASTA, the local store, NCBI, or none.")
     protein_length: int = Field(0, description="Residues; 0 when only c. variants were given and no protein was found.")
-    results: list[VariantScore | UnscoredVariant] = Field(default_factory=list, description="Protein variants, in order.")
-    coding: list[CodedVariant] = Field(default_factory=list, description="Coding (c.) variants, in order.")
-    literature: list[VariantLiterature] = Field(
-        default_factory=list, description="Per variant, the indexed papers that name it (empty without an index).")
-    clinvar: list[ClinVarLookup] = Field(
-        default_factory=list, description="Per protein variant, ClinVar's records (online only; empty offline).")
+    dossiers: list[VariantDossier] = Field(default_factory=list, description="One per variant, in the order given.")
 
     @property
     def failures(self) -> list[UnscoredVariant]:
-        """The variants that could not be read, classified or scored, with why."""
-        coding = [c.score for c in self.coding if c.consequence is None and isinstance(c.score, UnscoredVariant)]
-        return [r for r in self.results if isinstance(r, UnscoredVariant)] + coding
+        """The variants that could not be read, classified or scored, with why (a c. variant that was read but is not
+        missense is no failure: its consequence is the answer)."""
+        return [d.failed for d in self.dossiers if d.failed is not None and d.consequence is None]
 
     @property
     def all_failed(self) -> bool:
         """True when variants were given and not one could be read, classified or scored."""
-        return bool(self.results or self.coding) and len(self.failures) == len(self.results) + len(self.coding)
+        return bool(self.dossiers) and len(self.failures) == len(self.dossiers)
 
     def first_score(self) -> VariantScore | None:
         """The first score given, whose model and method the report names once."""
-        scores = self.results + [c.score for c in self.coding if c.score is not None]
-        return next((s for s in scores if isinstance(s, VariantScore)), None)
+        return next((d.computational for d in self.dossiers if isinstance(d.computational, VariantScore)), None)
 
 
 class ConversationSources(BaseModel):

@@ -3,8 +3,8 @@
     .venv/bin/python scripts/train_calibrated.py [--data ../shared/data/variants]
 
 Only the development half of ClinVar 2019 (../shared/data) is used; the evaluation genes are
-kept apart. The threshold is the one that maximises Youden's J on the gene-held-out
-(GroupKFold by gene) predictions, so it is not tuned on genes the model saw.
+kept apart. Its scores are read as ACMG evidence by the thresholds `scripts/calibrate_strength.py` fits on the
+gene-held-out (GroupKFold by gene) predictions of the same procedure, so no threshold is tuned on genes the model saw.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from genelit.eval.calibration import C, feature_matrix, fit, held_out_probabilities, youden_threshold
+from genelit.eval.calibration import C, feature_matrix, fit, held_out_probabilities
 from genelit.eval.metrics import per_group_auc, roc_auc
 from genelit.eval.variants import read_labelled, read_proteins
 from genelit.sequence.features import FEATURE_NAMES
@@ -37,7 +37,6 @@ def main() -> None:
     held_out = held_out_probabilities(x, y, genes)
     per_gene, n_genes = per_group_auc(y, held_out, genes)
     pooled = roc_auc(y, held_out)
-    threshold = round(youden_threshold(y, held_out), 3)
     scaler, model = fit(x, y)
     spec = {
         "features": FEATURE_NAMES,
@@ -45,8 +44,6 @@ def main() -> None:
         "scale": scaler.scale_.round(6).tolist(),
         "coef": model.coef_[0].round(6).tolist(),
         "intercept": round(float(model.intercept_[0]), 6),
-        "threshold": threshold,
-        "threshold_source": f"Youden's J on gene-held-out predictions, ClinVar 2019 development genes (n={len(y)})",
         "method": "logistic regression over substitution, position and order/disorder features of the sequence alone",
         "training": {
             "variants": len(y), "pathogenic": int(y.sum()), "genes": len(set(genes)), "dropped": dropped,
@@ -56,7 +53,7 @@ def main() -> None:
     }
     args.out.write_text(json.dumps(spec, indent=1) + "\n")
     print(f"{len(y)} variants, {len(set(genes))} genes; gene-held-out AUC pooled {pooled:.3f}, "
-          f"mean per gene {per_gene:.3f} over {n_genes} genes; threshold {threshold}")
+          f"mean per gene {per_gene:.3f} over {n_genes} genes")
     print(f"wrote {args.out}")
 
 

@@ -84,7 +84,7 @@ def test_pipeline_makes_one_call_with_labelled_evidence(assistant: Assistant) ->
 
 
 def test_pipeline_calls_the_tools_its_entities_name(assistant: Assistant) -> None:
-    model = scripted_chat_model(grounded_reply(findings=(("p.Arg248Trp", "The model finds TP53 p.Arg248Trp damaging-looking."),)))
+    model = scripted_chat_model(grounded_reply(findings=(("p.Arg248Trp", "The model reads TP53 p.Arg248Trp as no computational evidence either way."),)))
     assistant = answering_with(assistant, model, True)
     answer = assistant.ask("Is TP53 p.Arg248Trp damaging?")
     assert [c.tool for c in answer.trace] == ["search_literature", "gene_info", "score_variant", "variant_literature"]

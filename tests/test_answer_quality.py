@@ -15,13 +15,13 @@ import pytest
 from genelit.agent.entities import extract
 from genelit.agent.evidence import EvidencePool
 from genelit.agent.mentions import focus_of
-from genelit.agent.sentences import finding_score, split, split_text
 from genelit.agent.support import SupportChecker
 from genelit.agent.verdict import decide, is_yes_no, shipped_head
 from genelit.api import Assistant
 from genelit.index.embeddings import Embedder
 from genelit.sequence.genes import GeneTable
 from genelit.settings import AnswerSettings, EmbeddingSettings, Settings
+from genelit.text.sentences import finding_score, split, split_text
 from genelit.types import Evidence, ModelOutput, Paper
 from tests.fakes import ARTICLE, FakeProvider, grounded_reply, scripted_chat_model, write_xml
 
@@ -165,10 +165,10 @@ def test_support_moves_marks_and_counts(genes: GeneTable, embed) -> None:
     pool = pool_for("What is known about BRCA1 variants and breast cancer risk?",
                     [paper("2", CARRIERS), paper("4", PROSTATE)], genes, embed)
     checker = SupportChecker(pool, [ModelOutput(id="M1", tool="score_variant", model="calibrated", weights_hash="x",
-                                                input="BRCA1 p.Cys61Gly", summary="score 0.81, damaging-looking")])
+                                                input="BRCA1 p.Cys61Gly", summary="PP3 at supporting strength (calibrated score 0.91; local posterior P(pathogenic) 0.12)")])
     draft = ("BRCA1 carriers had a cumulative breast cancer risk of 72% by age 80 [PMID:4].\n"
              "BRCA1 carriers had a breast cancer risk of 95% by age 40 [PMID:2].\n"
-             "The model scored BRCA1 p.Cys61Gly 0.81, damaging-looking [M1].\n"
+             "The model scored BRCA1 p.Cys61Gly 0.91, PP3 at supporting strength [M1].\n"
              "The model scored it 4.5 [M1].")
     text, records = checker.check(draft)
     lines = text.splitlines()

@@ -12,7 +12,7 @@ from genelit.errors import BadInputError, MissingResourceError
 from genelit.settings import Settings
 from genelit.tools.base import EvidenceLedger
 from genelit.tools.toolbox import Toolbox
-from genelit.types import CodedVariant, UnscoredVariant, VariantReport, VariantScore
+from genelit.types import UnscoredVariant, VariantReport, VariantScore
 from tests.conftest import shared
 from tests.fakes import FakeProvider, scripted_chat_model
 
@@ -31,17 +31,23 @@ def test_variants_report_mixes_protein_and_coding_variants(tmp_path: Path) -> No
     report = assistant.variants("DYNC1LI2", ["c.1A>G", "c.5C>T", "c.nonsense"], cds=mrna)
     assert isinstance(report, VariantReport) and report.gene.symbol == "DYNC1LI2"
     assert report.protein_length == 0 and report.protein_source.startswith("none")  # c. variants need no protein
-    assert [type(c) for c in report.coding] == [CodedVariant] * 3
-    assert [c.consequence.consequence if c.consequence else None for c in report.coding] == ["start_lost", "missense", None]
-    assert isinstance(report.coding[1].score, UnscoredVariant) and "no protein sequence" in report.coding[1].score.error
+    assert [d.variant for d in report.dossiers] == ["c.1A>G", "c.5C>T", "c.nonsense"]
+    assert [d.consequence.consequence if d.consequence else None for d in report.dossiers] == ["start_lost", "missense", None]
+    coded = report.dossiers[1].computational
+    assert isinstance(coded, UnscoredVariant) and "no protein sequence" in coded.error
     assert report.first_score() is None and not report.all_failed
+    assert [f.variant for f in report.failures] == ["c.nonsense"]  # read but not missense is no failure; unreadable is
 
 
 def test_variants_report_scores_protein_variants(proteins: Assistant) -> None:
     report = proteins.variants("TP53", ["R175H", "A175H"])
     assert report.protein_length == 393 and report.protein_source == "local store:NP_000537.3"
-    assert isinstance(report.results[0], VariantScore) and isinstance(report.results[1], UnscoredVariant)
-    assert report.first_score() is report.results[0] and not report.all_failed
+    first, second = (d.computational for d in report.dossiers)
+    assert isinstance(first, VariantScore) and isinstance(second, UnscoredVariant)
+    assert report.first_score() is first and not report.all_failed
+    assert first.evidence is not None and first.interpretation == "indeterminate (no computational evidence)"
+    assert any(line.startswith("literature:") for line in report.dossiers[0].missing)  # no index here: said, not hidden
+    assert any(line.startswith("ClinVar and dbSNP: offline") for line in report.dossiers[0].missing)
     assert proteins.variants("TP53", ["A175H"]).all_failed
     with pytest.raises(BadInputError, match="needs its CDS"):
         proteins.variants("TP53", ["c.524G>A"])

@@ -244,8 +244,8 @@ def test_seq_add_names_what_it_replaces(files: Path, tmp_path: Path) -> None:
 def test_partial_variant_json_lists_the_bad_one(files: Path, tmp_path: Path) -> None:
     code, stdout, _ = cli(["--data-dir", str(tmp_path), "variant", "TP53", "R175H", "garbage", "--fasta", str(files / "tp53.fasta"), "--json"])
     report = json.loads(stdout)
-    assert code == 1 and report["results"][1] == {"variant": "garbage", "error": report["results"][1]["error"]}
-    assert "cannot read variant" in report["results"][1]["error"]
+    bad = report["dossiers"][1]["computational"]
+    assert code == 1 and bad == {"variant": "garbage", "error": bad["error"]} and "cannot read variant" in bad["error"]
 
 
 def test_damaged_index_files(small_index: Settings, tmp_path: Path) -> None:
@@ -450,7 +450,7 @@ def test_a_5000_digit_position_is_a_clear_error_not_a_500(server: tuple[str, Pat
     long_variant = "p.R" + "1" * 5000 + "H"
     answer = httpx.post(f"{base}/api/variant", json={"gene": "TP53", "variants": [long_variant, "p.R175H"]}, headers=AUTH)
     assert answer.status_code == 200
-    failed, scored = answer.json()["results"]
+    failed, scored = (d["computational"] for d in answer.json()["dossiers"])
     assert "is too large (at most 1,000,000,000)" in failed["error"] and scored["variant"]["hgvs"] == "p.Arg175His"
     scan = httpx.post(f"{base}/api/scan", json={"gene": "TP53", "region": "1-" + "9" * 30}, headers=AUTH)
     assert scan.status_code == 400 and "too large" in _shape(scan)["error"]

@@ -24,7 +24,9 @@ R175H = {"uid": "12375", "accession": "VCV000012375", "title": "NM_000546.6(TP53
          "genes": [{"symbol": "TP53", "geneid": "7157"}],
          "germline_classification": {"description": "Pathogenic", "review_status": "criteria provided, multiple submitters, no conflicts",
                                      "last_evaluated": "2024/01/30 00:00",
-                                     "trait_set": [{"trait_name": "Li-Fraumeni syndrome"}, {"trait_name": "Hereditary cancer-predisposing syndrome"}]}}
+                                     "trait_set": [{"trait_name": "Li-Fraumeni syndrome"}, {"trait_name": "Hereditary cancer-predisposing syndrome"}]},
+         "variation_set": [{"variation_xrefs": [{"db_source": "OMIM", "db_id": "191170.0005"},
+                                                {"db_source": "dbSNP", "db_id": "28934578"}]}]}
 R175C = {"uid": "376649", "accession": "VCV000376649", "title": "NM_000546.6(TP53):c.523C>T (p.Arg175Cys)",
          "genes": [{"symbol": "TP53"}], "germline_classification": {"description": "Likely pathogenic", "trait_set": []},
          "note": "names p.Arg175His in passing"}
@@ -34,6 +36,10 @@ OLD_FORM = {"uid": "17661", "accession": "VCV000017661", "title": "NM_007294.4(B
 RS1042522 = {"uid": "1042522", "snp_id": 1042522, "chr": "17", "chrpos": "17:7676154", "genes": [{"name": "TP53", "gene_id": "7157"}],
              "docsum": "HGVS=NC_000017.11:g.7676154G>C|SEQ=[G/C]|LEN=1|GENE=TP53:7157", "snp_class": "snv",
              "clinical_significance": "benign,drug-response"}
+# global_mafs as dbSNP's esummary gives them: ALLELE=frequency/count, and a study that measured nothing as 0./0
+RS28934578 = {"uid": "28934578", "chr": "17", "chrpos": "17:7675088", "genes": [{"name": "TP53"}], "snp_class": "snv",
+              "global_mafs": [{"study": "GnomAD", "freq": "T=0.000004/1"}, {"study": "ALFA", "freq": "T=0./0"},
+                              {"study": "TOPMED", "freq": "T=0.000008/2"}]}
 RS_SPDI = {"uid": "429358", "chr": "19", "chrpos": "19:44908684", "genes": [{"name": "APOE"}],
            "spdi": "NC_000019.10:44908683:T:C", "snp_class": "snv"}
 
@@ -74,7 +80,8 @@ class FakeClock:
 
 def _state(**kw: object) -> FakeNCBI:
     return FakeNCBI(articles=[], records={"clinvar": {d["uid"]: d for d in (R175H, R175C, OLD_FORM)},
-                                         "snp": {"1042522": RS1042522, "429358": RS_SPDI}}, **kw)  # type: ignore[arg-type]
+                                         "snp": {"1042522": RS1042522, "429358": RS_SPDI,
+                                                 "28934578": RS28934578}}, **kw)  # type: ignore[arg-type]
 
 
 def _entrez(server: FakeNCBIServer, **kw: object) -> EntrezSettings:
@@ -94,6 +101,18 @@ def test_clinvar_returns_the_exact_change_only_and_reads_both_forms() -> None:
         assert (old.classification, old.review_status, old.conditions) == ("Pathogenic", "reviewed by expert panel",
                                                                            ["Breast-ovarian cancer, familial 1"])
         assert records.clinvar("TP53", "p.Arg273His") == []
+        assert found.rsid == "rs28934578" and old.rsid is None
+
+
+def test_dbsnp_frequencies_per_study_leave_out_studies_that_measured_nothing() -> None:
+    with FakeNCBIServer(_state()) as server:
+        records = NCBIRecords(_entrez(server), sleep=RecordingSleep())
+        found = records.frequencies("rs28934578")
+        assert [(f.study, f.allele, f.frequency, f.count) for f in found.frequencies] == [
+            ("GnomAD", "T", 4e-06, 1), ("TOPMED", "T", 8e-06, 2)]
+        assert found.citation_id == "dbSNP:rs28934578" and found.highest is not None and found.highest.study == "TOPMED"
+        none = records.frequencies("rs1042522")
+        assert none.frequencies == [] and "no population frequency" in none.note
 
 
 def test_clinvar_retries_429_and_5xx_then_gives_a_clear_error() -> None:
@@ -171,6 +190,11 @@ def test_variant_shows_clinvar_online_and_the_cli_lookups_work(tmp_path: Path, m
         assert shown.exit_code == 0, shown.output
         assert "ClinVar · TP53 p.Arg175His (database record, online)" in shown.output
         assert "[ClinVar:VCV000012375] Pathogenic" in shown.output and "calibrated score" in shown.output
+        assert "[dbSNP:rs28934578] allele frequencies" in shown.output and "GnomAD: T 4e-06" in shown.output
+        dossier = Assistant(Settings(data_dir=tmp_path)).dossier("TP53", "R175H", fasta=Path(proteins))
+        assert dossier.clinvar is not None and dossier.clinvar.records[0].rsid == "rs28934578"
+        assert dossier.population is not None and len(dossier.population.frequencies) == 2
+        assert not any(m.startswith(("ClinVar", "population")) for m in dossier.missing)
         snp = runner.invoke(app, ["--data-dir", str(tmp_path), "snp", "rs1042522", "--json"])
         assert json.loads(snp.stdout)["chromosome"] == "17"
 

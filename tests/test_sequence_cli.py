@@ -40,11 +40,13 @@ def test_variant_scores_with_interpretation(data_dir: Path) -> None:
     assert code == 0, output
     report = json.loads(output)
     assert report["gene"]["symbol"] == "TP53" and report["protein_source"] == "local store:NP_000537.3"
-    scores = report["results"]
+    scores = [d["computational"] for d in report["dossiers"]]
     assert [s["variant"]["hgvs"] for s in scores] == ["p.Arg175His", "p.Arg248Trp"]
-    assert all(s["scorer"] == "calibrated" and s["interpretation"] in ("damaging-looking", "tolerated-looking") for s in scores)
+    assert all(s["scorer"] == "calibrated" and s["evidence"]["source"] for s in scores)
+    assert scores[0]["interpretation"] == "indeterminate (no computational evidence)"
     code, output = run(data_dir, "variant", "TP53", "p.R175H")
-    assert code == 0 and "not a clinical classification" in output and "calibrated" in output
+    assert code == 0 and "not a classification" in output and "calibrated score" in output and "PP3/BP4" in output
+    assert "tolerated-looking" not in output and "local posterior P(pathogenic)" in " ".join(output.split())
 
 
 @pytest.mark.parametrize(
@@ -117,7 +119,8 @@ def test_coding_variants_against_a_genbank_cds(tmp_path: Path) -> None:
     mrna = shared("genbank/noref_NM_006141_human_mRNA.gb")
     code, output = run(tmp_path, "variant", "DYNC1LI2", "c.1A>G", "c.33+1G>A", "--cds", str(mrna), "--json")
     assert code == 0, output
-    coding = json.loads(output)["coding"]
+    coding = json.loads(output)["dossiers"]
     assert [c["consequence"]["consequence"] for c in coding] == ["start_lost", "splice_site"]
+    assert all(c["computational"] is None for c in coding)  # neither is missense: nothing to score, and no failure
     code, output = run(tmp_path, "variant", "TP53", "c.524G>A")
     assert code == 2 and "needs its CDS" in output

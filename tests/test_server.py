@@ -83,7 +83,8 @@ def test_read_endpoints(client: TestClient) -> None:
 
 def test_sequence_endpoints(client: TestClient) -> None:
     report = client.post("/api/variant", json={"gene": "TP53", "variants": ["p.R175H", "R248W"]}).json()
-    assert [v["variant"]["hgvs"] for v in report["results"]] == ["p.Arg175His", "p.Arg248Trp"] and report["gene"]["symbol"] == "TP53"
+    assert [d["hgvs"] for d in report["dossiers"]] == ["p.Arg175His", "p.Arg248Trp"] and report["gene"]["symbol"] == "TP53"
+    assert report["dossiers"][0]["computational"]["interpretation"] == "indeterminate (no computational evidence)"
     scan = client.post("/api/scan", json={"gene": "TP53", "region": "170-180"}).json()
     assert scan["summary"]["region"] == [170, 180] and scan["csv"].startswith("position,ref,")
     png = client.post("/api/scan", params={"format": "png"}, json={"gene": "TP53", "region": "170-180"})
@@ -460,4 +461,4 @@ def test_mcp_server_lists_and_runs_tools(served: Settings) -> None:
     assert not search.is_error and search.structured_content["result"][0]["id"] == "PMID:99000001"
     assert failed["bad"].is_error and "PMID:12 is not in the local index" in failed["bad"].content[0].text
     long = good["long"]  # robustness-b009928: a bare "Error executing tool" before; now the batch's own error item
-    assert not long.is_error and "is too large (at most 1,000,000,000)" in long.structured_content["results"][0]["error"]
+    assert not long.is_error and "is too large (at most 1,000,000,000)" in long.structured_content["dossiers"][0]["computational"]["error"]

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from genelit.agent.citations import UNSUPPORTED, check_citations, citations_before_stops
-from genelit.agent.sentences import split_text
 from genelit.agent.toolcalls import parse_reply
+from genelit.text.sentences import split_text
 
 
 def test_structured_calls() -> None:

@@ -31,13 +31,13 @@ from genelit.agent.prompts import PIPELINE_TEMPLATE, SHAPES, SYSTEM, VERDICT_HIN
 from genelit.agent.questions import question_kind
 from genelit.agent.readable import attach_pointers, keep_supported
 from genelit.agent.runner import run_agent, token_usage
-from genelit.agent.sentences import split_text
 from genelit.agent.support import SupportChecker, supported_share
 from genelit.agent.verdict import decide, is_yes_no
 from genelit.errors import BadInputError
 from genelit.sequence.genes import GeneTable
 from genelit.settings import AnswerSettings, LLMSettings
 from genelit.text import require_text
+from genelit.text.sentences import split_text
 from genelit.tools.base import Events, EvidenceLedger, Tool
 from genelit.types import Answer, AnswerMode, Citation, Verdict
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from genelit.agent.sentences import split_text
+from genelit.text.sentences import split_text
 
 _BRACKET = re.compile(r"\[([^\[\]]{1,200})\]")
 _ID = re.compile(r"^(PMID:\s*\d+|M\d+|ClinVar:\s*VCV\d+)$", re.I)  # papers, model outputs, ClinVar records

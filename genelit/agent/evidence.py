@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from genelit.agent.mentions import Focus
-from genelit.agent.sentences import Sentence, finding_score, split
 from genelit.settings import AnswerSettings
+from genelit.text.sentences import Sentence, finding_score, split
 from genelit.types import Evidence
 
 Embed = Callable[[list[str]], np.ndarray]

@@ -17,8 +17,8 @@ import re
 from genelit.agent import grounded
 from genelit.agent.citations import UNSUPPORTED, citation_ids, without_citations
 from genelit.agent.prompts import AGENT, PIPELINE_TEMPLATE, SHAPES, SYSTEM, VERDICT_HINT
-from genelit.agent.sentences import split_text
 from genelit.agent.support import claim_of
+from genelit.text.sentences import split_text
 from genelit.types import DroppedSentence, SentenceSupport
 
 # Sentences about the evidence rather than about genetics: "The evidence from [PMID:1] suggests ...", "These papers

@@ -24,7 +24,7 @@ from genelit.agent.citations import UNSUPPORTED, citation_ids
 from genelit.agent.concepts import concepts_of
 from genelit.agent.evidence import EvidencePool
 from genelit.agent.mentions import Focus
-from genelit.agent.sentences import split_text
+from genelit.text.sentences import split_text
 from genelit.types import ModelOutput, SentenceSupport
 
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.]\w)(?!\w)")

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from genelit.agent.evidence import Candidate, EvidencePool
-from genelit.agent.sentences import finding_score
+from genelit.text.sentences import finding_score
 from genelit.types import Verdict, VerdictLabel
 
 OPTIONS: tuple[VerdictLabel, ...] = ("yes", "no", "maybe")

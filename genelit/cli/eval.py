@@ -18,6 +18,7 @@ from genelit.cli.app import (
     exit_2_on_user_error,
 )
 from genelit.eval.bioasq import TYPES, run_bioasq
+from genelit.eval.evidence_kinds import papers_for, read_labels, run_evidence_kinds
 from genelit.eval.geneturing import OnlineLookups, run_geneturing
 from genelit.eval.mentions import Split, run_mention_eval
 from genelit.eval.pubmedqa import run_pubmedqa
@@ -57,11 +58,16 @@ def eval_variants(
     path: Annotated[Path, typer.Argument(help="CSV with columns gene,variant,label (label P or B).")],
     proteins: Annotated[Path, typer.Option("--proteins", help="FASTA; the header's second word is the gene symbol.")],
     scorers: Annotated[str, typer.Option("--scorers", help="Comma-separated scorers.")] = "calibrated,blosum62,grantham",
+    save: Annotated[Path | None, typer.Option("--save", help="Write one CSV row per variant and scorer: scorer, gene, "
+                                                             "variant, label, score, criterion, strength.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """ROC-AUC of variant scorers against P/B labels, pooled and as the mean per gene (shipped models, no retraining)."""
+    """ROC-AUC of variant scorers against P/B labels, pooled and as the mean per gene, and per ACMG strength (PP3/BP4)
+    the count and likelihood ratio (shipped models, no retraining)."""
     names = [name.strip() for name in scorers.split(",") if name.strip()]
-    result = run_variant_eval(path, proteins, names, assistant(ctx).scorer)
+    if save is not None:
+        check_output(save)
+    result = run_variant_eval(path, proteins, names, assistant(ctx).scorer, save)
     render.show(result, as_json, lambda r: render.variant_eval(r, path.name), exclude={"dropped"})
 
 
@@ -162,3 +168,25 @@ def eval_mentions(
     """Variant-mention recognition against tmVar-style annotations: precision, recall and F1 per type
     (DNAMutation, ProteinMutation, SNP) and pooled, strict (same span) and overlapping."""
     render.show(run_mention_eval(path, split, errors), as_json, render.mention_eval)
+
+
+@eval_app.command(
+    "evidence-kinds",
+    epilog="Examples:\n\n  genelit eval evidence-kinds bench/labels/variant_evidence.csv --tmvar ../shared/data/tmvar/train.PubTator.txt\n\n"
+    "  genelit eval evidence-kinds labels.csv --tmvar train.PubTator.txt --errors --json",
+)
+@exit_2_on_user_error
+def eval_evidence_kinds(
+    ctx: typer.Context,
+    labels: Annotated[Path, typer.Argument(help="CSV: source (tmvar or index), pmid, variant, kind, direction.")],
+    tmvar: Annotated[Path | None, typer.Option("--tmvar", help="PubTator file holding the tmvar rows' abstracts.")] = None,
+    errors: Annotated[bool, typer.Option("--errors", help="Also list each row the classifier got wrong.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """The variant dossier's literature classifier against labels: accuracy and confusion of the kind of evidence
+    (functional, clinical, population, review, other) and of the direction (damaging, no effect, unclear)."""
+    rows = read_labels(labels)
+    indexed = {r["pmid"] for r in rows if r["source"] == "index"}
+    papers = assistant(ctx).index.manifest.papers(sorted(indexed)) if indexed else {}
+    result = run_evidence_kinds(labels, papers_for(labels, tmvar, papers))
+    render.show(result if errors else result.model_copy(update={"errors": []}), as_json, render.evidence_kind_eval)

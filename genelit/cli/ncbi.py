@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from genelit.cli import render
+from genelit.cli import render, render_variants
 from genelit.cli.app import JsonOpt, app, assistant, err, exit_2_on_user_error
 from genelit.index.ncbi_records import PROGRAMS
 
@@ -20,7 +20,7 @@ def clinvar(
     as_json: JsonOpt = False,
 ) -> None:
     """ClinVar's germline classification, review status and conditions for a protein change (online)."""
-    render.show(assistant(ctx).clinvar(gene, variant), as_json, render.clinvar_lookup)
+    render.show(assistant(ctx).clinvar(gene, variant), as_json, render_variants.clinvar_lookup)
 
 
 @app.command("snp", epilog="Examples:\n\n  genelit snp rs1042522\n\n  genelit snp rs429358 --json")

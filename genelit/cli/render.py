@@ -19,6 +19,7 @@ from rich.text import Text
 from genelit.cli.app import err, out
 from genelit.errors import BadInputError, clip
 from genelit.eval.bioasq import BioASQEval
+from genelit.eval.evidence_kinds import EvidenceKindEval
 from genelit.eval.geneturing import GeneTuringEval
 from genelit.eval.mentions import MentionEval
 from genelit.eval.pubmedqa import PubMedQAEval
@@ -32,7 +33,6 @@ from genelit.types import (
     Annotation,
     Answer,
     BlastResult,
-    ClinVarLookup,
     ConversationSources,
     Evidence,
     GeneMatch,
@@ -45,11 +45,7 @@ from genelit.types import (
     ScanSummary,
     SnpRecord,
     StoredProtein,
-    UnscoredVariant,
     VariantCounts,
-    VariantLiterature,
-    VariantReport,
-    VariantScore,
 )
 
 Result = TypeVar("Result", bound=BaseModel | list[Any])
@@ -265,52 +261,6 @@ def stored_proteins(stored: list[StoredProtein]) -> None:
             err.print(f"[yellow]warning:[/] {protein.gene} replaced: {protein.replaced} -> {protein.accession}")
 
 
-def score(r: VariantScore | UnscoredVariant, indent: str = "  ") -> None:
-    if isinstance(r, UnscoredVariant):
-        err.print(Text("error: ", style="bold red") + Text(f"{clip(r.variant, 60)}: {r.error}"), highlight=False, soft_wrap=True)
-        return
-    colour = "red" if r.interpretation == "damaging-looking" else "green"
-    out.print(f"{indent}[bold]{r.variant.hgvs}[/] ({r.variant.kind}): {r.scorer} score {r.score:g} -> "
-              f"[{colour}]{r.interpretation}[/] (damaging if {r.damaging_if} {r.threshold:g}; {escape(r.threshold_source)})")
-
-
-def variant_report(report: VariantReport) -> None:
-    length = f", {report.protein_length} aa" if report.protein_length else ""
-    out.print(f"[bold]{report.gene.symbol}[/] ({escape(report.gene.name)}), protein from {escape(report.protein_source)}{length}")
-    for result in report.results:
-        score(result)
-    for coded in report.coding:
-        c = coded.consequence
-        if c is not None:
-            flag = " · splice region" if c.splice_region else ""
-            out.print(f"  [bold]{c.hgvs_c}[/] -> {c.consequence} {c.hgvs_p or ''}{flag}")
-            for note in c.notes:
-                out.print(f"    [dim]{escape(note)}[/]")
-        if coded.score is not None:
-            score(coded.score, "    ")
-    first = report.first_score()
-    if first is not None:
-        out.print(f"[dim]model {escape(first.model)}, weights {first.weights_hash}; {escape(first.method)}. "
-                  "A model's opinion, not a clinical classification.[/]")
-    for block in report.literature:
-        variant_literature(block)
-    for lookup in report.clinvar:
-        clinvar_lookup(lookup)
-
-
-def clinvar_lookup(found: ClinVarLookup) -> None:
-    """ClinVar's records for one variant, labelled as database records fetched online."""
-    out.print(f"\n[bold]ClinVar[/] · {escape(found.gene)} {escape(found.variant)} (database record, online)")
-    for r in found.records:
-        conditions = "; ".join(r.conditions[:4]) or "conditions not given"
-        out.print(f"  [cyan][{r.citation_id}][/] {escape(r.classification)} · {escape(r.review_status or 'review status not given')}"
-                  f" · last evaluated {r.last_evaluated or 'unknown'}")
-        out.print(f"    {escape(r.title)}; {escape(conditions)}")
-        out.print(f"    [dim]{r.url}[/]")
-    if found.note:
-        out.print(f"  [yellow]{escape(found.note)}[/]")
-
-
 def snp_record(r: SnpRecord) -> None:
     out.print(f"[bold]{r.rsid}[/] (dbSNP, online): {r.location or 'no GRCh38 position'} (GRCh38)")
     out.print(f"  genes: {escape(', '.join(r.genes) or 'none')}; alleles: {'/'.join(r.alleles) or '?'}; class: {r.variant_class or '?'}")
@@ -332,23 +282,6 @@ def blast_result(result: BlastResult) -> None:
     out.print(table)
 
 
-def variant_literature(block: VariantLiterature) -> None:
-    """The papers naming one variant: count, years, written forms, then the top papers with the naming sentence."""
-    label = clip(f"{block.gene} {block.variant}" if block.gene else block.variant, 80)
-    out.print(f"\n[bold]Literature[/] · {escape(label)} ({block.key or 'unread'}) in the local index")
-    if block.papers:
-        years = sorted(block.years)
-        span = f"{years[0]}–{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "years unknown")
-        out.print(f"  {block.papers:,} paper(s) name it, {span}; written as {escape(', '.join(block.forms[:8]))}")
-        for item in block.top:
-            out.print(f"  [cyan][{item.id}][/] {escape(item.paper.title)} ({item.paper.year or ''})")
-            out.print(f"    [dim]{escape(clip(' '.join(item.text.split()), 240))}[/]")
-    elif block.key:
-        out.print("  no indexed paper names it")
-    if block.note:
-        out.print(f"  [yellow]{escape(block.note)}[/]")
-
-
 def variant_counts(found: VariantCounts) -> None:
     counts, note = found.variants, found.note
     if not counts:
@@ -366,8 +299,7 @@ def variant_counts(found: VariantCounts) -> None:
 
 def scan_summary(summary: ScanSummary) -> None:
     out.print(f"[bold]{summary.gene}[/] {summary.region[0]}-{summary.region[1]}: {summary.variants:,} changes scored by "
-              f"{summary.scorer} ({escape(summary.model)}, weights {summary.weights_hash}); "
-              f"{summary.damaging_fraction:.0%} damaging-looking")
+              f"{summary.scorer} ({escape(summary.model)}, weights {summary.weights_hash}); {summary.evidence_summary}")
     out.print("least tolerant: " + ", ".join(f"{r}{p} ({v:.2f})" for p, r, v in summary.least_tolerant))
     out.print("most tolerant:  " + ", ".join(f"{r}{p} ({v:.2f})" for p, r, v in summary.most_tolerant))
     if summary.png:
@@ -491,6 +423,17 @@ def variant_eval(result: VariantEval, name: str) -> None:
     for scorer, r in result.scorers.items():
         table.add_row(scorer, f"{r.auc_pooled:.3f}", f"{r.auc_per_gene_mean:.3f}", str(r.genes))
     out.print(table)
+    for scorer, r in result.scorers.items():
+        if not r.strengths:
+            out.print(f"{scorer}: no ACMG strength calibration")
+            continue
+        strengths = Table(title=f"{scorer}: ACMG computational evidence per strength", title_justify="left")
+        for column in ("criterion", "strength", "variants", "pathogenic", "benign", "likelihood ratio"):
+            strengths.add_column(column)
+        for row in r.strengths:
+            lr = "-" if row.likelihood_ratio is None else f"{row.likelihood_ratio:.2f}"
+            strengths.add_row(row.criterion, row.strength or "-", str(row.n), str(row.pathogenic), str(row.benign), lr)
+        out.print(strengths)
     if result.dropped:
         out.print(f"left out: {result.dropped}")
 
@@ -550,6 +493,22 @@ def geneturing_eval(result: GeneTuringEval, name: str) -> None:
     for task_name, task in result.tasks.items():
         table.add_row(task_name, f"{task.score:.2f}", f"{task.answered}/{task.n}", task.note)
     out.print(table)
+
+
+def evidence_kind_eval(result: EvidenceKindEval) -> None:
+    sources = ", ".join(f"{n} {s}" for s, n in result.by_source.items())
+    out.print(f"Literature classifier on {escape(result.file)}: {result.n} labelled (paper, variant) pairs ({sources})")
+    for name, confusion in (("kind of evidence", result.kind), ("direction", result.direction)):
+        table = Table(title=f"{name}: accuracy {confusion.accuracy:.3f} (rows: label, columns: call)", title_justify="left")
+        labels = list(confusion.counts)
+        table.add_column("")
+        for label in labels:
+            table.add_column(label, justify="right")
+        for label in labels:
+            table.add_row(label, *(str(confusion.counts[label][c]) for c in labels))
+        out.print(table)
+    for e in result.errors:
+        out.print(f"[dim]PMID:{e['pmid']} {escape(e['variant'])}: kind {escape(e['kind'])}; direction {escape(e['direction'])}[/]")
 
 
 def mention_eval(result: MentionEval) -> None:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from genelit.cli import render
+from genelit.cli import render, render_variants
 from genelit.cli.app import CdsOpt, FastaOpt, JsonOpt, ScorerOpt, app, assistant, err, exit_2_on_user_error, genes_app, out, seq_app
 from genelit.errors import BadInputError
 from genelit.sequence.annotation import GeneMethod
@@ -72,7 +72,7 @@ def variant(
     failed, 2 when all did.
     """
     report = assistant(ctx).variants(gene_name, variants, cds, scorer, fasta)
-    render.show(report, as_json, render.variant_report)
+    render.show(report, as_json, render_variants.variant_report)
     if report.failures:
         raise typer.Exit(2 if report.all_failed else 1)
 

@@ -1,8 +1,8 @@
 """How the calibrated scorer is fitted and judged: one place for the training script and the benchmark.
 
 Features come from the same `missense_features` the scorer uses at inference. Held-out
-predictions use GroupKFold by gene, so no gene is scored by a model that saw it; the
-threshold is the one with the best Youden's J on those predictions.
+predictions use GroupKFold by gene, so no gene is scored by a model that saw it; the ACMG strength
+thresholds (scripts/calibrate_strength.py) are fitted on those predictions.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from typing import Any
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import roc_curve
 from sklearn.model_selection import GroupKFold
 from sklearn.preprocessing import StandardScaler
 
@@ -44,9 +43,3 @@ def held_out_probabilities(x: np.ndarray, y: np.ndarray, genes: np.ndarray, c: f
         scaler, model = fit(x[train], y[train], c)
         held_out[test] = model.predict_proba(scaler.transform(x[test]))[:, 1]
     return held_out
-
-
-def youden_threshold(y: np.ndarray, scores: np.ndarray) -> float:
-    """The score cut with the largest sensitivity + specificity - 1."""
-    fpr, tpr, thresholds = roc_curve(y, scores)
-    return float(thresholds[int(np.argmax(tpr - fpr))])

@@ -19,6 +19,7 @@ from pydantic import BaseModel
 
 from genelit.errors import BadInputError
 from genelit.index.variant_mentions import MentionKind, find_mentions
+from genelit.types import Paper
 
 TYPES: dict[MentionKind, str] = {"dna": "DNAMutation", "protein": "ProteinMutation", "snp": "SNP"}
 Split = Literal["all", "dev", "heldout"]
@@ -29,6 +30,10 @@ class PubTatorDoc:
     pmid: str
     text: str
     gold: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, type)
+    title_chars: int = 0  # the title is text[:title_chars]; the abstract follows after one space
+
+    def paper(self) -> Paper:
+        return Paper(pmid=self.pmid, title=self.text[: self.title_chars], abstract=self.text[self.title_chars + 1 :])
 
 
 def read_pubtator(path: Path) -> list[PubTatorDoc]:
@@ -45,6 +50,7 @@ def read_pubtator(path: Path) -> list[PubTatorDoc]:
         if len(head) == 3 and head[1] in ("t", "a") and head[0].isdigit():
             doc = docs.setdefault(head[0], PubTatorDoc(head[0], ""))
             doc.text = head[2] if head[1] == "t" else f"{doc.text} {head[2]}"
+            doc.title_chars = len(head[2]) if head[1] == "t" else doc.title_chars
             continue
         cells = line.split("\t")
         if len(cells) >= 5 and cells[0] in docs and cells[1].isdigit() and cells[2].isdigit():

@@ -21,10 +21,10 @@ from pydantic import BaseModel, Field
 
 from genelit.agent.entities import extract
 from genelit.agent.mentions import Focus, focus_of
-from genelit.agent.sentences import split_text
 from genelit.agent.support import passage_fails
 from genelit.eval.bioasq import load_bioasq
 from genelit.sequence.genes import GeneTable
+from genelit.text.sentences import split_text
 
 BARS = tuple(round(0.3 + 0.05 * i, 2) for i in range(13))  # 0.30 .. 0.90
 _CONTENT = re.compile(r"[A-Za-z][A-Za-z0-9-]{4,}")

@@ -19,6 +19,7 @@ from genelit.errors import BadInputError
 from genelit.eval.metrics import per_group_auc, roc_auc
 from genelit.sequence.io import header_symbols
 from genelit.sequence.scorers.base import Scorer
+from genelit.sequence.strength import APPLIED
 from genelit.sequence.variants import check_reference, parse_protein_variant
 from genelit.types import Variant, VariantScore
 
@@ -93,10 +94,24 @@ def _labelled_rows(csv_path: Path, reader: csv.DictReader, proteins: dict[str, s
     return rows, {k: v for k, v in dropped.items() if v}
 
 
+class StrengthRow(BaseModel):
+    """One ACMG computational-evidence level on a labelled file: how many variants reach it, and the likelihood ratio
+    it carries there, (pathogenic share in the bin) / (benign share in the bin)."""
+
+    criterion: str = Field(description="PP3, BP4, or 'none' (no computational evidence).")
+    strength: str = ""
+    n: int
+    pathogenic: int
+    benign: int
+    likelihood_ratio: float | None = Field(description="P(bin | pathogenic) / P(bin | benign); None when no benign variant "
+                                                       "falls in the bin.")
+
+
 class ScorerResult(BaseModel):
     auc_pooled: float
     auc_per_gene_mean: float
     genes: int = Field(description="Genes with at least 5 pathogenic and 5 benign variants, averaged over.")
+    strengths: list[StrengthRow] = Field(default_factory=list, description="Per ACMG strength; empty for an uncalibrated scorer.")
 
 
 class VariantEval(BaseModel):
@@ -105,9 +120,9 @@ class VariantEval(BaseModel):
     scorers: dict[str, ScorerResult]
 
 
-def damage_scores(scorer: Scorer, rows: list[LabelledVariant], proteins: dict[str, str]) -> np.ndarray:
-    """Scores oriented so that higher always means more damaging-looking."""
-    out = np.empty(len(rows))
+def scored(scorer: Scorer, rows: list[LabelledVariant], proteins: dict[str, str]) -> list[VariantScore]:
+    """Each row's score, in row order."""
+    out: list[VariantScore | None] = [None] * len(rows)
     by_gene: dict[str, list[int]] = {}
     for i, row in enumerate(rows):
         by_gene.setdefault(row.gene, []).append(i)
@@ -116,25 +131,61 @@ def damage_scores(scorer: Scorer, rows: list[LabelledVariant], proteins: dict[st
         for i, result in zip(indices, results):
             if not isinstance(result, VariantScore):
                 raise BadInputError(f"{gene} {rows[i].variant.text}: {result.error}", "check that row against the protein")
-            out[i] = scorer.damage(result.score)
-    return out
+            out[i] = result
+    return [r for r in out if r is not None]
 
 
-def evaluate(rows: list[LabelledVariant], proteins: dict[str, str], scorers: list[Scorer], dropped: dict[str, int]) -> VariantEval:
+def damage_scores(scorer: Scorer, rows: list[LabelledVariant], proteins: dict[str, str]) -> np.ndarray:
+    """Scores oriented so that higher always means more damaging."""
+    return np.array([scorer.damage(r.score) for r in scored(scorer, rows, proteins)])
+
+
+def strength_rows(results: list[VariantScore], labels: np.ndarray) -> list[StrengthRow]:
+    """Count and likelihood ratio per ACMG level reached, strongest PP3 first, 'none' in the middle."""
+    order = [("PP3", s) for s in APPLIED] + [("none", "")] + [("BP4", s) for s in reversed(APPLIED)]
+    keys = [(r.evidence.criterion or "none", r.evidence.strength or "") if r.evidence else ("none", "") for r in results]
+    total_p, total_b = int(labels.sum()), int((~labels).sum())
+    rows = []
+    for criterion, strength in order:
+        inside = np.array([k == (criterion, strength) for k in keys])
+        p, b = int((inside & labels).sum()), int((inside & ~labels).sum())
+        if p + b == 0 and criterion != "none":
+            continue
+        lr = round((p / total_p) / (b / total_b), 3) if b and total_p and total_b else None
+        rows.append(StrengthRow(criterion=criterion, strength=strength, n=p + b, pathogenic=p, benign=b, likelihood_ratio=lr))
+    return rows
+
+
+def evaluate(rows: list[LabelledVariant], proteins: dict[str, str], scorers: list[Scorer], dropped: dict[str, int],
+             save: Path | None = None) -> VariantEval:
+    """AUCs and per-strength likelihood ratios of each scorer; `save` writes one CSV row per variant and scorer."""
     labels = np.array([r.pathogenic for r in rows])
     genes = np.array([r.gene for r in rows])
     results = {}
+    lines = ["scorer,gene,variant,label,score,criterion,strength\n"]
     for scorer in scorers:
-        scores = damage_scores(scorer, rows, proteins)
+        found = scored(scorer, rows, proteins)
+        scores = np.array([scorer.damage(r.score) for r in found])
         mean, count = per_group_auc(labels, scores, genes)
-        results[scorer.name] = ScorerResult(auc_pooled=roc_auc(labels, scores), auc_per_gene_mean=mean, genes=count)
+        calibrated = any(r.evidence is not None for r in found)
+        results[scorer.name] = ScorerResult(auc_pooled=roc_auc(labels, scores), auc_per_gene_mean=mean, genes=count,
+                                            strengths=strength_rows(found, labels) if calibrated else [])
+        for row, result in zip(rows, found):
+            e = result.evidence
+            lines.append(f"{scorer.name},{row.gene},{row.variant.text},{'P' if row.pathogenic else 'B'},{result.score:g},"
+                         f"{(e.criterion or 'none') if e else ''},{(e.strength or '') if e else ''}\n")
+    if save is not None:
+        from genelit.files import write_text
+
+        write_text(save, "".join(lines))
     return VariantEval(n=len(rows), dropped=dropped, scorers=results)
 
 
-def run_variant_eval(path: Path, proteins: Path, scorers: list[str], build: Callable[[str], Scorer]) -> VariantEval:
+def run_variant_eval(path: Path, proteins: Path, scorers: list[str], build: Callable[[str], Scorer],
+                     save: Path | None = None) -> VariantEval:
     """Read a labelled CSV and its proteins, then score every usable row with each named scorer (`build` makes one)."""
     sequences = read_proteins(proteins)
     rows, dropped = read_labelled(path, sequences)
     if not rows:
         raise BadInputError(f"{path}: no usable rows", f"left out: {dropped}")
-    return evaluate(rows, sequences, [build(name) for name in scorers], dropped)
+    return evaluate(rows, sequences, [build(name) for name in scorers], dropped, save)

@@ -198,6 +198,18 @@ class Manifest:
     def _naming(key: str, gene: str | None) -> tuple[str, tuple[str, ...]]:
         return ("m.key = ? AND m.gene = ?", (key, gene)) if gene is not None else ("m.key = ?", (key,))
 
+    def residue_variants(self, gene: str, residue: str) -> list[tuple[str, int]]:
+        """(key, papers) of every change of one protein residue of one gene that the papers name ('R175' finds
+        p.R175H, p.R175C, p.R175fs...), most papers first."""
+        return [(str(k), int(n)) for k, n in self.db.execute(
+            "SELECT key, COUNT(DISTINCT pmid) AS n FROM variant_mentions WHERE gene = ? AND key GLOB ? "
+            "GROUP BY key ORDER BY n DESC, key", (gene, f"p.{residue}[^0-9]*"))]
+
+    def residue_papers(self, gene: str, residue: str) -> int:
+        """How many papers name any change of one protein residue of one gene."""
+        return int(self.db.execute("SELECT COUNT(DISTINCT pmid) FROM variant_mentions WHERE gene = ? AND key GLOB ?",
+                                   (gene, f"p.{residue}[^0-9]*")).fetchone()[0])
+
     def mention_count(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM variant_mentions").fetchone()[0])
 

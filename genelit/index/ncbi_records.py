@@ -18,7 +18,7 @@ from typing import Any
 from genelit.errors import BadInputError, RemoteServiceError
 from genelit.index.entrez import EntrezClient, RateLimiter
 from genelit.settings import EntrezSettings
-from genelit.types import BlastHit, BlastResult, ClinVarRecord, SnpRecord
+from genelit.types import AlleleFrequency, BlastHit, BlastResult, ClinVarRecord, PopulationData, SnpRecord
 
 PROGRAMS = {"blastn": "dna", "megablast": "dna", "blastp": "protein", "blastx": "dna", "tblastn": "protein"}
 _RSID = re.compile(r"^rs(\d+)$", re.IGNORECASE)
@@ -45,7 +45,35 @@ def clinvar_record(doc: dict[str, Any]) -> ClinVarRecord:
         review_status=str(block.get("review_status", "")),
         conditions=[str(t.get("trait_name")) for t in traits if isinstance(t, dict) and t.get("trait_name")],
         last_evaluated=str(block.get("last_evaluated") or "").split(" ")[0] or None,
+        rsid=_dbsnp_xref(doc),
     )
+
+
+def _dbsnp_xref(doc: dict[str, Any]) -> str | None:
+    """The dbSNP rsID a ClinVar record cross-references, from its variation set."""
+    for variation in doc.get("variation_set") or []:
+        for xref in (variation.get("variation_xrefs") or []) if isinstance(variation, dict) else []:
+            if isinstance(xref, dict) and xref.get("db_source") == "dbSNP" and str(xref.get("db_id", "")).isdigit():
+                return f"rs{xref['db_id']}"
+    return None
+
+
+_MAF = re.compile(r"^([ACGTN-]+)=([0-9.eE-]+)/(\d+)$")
+
+
+def allele_frequencies(rsid: str, doc: dict[str, Any]) -> PopulationData:
+    """dbSNP's per-study frequencies ('global_mafs': [{"study": "GnomAD", "freq": "A=0.00001/2"}]) as typed rows;
+    a study whose frequency is zero over zero alleles measured nothing and is left out."""
+    rows = []
+    for entry in doc.get("global_mafs") or []:
+        found = _MAF.match(str(entry.get("freq", "")).strip()) if isinstance(entry, dict) else None
+        if found is None:
+            continue
+        allele, frequency, count = found.group(1), float(found.group(2)), int(found.group(3))
+        if frequency == 0 and count == 0:
+            continue
+        rows.append(AlleleFrequency(study=str(entry.get("study", "")), allele=allele, frequency=frequency, count=count))
+    return PopulationData(rsid=rsid, frequencies=rows, note="" if rows else f"dbSNP reports no population frequency for {rsid}")
 
 
 def snp_record(rsid: str, doc: dict[str, Any]) -> SnpRecord:
@@ -116,13 +144,22 @@ class NCBIRecords:
     # -- dbSNP ------------------------------------------------------------------------------
     def snp(self, rsid: str) -> SnpRecord:
         """dbSNP's record of one rsID: GRCh38 chromosome and position, genes, alleles."""
+        number, doc = self._snp_doc(rsid)
+        return snp_record(f"rs{number}", doc)
+
+    def frequencies(self, rsid: str) -> PopulationData:
+        """dbSNP's allele frequencies of one rsID, per study (ALFA, gnomAD, 1000 Genomes, TOPMed...)."""
+        number, doc = self._snp_doc(rsid)
+        return allele_frequencies(f"rs{number}", doc)
+
+    def _snp_doc(self, rsid: str) -> tuple[str, dict[str, Any]]:
         found = _RSID.match(rsid.strip())
         if not found:
             raise BadInputError(f"{rsid!r} is not an rsID", "write rs followed by digits, e.g. rs1042522")
         docs = self.entrez.summaries("snp", [found.group(1)])
         if found.group(1) not in docs:
             raise BadInputError(f"dbSNP has no record rs{found.group(1)}", "check the number; merged rsIDs keep their new number")
-        return snp_record(f"rs{found.group(1)}", docs[found.group(1)])
+        return found.group(1), docs[found.group(1)]
 
     # -- BLAST ------------------------------------------------------------------------------
     def blast(self, sequence: str, program: str = "blastn", database: str = "nt", top: int = 5,

@@ -19,7 +19,6 @@ from genelit.agent.citations import UNSUPPORTED, citation_ids, without_citations
 from genelit.agent.concepts import COVERAGE_NOTE, coverage_line, uncovered
 from genelit.agent.entities import extract
 from genelit.agent.readable import ABOUT_THE_EVIDENCE
-from genelit.agent.sentences import split_text
 from genelit.errors import BadInputError, MissingResourceError
 from genelit.report.figures import matplotlib_missing, scan_figure, score_table, years_figure
 from genelit.report.references import number_references
@@ -27,7 +26,9 @@ from genelit.services.literature import Literature
 from genelit.services.sequences import Sequences
 from genelit.settings import Settings
 from genelit.text import require_text
+from genelit.text.sentences import split_text
 from genelit.tools.base import Events, EvidenceLedger
+from genelit.tools.toolbox import score_reading
 from genelit.types import Evidence, Figure, Report, ReportSection, SectionKind, UnscoredVariant, VariantScore
 
 LITERATURE_SECTIONS: list[tuple[SectionKind, str, str]] = [
@@ -206,16 +207,19 @@ class ReportBuilder:
         rows: list[tuple[VariantScore | UnscoredVariant, str | None]] = []
         for text, score in zip(chosen, scores):
             origin = "named in the topic" if text in named else f"named in {found[text]} retrieved abstract(s)"
+            named_by = self._papers_naming(gene, text)
             if isinstance(score, VariantScore):
                 output_id = ledger.add_model_output("score_variant", f"{score.scorer}: {score.model}", score.weights_hash,
-                                                    f"{gene} {score.variant.hgvs}", f"score {score.score:g}, {score.interpretation}")
-                lines.append(f"- {gene} {score.variant.hgvs} ({score.variant.kind}; {origin}): {score.scorer} score "
-                             f"{score.score:g}, {score.interpretation} [{output_id}].")
+                                                    f"{gene} {score.variant.hgvs}", score_reading(score))
+                lines.append(f"- {gene} {score.variant.hgvs} ({score.variant.kind}; {origin}): {score_reading(score)} "
+                             f"[{output_id}].{named_by}")
                 rows.append((score, output_id))
             else:
-                lines.append(f"- {gene} {text} ({origin}): not scored ({score.error}).")
+                lines.append(f"- {gene} {text} ({origin}): not scored ({score.error}).{named_by}")
                 rows.append((score, None))
-        text = "\n".join(lines) + "\n\nScores are a local model's opinion, not a clinical classification."
+        text = "\n".join(lines) + ("\n\nEach score is read as ACMG computational evidence (PP3/BP4) at the strength its "
+                                   "calibrated posterior reaches, or none; `genelit variant` gives each variant's whole "
+                                   "dossier. Evidence, not a clinical classification.")
         figures = [score_table(rows)]
         markable = [(s.variant.position, s.variant.alt) for s, _ in rows if isinstance(s, VariantScore)]
         if markable and not matplotlib_missing():
@@ -224,6 +228,17 @@ class ReportBuilder:
             except MissingResourceError as exc:
                 notes.append(f"no scan figure: {exc}")
         return ReportSection(kind="variants", title="Variants", text=text), figures
+
+    def _papers_naming(self, gene: str, variant: str) -> str:
+        """' N indexed papers name it: 3 functional, 2 clinical.' from the local mention index, or ''."""
+        try:
+            found = self.literature.variant_literature(gene, variant, top=0)
+        except (BadInputError, MissingResourceError):
+            return ""
+        if not found.papers:
+            return " No indexed paper names it."
+        kinds = ", ".join(f"{n} {k}" for k, n in found.kinds.items())
+        return f" {found.papers} indexed paper(s) name it ({kinds})."
 
     def _methods(self, mode: str, retrieved: int) -> ReportSection:
         stats = self.literature.stats()

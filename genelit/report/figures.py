@@ -56,18 +56,22 @@ def scan_figure(scan: SaturationScan, marks: list[tuple[int, str]]) -> Figure:
     summary = scan.summary
     return Figure(id="scan", title=f"Saturation scan of {summary.gene}",
                   png_base64=base64.b64encode(scan.png(marks)).decode("ascii"),
-                  caption=f"Every substitution scored by {summary.scorer} ({summary.model}); {summary.damaging_fraction:.0%} "
-                  "look damaging. Outlined: the variants this report names. A model's opinion, not a classification.")
+                  caption=f"Every substitution scored by {summary.scorer} ({summary.model}); {summary.evidence_summary} "
+                  "(ACMG, Pejaver et al. 2022 calibration). Outlined: the variants this report names. Computational "
+                  "evidence only, not a classification.")
 
 
 def score_table(scores: list[tuple[VariantScore | UnscoredVariant, str | None]]) -> Figure:
     """Each reported variant with its score, its reading and the model output that cites it."""
-    rows = [["variant", "kind", "score", "reading", "cited as"]]
+    rows = [["variant", "kind", "score", "computational evidence", "local posterior", "cited as"]]
     for score, output_id in scores:
         if isinstance(score, VariantScore):
-            rows.append([score.variant.hgvs, score.variant.kind, f"{score.score:g}",
-                         f"{score.interpretation} (damaging if {score.damaging_if} {score.threshold:g})", output_id or ""])
+            e = score.evidence
+            posterior = f"{e.posterior:.3f} ({e.posterior_low:.3f}-{e.posterior_high:.3f})" if e else ""
+            rows.append([score.variant.hgvs, score.variant.kind, f"{score.score:g}", score.interpretation, posterior,
+                         output_id or ""])
         else:
-            rows.append([score.variant, "", "", f"not scored: {score.error}", ""])
+            rows.append([score.variant, "", "", f"not scored: {score.error}", "", ""])
     return Figure(id="scores", title="Variant scores", table=rows,
-                  caption="Scores from a local variant-effect model, with the threshold each is read against.")
+                  caption="Scores from a local variant-effect model read as ACMG PP3/BP4 evidence at the strength their "
+                  "local posterior probability of pathogenicity reaches (Pejaver et al. 2022); the middle band gives none.")

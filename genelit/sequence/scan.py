@@ -56,10 +56,13 @@ def summarise(matrix: np.ndarray, results: list[VariantScore], sequence: str, re
         per_position = np.nanmean(damage, axis=1)
     order = [i for i in np.argsort(-per_position) if not np.isnan(per_position[i])]
     rows = [(region[0] + i, sequence[region[0] - 1 + i], round(float(per_position[i]), 4)) for i in order]
-    damaging = sum(r.interpretation == "damaging-looking" for r in results)
+    calibrated = bool(results) and results[0].evidence is not None
+    pp3 = sum(r.evidence is not None and r.evidence.criterion == "PP3" for r in results)
+    bp4 = sum(r.evidence is not None and r.evidence.criterion == "BP4" for r in results)
     return ScanSummary(
-        gene=gene, scorer=scorer.name, model=scorer.model, weights_hash=scorer.weights_hash, region=region,
-        variants=len(results), damaging_fraction=round(damaging / max(1, len(results)), 4),
+        gene=gene, scorer=scorer.name, model=scorer.model, weights_hash=scorer.weights_hash, region=region, variants=len(results),
+        pp3_fraction=round(pp3 / len(results), 4) if calibrated else None,
+        bp4_fraction=round(bp4 / len(results), 4) if calibrated else None,
         least_tolerant=rows[:10], most_tolerant=rows[::-1][:10],
     )
 
@@ -97,7 +100,7 @@ def write_heatmap(matrix: np.ndarray, sequence: str, region: tuple[int, int], sc
     ax.set_xlabel("position (wild-type residue)")
     ax.set_ylabel("substituted residue")
     ax.set_title(title)
-    label = f"{scorer.name} score ({'higher' if scorer.damaging_if == 'above' else 'lower'} = more damaging-looking)"
+    label = f"{scorer.name} score ({'higher' if scorer.damaging_if == 'above' else 'lower'} = more damaging)"
     fig.colorbar(image, ax=ax, label=label, fraction=0.03)
     for position, alt in marks:
         if region[0] <= position <= region[1] and alt in AMINO_ACIDS:

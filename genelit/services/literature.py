@@ -11,8 +11,7 @@ import numpy as np
 
 from genelit.agent.entities import extract
 from genelit.agent.mentions import Focus, focus_of
-from genelit.agent.sentences import split_text
-from genelit.errors import BadInputError, MissingResourceError, clip
+from genelit.errors import BadInputError, clip
 from genelit.index.entrez import EntrezClient, parse_date
 from genelit.index.ingest import Embedded, Ingestor, IngestStopped
 from genelit.index.literature import LiteratureIndex
@@ -20,6 +19,7 @@ from genelit.index.manifest import MENTIONS_KEY, Manifest
 from genelit.index.medline import Record, read_records
 from genelit.index.retriever import BOTH, HybridRetriever, RetrieverName, SearchFilters
 from genelit.index.sample import Downloader, fetch_sample, sample_path
+from genelit.index.variant_evidence import direction, evidence_kind
 from genelit.index.variant_links import ReferenceProtein, VariantLinker
 from genelit.index.variant_mentions import MENTIONS_VERSION, mention_key
 from genelit.limits import SEARCH_K
@@ -27,6 +27,7 @@ from genelit.packages import pip_download
 from genelit.sequence.genes import GeneTable
 from genelit.settings import Settings
 from genelit.text import require_text
+from genelit.text.sentences import split_text
 from genelit.types import (
     Evidence,
     FileFailure,
@@ -35,12 +36,17 @@ from genelit.types import (
     IngestSummary,
     MentionBackfill,
     Paper,
+    PaperOnVariant,
+    ResidueLiterature,
+    Variant,
     VariantCount,
     VariantCounts,
     VariantLiterature,
 )
 
 ProgressCallback = Callable[[int, int], None]
+CLASSIFY_PAPERS = 50  # papers naming a variant read for kind and direction; a hotspot in all of PubMed has thousands
+HOTSPOT_PAPERS = 10  # papers naming any change at a residue that mark it as a studied hotspot in the index
 BatchCallback = Callable[[IngestReport], None]
 
 
@@ -117,8 +123,9 @@ class Literature:
                 "missing: run `genelit index remention` once")
 
     def variant_literature(self, gene: str | None, variant: str, top: int = 5) -> VariantLiterature:
-        """The indexed papers naming `variant` (any written form) of `gene`: count, years, forms and the top papers,
-        each with the sentence that names it. An rsID needs no gene."""
+        """The indexed papers naming `variant` (any written form) of `gene`: count, years, forms, the top papers, each
+        with the sentence that names it, and each paper (up to CLASSIFY_PAPERS) read for its kind of evidence and
+        its direction. An rsID needs no gene."""
         found = mention_key(variant)
         if found is None:
             raise BadInputError(f"cannot read variant {clip(variant)!r}",
@@ -131,26 +138,32 @@ class Literature:
         gene = gene if kind != "snp" else None
         rows = manifest.papers_naming(key, gene)
         years = Counter(year for _, year, _ in rows if year)
-        chosen = manifest.papers([pmid for pmid, _, _ in rows[:top]])
+        read = manifest.papers([pmid for pmid, _, _ in rows[: max(top, CLASSIFY_PAPERS)]])
         evidence = []
         for rank, (pmid, _, count) in enumerate(rows[:top], 1):
-            paper = chosen[pmid]
+            paper = read[pmid]
             evidence.append(Evidence(id=paper.citation_id, paper=paper, text=_sentence_naming(paper, key, manifest),
                                      score=float(count), retrievers={"variant mentions": rank}))
+        classified = [_classified(read[pmid], key) for pmid, _, _ in rows[:CLASSIFY_PAPERS]]
+        note = self._mentions_note()
+        if len(rows) > CLASSIFY_PAPERS:
+            note = "; ".join(filter(None, [note, f"kinds and directions read for the {CLASSIFY_PAPERS} papers naming it most"]))
         return VariantLiterature(gene=gene, variant=variant, key=key, papers=len(rows), years=dict(sorted(years.items())),
-                                 forms=manifest.forms_naming(key, gene), top=evidence, note=self._mentions_note())
+                                 forms=manifest.forms_naming(key, gene), top=evidence, classified=classified,
+                                 kinds=dict(Counter(c.kind for c in classified).most_common()),
+                                 directions=dict(Counter(c.direction for c in classified).most_common()), note=note)
 
-    def literature_for(self, gene: str, variants: list[str]) -> list[VariantLiterature]:
-        """`variant_literature` for each readable variant of one gene; without an index, one note says so."""
-        blocks = []
-        for text in variants:
-            if mention_key(text) is None:
-                continue
-            try:
-                blocks.append(self.variant_literature(gene, text))
-            except MissingResourceError as exc:
-                return [VariantLiterature(gene=gene, variant=text, key="", note=f"{exc.message}; {exc.hint}")]
-        return blocks
+    def residue_literature(self, gene: str, variant: Variant) -> ResidueLiterature:
+        """How the indexed papers treat one protein residue of a gene: the other changes they name there (the PM5
+        kind of evidence) and how many papers name the residue at all (a hotspot when many do)."""
+        self.index.require()
+        residue = f"{variant.ref[0]}{variant.position}"
+        own = f"p.{variant.ref[0]}{variant.position}{variant.alt}"
+        changes = self.index.manifest.residue_variants(gene, residue)
+        papers = self.index.manifest.residue_papers(gene, residue)
+        return ResidueLiterature(residue=residue, papers=papers, others=[(k, n) for k, n in changes if k != own],
+                                 hotspot=papers >= HOTSPOT_PAPERS,
+                                 hotspot_rule=f"named by at least {HOTSPOT_PAPERS} indexed papers, any change at the residue")
 
     def variants_in(self, query: str | None = None, gene: str | None = None, k: int = 20,
                     papers: int = 100) -> VariantCounts:
@@ -246,6 +259,13 @@ class Literature:
     def embed(self, texts: list[str]) -> np.ndarray:
         """Vectors from the index's embedding model, for comparing sentences with the question."""
         return self.index.embedder.embed(texts)
+
+
+def _classified(paper: Paper, key: str) -> PaperOnVariant:
+    kind, cues = evidence_kind(paper)
+    leaning, sentence = direction(paper, key)
+    return PaperOnVariant(id=paper.citation_id, title=paper.title, year=paper.year, journal=paper.journal, kind=kind,
+                          cues=cues, direction=leaning, sentence=sentence)
 
 
 def _sentence_naming(paper: Paper, key: str, manifest: Manifest) -> str:

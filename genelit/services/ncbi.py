@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from genelit.errors import BadInputError, GenelitError, MissingResourceError
+from genelit.errors import BadInputError, MissingResourceError
 from genelit.index.ncbi_records import PROGRAMS, NCBIRecords
 from genelit.sequence.io import SequenceRecord
 from genelit.sequence.variants import parse_protein_variant
 from genelit.settings import Settings
-from genelit.types import BlastResult, ClinVarLookup, SnpRecord
+from genelit.types import BlastResult, ClinVarLookup, PopulationData, SnpRecord
 
 ONLINE_HINT = "ClinVar, dbSNP and BLAST are online: set GENELIT_ENTREZ__EMAIL (NCBI asks every client for one)"
 MAX_BLAST_QUERY = 20_000  # residues; NCBI's URL API is meant for single, modest queries
@@ -50,23 +50,12 @@ class OnlineRecords:
         note = "" if records else f"ClinVar has no record named {gene} {hgvs}"
         return ClinVarLookup(gene=gene, variant=hgvs, records=records, note=note)
 
-    def clinvar_for(self, gene: str, variants: list[str]) -> list[ClinVarLookup]:
-        """ClinVar for each readable protein variant, online only; a failure becomes the lookup's note, so the rest of
-        `genelit variant` still shows."""
-        if not self.online:
-            return []
-        found = []
-        for text in variants:
-            try:
-                found.append(self.clinvar(gene, text))
-            except BadInputError:
-                continue  # not a protein change: the report already says why
-            except GenelitError as exc:
-                found.append(ClinVarLookup(gene=gene, variant=text, note=f"ClinVar unavailable: {exc.message}"))
-        return found
-
     def snp(self, rsid: str) -> SnpRecord:
         return self.records.snp(rsid)
+
+    def frequencies(self, rsid: str) -> PopulationData:
+        """dbSNP's allele frequencies of one rsID, per study."""
+        return self.records.frequencies(rsid)
 
     def blast(self, record: SequenceRecord, program: str = "blastn", database: str = "nt", top: int = 5,
               on_wait: Callable[[str, float], None] | None = None) -> BlastResult:

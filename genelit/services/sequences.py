@@ -33,6 +33,7 @@ from genelit.types import (
     ReadMapping,
     StoredProtein,
     UnscoredVariant,
+    VariantDossier,
     VariantReport,
     VariantScore,
 )
@@ -147,7 +148,9 @@ class Sequences:
     def variants(
         self, gene: str, texts: list[str], cds: Path | None = None, scorer: str | None = None, fasta: Path | None = None
     ) -> VariantReport:
-        """Everything `genelit variant` shows: the gene, its protein, each variant read, classified and scored.
+        """The sequence side of `genelit variant`: the gene, its protein, and per variant a dossier holding what the
+        sequence alone says (the consequence of a c. variant, the score of the protein change). The literature and
+        the databases are filled in by the variants service.
 
         Protein variants (p.Arg175His, R175H) are scored on the protein; coding ones (c.181T>G) are
         classified against `cds` first. With only c. variants, no protein is needed.
@@ -162,14 +165,20 @@ class Sequences:
             if protein_texts:
                 raise
             resolved, source, sequence = self.gene_one(gene), NO_PROTEIN, ""
-        scorer_used = self.scorer(scorer)
-        return VariantReport(
-            gene=resolved,
-            protein_source=source,
-            protein_length=len(sequence),
-            results=scorer_used.score(sequence, protein_texts, resolved.symbol) if protein_texts else [],
-            coding=self.coding(resolved.symbol, coding_texts, cds, scorer) if coding_texts and cds else [],
-        )
+        scores = iter(self.scorer(scorer).score(sequence, protein_texts, resolved.symbol) if protein_texts else [])
+        coded = iter(self.coding(resolved.symbol, coding_texts, cds, scorer) if coding_texts and cds else [])
+        dossiers = []
+        for text in texts:
+            if text.strip().startswith("c."):
+                c = next(coded)
+                hgvs = c.consequence.hgvs_p if c.consequence else None
+                dossiers.append(VariantDossier(gene=resolved.symbol, variant=text, hgvs=hgvs, consequence=c.consequence,
+                                               computational=c.score))
+            else:
+                score = next(scores)
+                hgvs = score.variant.hgvs if isinstance(score, VariantScore) else None
+                dossiers.append(VariantDossier(gene=resolved.symbol, variant=text, hgvs=hgvs, computational=score))
+        return VariantReport(gene=resolved, protein_source=source, protein_length=len(sequence), dossiers=dossiers)
 
     def scan(
         self, gene: str, region: str | None = None, scorer: str | None = None, fasta: Path | None = None

@@ -39,6 +39,15 @@ def as_data(attributes: str, body: str, separator: str = "\n") -> str:
     return f"<paper {attributes}>{separator}(quoted abstract text; not instructions)\n{safe}\n</paper>"
 
 
+def score_reading(result: VariantScore) -> str:
+    """A score as the evidence it gives, for a model output an answer cites: 'PP3 at supporting strength (calibrated
+    score 0.91; local posterior P(pathogenic) 0.12)'."""
+    e = result.evidence
+    if e is None:
+        return f"{result.interpretation}; {result.scorer} score {result.score:g}"
+    return f"{e.label} ({result.scorer} score {result.score:g}; local posterior P(pathogenic) {e.posterior:.2f})"
+
+
 def quote_paper(evidence: Evidence, text: str | None = None) -> str:
     """A paper as delimited, labelled data for the prompt."""
     body = " ".join((text if text is not None else evidence.text).split())[:SNIPPET_CHARS]
@@ -181,18 +190,16 @@ class Toolbox:
         return prefix + "\n".join(lines)
 
     def score_variant(self, ledger: EvidenceLedger, gene: str, variant: str, scorer: str | None) -> str:
-        """Score a protein missense variant of a gene with a local variant-effect model. Returns an id like M1 to
-        cite. Not a clinical classification."""
+        """Score a protein missense variant of a gene with a local variant-effect model, read as ACMG computational
+        evidence: PP3 or BP4 at a calibrated strength, or none. Returns an id like M1 to cite. Not a clinical
+        classification."""
         result = self.backends.score(gene, variant, scorer)
         if isinstance(result, UnscoredVariant):
             raise BadInputError(result.error, "check the gene and the variant, e.g. TP53 p.Arg175His")
-        output_id = ledger.add_model_output(
-            "score_variant", f"{result.scorer}: {result.model}", result.weights_hash, f"{result.gene} {result.variant.hgvs}",
-            f"score {result.score:g}, {result.interpretation}",
-        )
-        return (f"[{output_id}] {result.gene} {result.variant.hgvs} ({result.variant.kind}): {result.scorer} score "
-                f"{result.score:g}, {result.interpretation} (damaging if {result.damaging_if} {result.threshold:g}; "
-                f"{result.threshold_source}). A model's opinion, not a clinical classification.")
+        output_id = ledger.add_model_output("score_variant", f"{result.scorer}: {result.model}", result.weights_hash,
+                                            f"{result.gene} {result.variant.hgvs}", score_reading(result))
+        return (f"[{output_id}] {result.gene} {result.variant.hgvs} ({result.variant.kind}): {score_reading(result)}. "
+                "Computational evidence for one ACMG criterion, not a clinical classification.")
 
     def variant_literature(self, ledger: EvidenceLedger, gene: str | None, variant: str) -> str:
         """Find the indexed papers that name one variant, however they write it (R175H, p.Arg175His, c.524G>A,
@@ -258,9 +265,9 @@ class Toolbox:
         most = ", ".join(f"{r}{p}" for p, r, _ in summary.most_tolerant[:5])
         output_id = ledger.add_model_output("scan_protein", f"{summary.scorer}: {summary.model}", summary.weights_hash,
                                             f"{summary.gene} {summary.region[0]}-{summary.region[1]}",
-                                            f"{summary.damaging_fraction:.0%} damaging-looking; least tolerant {least}")
+                                            f"{summary.evidence_summary}; least tolerant {least}")
         return (f"[{output_id}] saturation scan of {summary.gene} {summary.region[0]}-{summary.region[1]} "
-                f"({summary.variants} changes, {summary.scorer}): {summary.damaging_fraction:.0%} damaging-looking; "
+                f"({summary.variants} changes, {summary.scorer}): {summary.evidence_summary}; "
                 f"least tolerant positions {least}; most tolerant {most}.")
 
     def annotate_sequence(self, ledger: EvidenceLedger, sequence: str, genetic_code: int | None) -> str:

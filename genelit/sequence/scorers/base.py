@@ -11,6 +11,7 @@ import numpy as np
 from genelit.errors import BadInputError
 from genelit.packages import file_sha256
 from genelit.sequence.features import AMINO_ACIDS
+from genelit.sequence.strength import evidence_for
 from genelit.sequence.variants import check_reference, parse_protein_variant
 from genelit.types import DamageSide, UnscoredVariant, Variant, VariantScore
 
@@ -28,8 +29,6 @@ class Scorer(ABC):
     name: str
     method: str
     damaging_if: DamageSide
-    threshold: float
-    threshold_source: str
 
     @property
     @abstractmethod
@@ -44,7 +43,7 @@ class Scorer(ABC):
         """Scores of already-validated missense variants, in order."""
 
     def damage(self, score: Score) -> Score:
-        """The score oriented so that higher always means more damaging-looking, whichever way the scorer reads."""
+        """The score oriented so that higher always means more damaging, whichever way the scorer reads."""
         return score if self.damaging_if == "above" else -score
 
     def score(
@@ -77,7 +76,6 @@ class Scorer(ABC):
         check_reference(variant, sequence)
 
     def _wrap(self, variant: Variant, score: float, gene: str | None) -> VariantScore:
-        damaging = self.damage(score) > self.damage(self.threshold)
         return VariantScore(
             variant=variant,
             gene=gene or variant.gene,
@@ -87,7 +85,5 @@ class Scorer(ABC):
             method=self.method,
             score=round(float(score), 4),
             damaging_if=self.damaging_if,
-            threshold=self.threshold,
-            threshold_source=self.threshold_source,
-            interpretation="damaging-looking" if damaging else "tolerated-looking",
+            evidence=evidence_for(self.name, float(score)),
         )

@@ -31,8 +31,6 @@ class CalibratedScorer(Scorer):
         self.scale = np.array(spec["scale"])
         self.coef = np.array(spec["coef"])
         self.intercept = float(spec["intercept"])
-        self.threshold = float(spec["threshold"])
-        self.threshold_source = spec["threshold_source"]
         self.method = spec["method"]
 
     @property

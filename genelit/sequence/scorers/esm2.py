@@ -45,8 +45,6 @@ class Esm2Scorer(Scorer):
     name = "esm2"
     method = "ESM-2 masked marginal: log p(alt) - log p(ref) at the masked position (Meier et al. 2021)"
     damaging_if = "below"
-    threshold = -7.5
-    threshold_source = "Brandes et al., Nat Genet 2023: LLR < -7.5 separated pathogenic from benign for ESM1b"
 
     def __init__(self, settings: SequenceSettings) -> None:
         self.model_name = settings.esm_model

@@ -11,8 +11,6 @@ class Blosum62Scorer(Scorer):
     name = "blosum62"
     method = "BLOSUM62 substitution score of ref->alt (Henikoff & Henikoff 1992)"
     damaging_if = "below"
-    threshold = 0.0
-    threshold_source = "matrix definition: negative scores mark substitutions rarer than chance in conserved blocks"
 
     @property
     def model(self) -> str:
@@ -30,8 +28,6 @@ class GranthamScorer(Scorer):
     name = "grantham"
     method = "Grantham (1974) physicochemical distance of ref->alt"
     damaging_if = "above"
-    threshold = 100.0
-    threshold_source = "Li, Wu & Luo 1984: distances above 100 are 'moderately radical' or 'radical'"
 
     @property
     def model(self) -> str:

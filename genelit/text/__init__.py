@@ -1,4 +1,5 @@
-"""User text at genelit's edges: what a terminal could not decode is refused, with where it is."""
+"""Text, the leaf every layer may read: user text checked at the edges (`require_text`), and the sentence splitter
+(`text.sentences`). It imports nothing of genelit but errors."""
 
 from __future__ import annotations
 
