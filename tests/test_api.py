@@ -8,7 +8,7 @@ import pytest
 from langchain_core.messages import AIMessage
 
 from genelit.api import Assistant
-from genelit.errors import BadInputError, MissingResourceError
+from genelit.errors import BadInputError
 from genelit.settings import Settings
 from genelit.tools.base import EvidenceLedger
 from genelit.tools.toolbox import Toolbox
@@ -51,8 +51,9 @@ def test_variants_report_scores_protein_variants(proteins: Assistant) -> None:
     assert proteins.variants("TP53", ["A175H"]).all_failed
     with pytest.raises(BadInputError, match="needs its CDS"):
         proteins.variants("TP53", ["c.524G>A"])
-    with pytest.raises(MissingResourceError, match="no protein sequence for PSMB10"):
-        proteins.variants("PSMB10", ["R175H"])
+    missing = proteins.variants("PSMB10", ["R175H"])  # a dossier still, saying why it has no score
+    assert missing.all_failed and "no protein sequence for PSMB10" in missing.failures[0].error
+    assert "genelit seq add" in missing.dossiers[0].missing[0]
 
 
 def test_scan_returns_data_and_draws_on_request(proteins: Assistant, tmp_path: Path) -> None:

@@ -38,7 +38,7 @@ from genelit.types import (
     VariantScore,
 )
 
-NO_PROTEIN = "none (c. variants are classified from the CDS)"
+NO_PROTEIN = "none on this machine"
 
 
 class Sequences:
@@ -153,19 +153,23 @@ class Sequences:
         the databases are filled in by the variants service.
 
         Protein variants (p.Arg175His, R175H) are scored on the protein; coding ones (c.181T>G) are
-        classified against `cds` first. With only c. variants, no protein is needed.
+        classified against `cds` first. With only c. variants, no protein is needed; without the protein, each
+        protein variant's score says why it is missing and the rest of its dossier is still built.
         """
         coding_texts = [v for v in texts if v.strip().startswith("c.")]
         protein_texts = [v for v in texts if not v.strip().startswith("c.")]
         if coding_texts and cds is None:
             raise BadInputError(f"{coding_texts[0]} is a coding (c.) variant and needs its CDS", "pass --cds FILE (FASTA CDS or GenBank mRNA)")
+        unscored = ""
         try:
             resolved, source, sequence = self.protein(gene, fasta)
-        except MissingResourceError:
-            if protein_texts:
-                raise
+        except MissingResourceError as exc:  # the literature and the databases still have their say in the dossier
             resolved, source, sequence = self.gene_one(gene), NO_PROTEIN, ""
-        scores = iter(self.scorer(scorer).score(sequence, protein_texts, resolved.symbol) if protein_texts else [])
+            unscored = f"{exc.message} ({exc.hint})"
+        if unscored:
+            scores = iter([UnscoredVariant(variant=text, error=unscored) for text in protein_texts])
+        else:
+            scores = iter(self.scorer(scorer).score(sequence, protein_texts, resolved.symbol) if protein_texts else [])
         coded = iter(self.coding(resolved.symbol, coding_texts, cds, scorer) if coding_texts and cds else [])
         dossiers = []
         for text in texts:
