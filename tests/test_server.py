@@ -416,8 +416,15 @@ def test_page_asks_and_opens_the_cited_abstract(served: Settings, chromium: str)
             page.wait_for_selector(".message.answered >> nth=1", timeout=120_000)
             card = page.locator(".card", has_text="score_variant").first
             assert "TP53 p.Arg175His" in (card.text_content() or "")
-            card.locator("button").click()
+            card.locator("button", has_text="Show the heatmap").click()
             card.locator("img[alt='saturation scan of TP53']").wait_for(timeout=120_000)
+            card.locator("button", has_text="Show the dossier").click()  # issue 24: the variant card is the dossier
+            dossier = card.locator(".dossier")
+            dossier.wait_for(timeout=120_000)
+            shown = dossier.text_content() or ""
+            assert "Computational (PP3/BP4): indeterminate (no computational evidence)" in shown and "not a classification" in shown
+            assert "tolerated" not in shown and "missing: ClinVar and dbSNP: offline" in shown
+            dossier.screenshot(path=str(artifacts / "page-dossier.png"))
             page.click(".tab[data-view='report']")
             page.fill("#topic", "factor VIII gene therapy")
             page.select_option("#report-mode", "extractive")

@@ -51,7 +51,7 @@ def test_thresholds_match_the_closed_form_and_the_bound_is_stricter() -> None:
         assert fitted.point_bp4[level] == pytest.approx(_exact(1 / lr), abs=0.02)
         assert fitted.pp3[level] >= fitted.point_pp3[level] - 1e-9  # the one-sided bound never claims more
         assert fitted.bp4[level] <= fitted.point_bp4[level] + 1e-9
-    assert np.all(np.diff(fitted.posterior[100:900]) >= -0.05)  # the local posterior rises with the score
+    assert np.all(np.diff(fitted.curve.posterior[100:900]) >= -0.05)  # the local posterior rises with the score
 
 
 def test_a_score_that_separates_nothing_reaches_no_strength() -> None:

@@ -140,16 +140,30 @@ def discounted(boot: np.ndarray, side: Side, discount: float = DISCOUNT) -> floa
 
 
 @dataclass(frozen=True)
-class Fitted:
-    """One scorer's calibration: thresholds per criterion and strength, and the posterior curve with its bootstrap
-    band, for showing a score's posterior beside its strength."""
+class Curve:
+    """The local posterior P(pathogenic) over a grid of scores, with its 5th and 95th bootstrap percentiles."""
 
-    pp3: dict[StrengthLevel, float]
-    bp4: dict[StrengthLevel, float]
     grid: np.ndarray
     posterior: np.ndarray
     low: np.ndarray
     high: np.ndarray
+
+    def at(self, score: float) -> tuple[float, float, float]:
+        """(posterior, low, high) at the grid point nearest `score`."""
+        i = int(np.clip(np.searchsorted(self.grid, score), 0, len(self.grid) - 1))
+        if i > 0 and abs(self.grid[i - 1] - score) < abs(self.grid[i] - score):
+            i -= 1
+        return round(float(self.posterior[i]), 4), round(float(self.low[i]), 4), round(float(self.high[i]), 4)
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """One scorer's calibration: thresholds per criterion and strength (the bootstrap bound, and the point estimate
+    for comparison), and the posterior curve, for showing a score's posterior beside its strength."""
+
+    pp3: dict[StrengthLevel, float]
+    bp4: dict[StrengthLevel, float]
+    curve: Curve
     point_pp3: dict[StrengthLevel, float]
     point_bp4: dict[StrengthLevel, float]
 
@@ -173,8 +187,8 @@ def fit(scores: np.ndarray, y: np.ndarray, step: float, bootstrap: int = 10_000,
         if on_progress is not None:
             on_progress(b + 1, bootstrap)
     bound = {side: {level: discounted(np.array([t[level] for t in boot[side]]), side) for level in LEVELS} for side in boot}
-    return Fitted(pp3=bound["pathogenic"], bp4=bound["benign"], grid=grid.values, posterior=posterior,
-                  low=np.quantile(curves, DISCOUNT, axis=0), high=np.quantile(curves, 1 - DISCOUNT, axis=0),
+    curve = Curve(grid.values, posterior, np.quantile(curves, DISCOUNT, axis=0), np.quantile(curves, 1 - DISCOUNT, axis=0))
+    return Fitted(pp3=bound["pathogenic"], bp4=bound["benign"], curve=curve,
                   point_pp3=thresholds_from(posterior, grid.values, "pathogenic", prior, c),
                   point_bp4=thresholds_from(posterior, grid.values, "benign", prior, c))
 
@@ -189,10 +203,7 @@ class Calibration:
     damaging_if: Literal["above", "below"]
     pp3: dict[StrengthLevel, float]
     bp4: dict[StrengthLevel, float]
-    grid: np.ndarray
-    posterior: np.ndarray
-    low: np.ndarray
-    high: np.ndarray
+    curve: Curve
     source: str
 
     def _oriented(self, score: float) -> float:
@@ -210,10 +221,7 @@ class Calibration:
 
     def evidence(self, score: float) -> ComputationalEvidence:
         """The strongest criterion and strength the score reaches, or none, with its local posterior and band."""
-        i = int(np.clip(np.searchsorted(self.grid, score), 0, len(self.grid) - 1))
-        if i > 0 and abs(self.grid[i - 1] - score) < abs(self.grid[i] - score):
-            i -= 1
-        posterior = (round(float(self.posterior[i]), 4), round(float(self.low[i]), 4), round(float(self.high[i]), 4))
+        posterior = self.curve.at(score)
         for criterion, level, threshold in self._reached(score):
             return ComputationalEvidence(criterion=criterion, strength=level, threshold=threshold, posterior=posterior[0],
                                          posterior_low=posterior[1], posterior_high=posterior[2], source=self.source)
@@ -229,10 +237,11 @@ def to_json(scorer: str, damaging_if: str, fitted: Fitted, source: str, extra: d
         return {k: None if np.isnan(v) else round(sign * v, 4) for k, v in d.items()}
 
     order = slice(None) if sign > 0 else slice(None, None, -1)
+    curve = fitted.curve
     return {"damaging_if": damaging_if, "pp3": level_map(fitted.pp3), "bp4": level_map(fitted.bp4),
             "point_pp3": level_map(fitted.point_pp3), "point_bp4": level_map(fitted.point_bp4),
-            "grid": (sign * fitted.grid)[order].round(4).tolist(), "posterior": fitted.posterior[order].round(4).tolist(),
-            "low": fitted.low[order].round(4).tolist(), "high": fitted.high[order].round(4).tolist(), "source": source, **extra}
+            "grid": (sign * curve.grid)[order].round(4).tolist(), "posterior": curve.posterior[order].round(4).tolist(),
+            "low": curve.low[order].round(4).tolist(), "high": curve.high[order].round(4).tolist(), "source": source, **extra}
 
 
 @cache
@@ -246,9 +255,9 @@ def shipped() -> dict[str, Calibration]:
         def levels(key: str, spec: dict[str, Any] = spec) -> dict[StrengthLevel, float]:
             return {k: float("nan") if v is None else float(v) for k, v in spec[key].items()}
 
+        curve = Curve(*(np.array(spec[key]) for key in ("grid", "posterior", "low", "high")))
         out[name] = Calibration(scorer=name, damaging_if=spec["damaging_if"], pp3=levels("pp3"), bp4=levels("bp4"),
-                                grid=np.array(spec["grid"]), posterior=np.array(spec["posterior"]), low=np.array(spec["low"]),
-                                high=np.array(spec["high"]), source=spec["source"])
+                                curve=curve, source=spec["source"])
     return out
 
 

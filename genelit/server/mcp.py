@@ -74,7 +74,9 @@ def build_server(assistant: Assistant) -> MCPServer:
     def score_variant(gene: Annotated[str, Field(min_length=1, max_length=GENE_CHARS)],
                       variants: Annotated[list[str], Field(min_length=1, max_length=VARIANTS_PER_CALL, description="e.g. ['p.R175H', 'c.524G>A']")],
                       scorer: ScorerName | None = None) -> VariantReport:
-        """Read, classify and score protein or coding variants of one gene with a local model (not a clinical call)."""
+        """Each variant's dossier: the change read and scored, the score as ACMG computational evidence (PP3/BP4 at a
+        calibrated strength, or none), the indexed papers naming it by kind of evidence and direction, other changes at
+        its residue, and ClinVar and dbSNP frequencies when online. Evidence by kind, not a clinical classification."""
         return assistant.variants(gene, variants, scorer=scorer)
 
     @server.tool()

@@ -166,10 +166,10 @@ class Sequences:
         except MissingResourceError as exc:  # the literature and the databases still have their say in the dossier
             resolved, source, sequence = self.gene_one(gene), NO_PROTEIN, ""
             unscored = f"{exc.message} ({exc.hint})"
-        if unscored:
-            scores = iter([UnscoredVariant(variant=text, error=unscored) for text in protein_texts])
-        else:
-            scores = iter(self.scorer(scorer).score(sequence, protein_texts, resolved.symbol) if protein_texts else [])
+        results: list[VariantScore | UnscoredVariant] = [UnscoredVariant(variant=text, error=unscored) for text in protein_texts]
+        if not unscored and protein_texts:
+            results = self.scorer(scorer).score(sequence, protein_texts, resolved.symbol)
+        scores = iter(results)
         coded = iter(self.coding(resolved.symbol, coding_texts, cds, scorer) if coding_texts and cds else [])
         dossiers = []
         for text in texts:

@@ -81,6 +81,48 @@ async function openPaper(id) {
   }
 }
 
+// -- variants ----------------------------------------------------------------------------------
+// One dossier, by line of evidence: the score as ACMG computational evidence, the papers by kind and direction, the
+// residue, the databases, and what is missing with why. The server sends the VariantDossier model as JSON.
+function dossierCard(d) {
+  const card = el("div", "dossier");
+  card.append(el("strong", "", `${d.gene} ${d.hgvs || d.variant}`));
+  const c = d.computational;
+  if (c && c.error) card.append(el("div", "error", c.error));
+  else if (c) {
+    const e = c.evidence;
+    const posterior = e ? ` · local posterior P(pathogenic) ${e.posterior.toFixed(3)} (${e.posterior_low.toFixed(3)}–${e.posterior_high.toFixed(3)})` : "";
+    card.append(el("div", "", `Computational (PP3/BP4): ${c.interpretation} · ${c.scorer} score ${c.score}${posterior}`));
+  }
+  const lit = d.literature;
+  if (lit) {
+    const kinds = Object.entries(lit.kinds).map(([k, n]) => `${n} ${k}`).join(", ");
+    card.append(el("div", "", `Literature: ${lit.papers} indexed paper(s) name it${kinds ? ` (${kinds})` : ""}`));
+    const list = el("ul", "papers");
+    for (const paper of lit.classified.slice(0, 8)) {
+      const item = el("li");
+      const link = el("a", "cite", paper.id);
+      link.href = `https://pubmed.ncbi.nlm.nih.gov/${paper.id.slice(5)}/`;
+      link.addEventListener("click", (event) => { event.preventDefault(); openPaper(paper.id); });
+      item.append(link, ` ${paper.kind}, ${paper.direction}: `, el("span", "muted", paper.sentence || paper.title));
+      list.append(item);
+    }
+    card.append(list);
+  }
+  if (d.residue) {
+    const others = d.residue.others.map(([k, n]) => `${k} (${n})`).join(", ");
+    card.append(el("div", "", `Residue ${d.residue.residue}: ${d.residue.papers} paper(s) name a change here` +
+                   `${d.residue.hotspot ? " · hotspot" : ""}${others ? `; other changes: ${others}` : ""}`));
+  }
+  for (const record of (d.clinvar?.records || [])) {
+    card.append(el("div", "", `ClinVar ${record.accession}: ${record.classification} (${record.review_status || "review status not given"})`));
+  }
+  for (const f of (d.population?.frequencies || [])) card.append(el("div", "", `dbSNP ${d.population.rsid} ${f.study}: ${f.allele} ${f.frequency}`));
+  for (const line of d.missing) card.append(el("div", "muted", `missing: ${line}`));
+  card.append(el("div", "muted", d.note));
+  return card;
+}
+
 // -- model evidence -----------------------------------------------------------------------
 function modelCards(outputs) {
   const cards = el("div", "cards");
@@ -106,6 +148,21 @@ function modelCards(outputs) {
         }
       });
       card.append(button);
+    }
+    if (output.tool === "score_variant") {
+      const more = el("button", "", "Show the dossier");
+      more.type = "button";
+      more.addEventListener("click", async () => {
+        more.disabled = true;
+        try {
+          const [gene, variant] = output.input.split(" ");
+          const found = await (await api("/api/variant", { method: "POST", json: { gene, variants: [variant] } })).json();
+          more.replaceWith(dossierCard(found.dossiers[0]));
+        } catch (error) {
+          more.replaceWith(el("div", "error", error.message));
+        }
+      });
+      card.append(more);
     }
     cards.append(card);
   }
