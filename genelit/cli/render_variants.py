@@ -59,7 +59,8 @@ def variant_report(report: VariantReport) -> None:
 def dossier(d: VariantDossier) -> None:
     """One variant: the change, then each line of evidence under its heading, then what is missing."""
     failed = d.failed is not None and d.consequence is None
-    out.print(f"\n[bold]{escape(d.gene)} {escape(d.hgvs or d.variant)}[/]" + (" · could not be read or scored" if failed else ""))
+    why = " · not scored" if failed and d.hgvs else " · could not be read" if failed else ""
+    out.print(f"\n[bold]{escape(d.gene)} {escape(d.hgvs or d.variant)}[/]{why}")
     if d.consequence is not None:
         c = d.consequence
         flag = " · splice region" if c.splice_region else ""

@@ -23,6 +23,7 @@ from genelit.sequence.proteins import SequenceStore
 from genelit.sequence.scan import SaturationScan, parse_region, scan, summarise
 from genelit.sequence.scorers.base import Scorer
 from genelit.sequence.scorers.registry import build_scorer
+from genelit.sequence.variants import parse_protein_variant
 from genelit.settings import Settings
 from genelit.types import (
     Annotation,
@@ -180,7 +181,7 @@ class Sequences:
                                                computational=c.score))
             else:
                 score = next(scores)
-                hgvs = score.variant.hgvs if isinstance(score, VariantScore) else None
+                hgvs = score.variant.hgvs if isinstance(score, VariantScore) else _readable(text) if unscored else None
                 dossiers.append(VariantDossier(gene=resolved.symbol, variant=text, hgvs=hgvs, computational=score))
         return VariantReport(gene=resolved, protein_source=source, protein_length=len(sequence), dossiers=dossiers)
 
@@ -239,6 +240,14 @@ class Sequences:
 
 
 SEQUENCE_SUFFIXES = (".fa", ".fasta", ".fna", ".faa", ".ffn", ".fas", ".gb", ".gbk", ".genbank", ".txt")
+
+
+def _readable(text: str) -> str | None:
+    """The protein HGVS of a variant that was read but could not be scored (no protein to score it on), or None."""
+    try:
+        return parse_protein_variant(text).hgvs
+    except BadInputError:
+        return None
 
 
 def _is_file(value: str | Path) -> bool:
