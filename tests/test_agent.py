@@ -43,7 +43,8 @@ def test_agent_loop_runs_tools_in_every_format(assistant: Assistant) -> None:
         '<tool_call>{"name": "gene_info", "arguments": {"name": "TP53"}}</tool_call>',
         '```json\n{"name": "score_variant", "arguments": {"gene": "TP53"}}\n```',
         lambda messages: f"Pitch is processed in auditory cortex [{first_pmid(messages)}, PMID:99999999]. "
-                         "TP53 R175H looks damaging to the model [M1]. This sentence cites nothing at all.",
+                         "TP53 R175H gives no computational evidence either way [M1]. This sentence cites nothing at all. "
+                         "TP53 R175H is damaging [M1].",
     )
     assistant = answering_with(assistant, model, False)
     answer = assistant.ask("How is pitch processed, and is TP53 R175H damaging?")
@@ -53,7 +54,9 @@ def test_agent_loop_runs_tools_in_every_format(assistant: Assistant) -> None:
     assert "invalid arguments for score_variant: variant: Field required" in answer.trace[-1].observation
     assert any("invalid arguments" in str(m.content) for m in model.seen[-1])  # the error went back to the model
     assert answer.unknown_citations == ["PMID:99999999"] and "99999999" not in answer.text
-    assert answer.unsupported_sentences == ["This sentence cites nothing at all."]
+    assert answer.unsupported_sentences == ["This sentence cites nothing at all.", "TP53 R175H is damaging."]
+    misread = next(r for r in answer.support if r.sentence == "TP53 R175H is damaging.")
+    assert misread.reason == "M1 does not call it damaging (indeterminate)"  # the score's strength, not the model's gloss
     kinds = {c.id: c.kind for c in answer.citations}
     assert kinds["M1"] == "model" and any(k == "paper" for k in kinds.values())
     m1 = next(c for c in answer.citations if c.id == "M1")

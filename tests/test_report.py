@@ -72,10 +72,12 @@ def test_gene_and_variant_sections_cite_model_outputs(small_index: Settings) -> 
     kinds = [s.kind for s in report.sections]
     assert kinds[2] == "genes" and "variants" in kinds
     variants = next(s for s in report.sections if s.kind == "variants").text
-    assert "TP53 p.Arg175His (missense; named in the topic): calibrated score" in variants and "[M2]" in variants
+    assert ("TP53 p.Arg175His (missense; named in the topic): indeterminate (no computational evidence) (calibrated score"
+            in variants and "[M2]" in variants and "tolerated" not in variants)
     assert [m.tool for m in report.model_outputs] == ["gene_info", "score_variant", "score_variant"]
     figures = {f.id: f for f in report.figures}
-    assert figures["scores"].table[1][0] == "p.Arg175His" and figures["scores"].table[1][4] == "M2"
+    assert figures["scores"].table[1][0] == "p.Arg175His" and figures["scores"].table[1][5] == "M2"
+    assert figures["scores"].table[1][3] == "indeterminate (no computational evidence)"
     assert base64.b64decode(figures["scan"].png_base64 or "")[:4] == b"\x89PNG"
 
 

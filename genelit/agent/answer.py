@@ -221,6 +221,8 @@ class Answerer:
         evidence_sentences = [c.text for c in chosen] if draft.strip() != NOT_ANSWERED else []
         if run.mode != "extractive":  # a quote keeps its own full stop; a model's draft is tidied so each sentence is checked
             draft = attach_pointers(citations_before_stops(draft))
+        scores = _score_lines(run) if run.mode == "pipeline" else []
+        exempt += tuple(scores)
         if verdict is not None:
             exempt += (verdict.line,)
             draft = _without_verdict_echo(draft, verdict)
@@ -228,6 +230,9 @@ class Answerer:
                 draft = f"{verdict.line}\n{draft}"
             else:
                 draft = verdict.line
+        if scores:  # the model's reading of a score is checked; the score itself is stated by the code, under the lead
+            head, _, rest = draft.partition("\n") if verdict is not None else ("", "", draft)
+            draft = "\n".join(part for part in (head, *scores, rest) if part.strip())
         checked = check_citations(draft, run.ledger.valid_ids, exempt=exempt + lead)
         if checked.unknown:
             run.notes.append(f"removed citations the run never collected: {', '.join(checked.unknown)}")
@@ -285,6 +290,13 @@ class Answerer:
                 kind = "record" if cid.startswith("ClinVar:") else "model"
                 citations.append(Citation(id=cid, kind=kind, model=m.model, weights_hash=m.weights_hash, input=m.input, title=m.summary))
         return citations
+
+
+def _score_lines(run: _Run) -> list[str]:
+    """One line per variant score of the run, as the evidence it gives ('PP3 at supporting strength (...)'), cited:
+    the answer always states the computational evidence in the tool's own words, whatever the model made of it."""
+    return [f"Computational evidence on {m.input}: {m.summary} [{m.id}]." for m in run.ledger.model_outputs
+            if m.tool == "score_variant"]
 
 
 def _citable_texts(ledger: EvidenceLedger) -> dict[str, str]:

@@ -96,6 +96,8 @@ class SupportChecker:
                              {n for p in papers for n in _numbers(self.paper_text.get(p, ""))})
             if missing:
                 reasons.append(f"{mid} does not say {', '.join(missing)}")
+            elif why := direction_fails(claim, output):
+                reasons.append(why)
             else:
                 good_models.append(mid)
         results = {pid: self._paper_support(claim, vector, pid) for pid in papers}
@@ -127,6 +129,24 @@ class SupportChecker:
             if not why and similarity >= self.bar + MOVE_MARGIN and (best is None or similarity > best[1]):
                 best = (pid, similarity)
         return best
+
+
+_CALLED_DAMAGING = re.compile(r"\b(?:damaging|deleterious|pathogenic|disease-causing|loss[- ]of[- ]function|harmful)\b", re.I)
+_CALLED_BENIGN = re.compile(r"\b(?:benign|tolerated|neutral|harmless)\b", re.I)
+
+
+def direction_fails(claim: str, output: ModelOutput) -> str:
+    """Why a claim misreads a variant score it cites, or '': a score is computational evidence at a strength (PP3 on
+    the pathogenic side, BP4 on the benign side) or none, so 'damaging' needs PP3 and 'benign' or 'tolerated' needs
+    BP4. A small model asked whether a variant is damaging writes 'it is damaging [M2]' whatever M2 says."""
+    if output.tool != "score_variant":
+        return ""
+    reading = output.summary.split(" (")[0]
+    if _CALLED_DAMAGING.search(claim) and "PP3" not in output.summary:
+        return f"{output.id} does not call it damaging ({reading})"
+    if _CALLED_BENIGN.search(claim) and "BP4" not in output.summary:
+        return f"{output.id} does not call it benign ({reading})"
+    return ""
 
 
 def supported_share(records: list[SentenceSupport], uncited: int) -> float | None:
