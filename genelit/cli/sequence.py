@@ -66,7 +66,9 @@ def variant(
     cds: CdsOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """The gene, each parsed variant, its consequence and its score, with how to read the score.
+    """Each variant's dossier: the change read (and its consequence, for c.), its score as ACMG computational evidence
+    (PP3/BP4 at a calibrated strength, or none), the indexed papers naming it by kind of evidence and direction, other
+    changes at its residue, and ClinVar and dbSNP frequencies when online. Evidence by kind, not a classification.
 
     Variants that cannot be read or scored are listed on stderr (in --json, as error items); exit 1 when some
     failed, 2 when all did.
