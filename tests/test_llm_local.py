@@ -80,21 +80,27 @@ def test_real_model_yes_no_answer_opens_with_a_verdict(local_assistant: Assistan
     assert all(r.reason for r in answer.support if not r.supported)  # every unsupported claim says why
 
 
-def test_a_terminated_genelit_takes_its_llm_server_with_it(local_assistant: Assistant) -> None:
+def test_a_terminated_genelit_takes_its_llm_server_with_it(local_assistant: Assistant, tmp_path: Path) -> None:
     """robustness-b009928: `kill PID` on a genelit that had started the local server left the server running, holding 3 GB.
 
     `genelit chat` keeps its server between questions, so the SIGTERM lands while the server is certainly up and the
     process is certainly alive (waiting for the next question). A one-shot `ask` raced its own answer: on a fast run it
-    had exited 0 before the signal arrived."""
+    had exited 0 before the signal arrived. The chat gets an index of its own, which no other test's open connection
+    can hold up while it shuts down."""
     import select
     import signal
     import subprocess
     import sys
     import time
 
+    from tests.fakes import ARTICLE, write_xml
+
+    data = tmp_path / "data"
+    Assistant(local_assistant.settings.model_copy(update={"data_dir": data})).index_files(write_xml(
+        tmp_path / "pitch.xml", ARTICLE.format(pmid=81, version=1, abstract="Tone-language speakers showed stronger cortical "
+                                                                            "pitch responses than speakers of English.")))
     env = {**os.environ, "GENELIT_LLM__LOCAL_MODEL": "qwen2.5-coder-0.5b", "GENELIT_LLM__MODEL_DIR": str(MODEL_CACHE)}
-    chat = subprocess.Popen([sys.executable, "-m", "genelit.cli", "--data-dir", str(local_assistant.settings.data_dir), "chat",
-                             "--mode", "pipeline"],
+    chat = subprocess.Popen([sys.executable, "-m", "genelit.cli", "--data-dir", str(data), "chat", "--mode", "pipeline"],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
     assert chat.stdin is not None and chat.stdout is not None
     chat.stdin.write(b"How does language experience shape cortical pitch processing?\n")
@@ -121,7 +127,7 @@ def test_a_terminated_genelit_takes_its_llm_server_with_it(local_assistant: Assi
 
     assert servers(), "the chat never started its own LLM server"
     chat.send_signal(signal.SIGTERM)
-    assert chat.wait(60) == 143
+    assert chat.wait(120) == 143
     deadline = time.monotonic() + 30
     while servers() and time.monotonic() < deadline:
         time.sleep(0.2)
