@@ -40,6 +40,7 @@ def stop_cleanly_on_sigterm() -> None:
     """Turn SIGTERM into `Terminated` in this (main) thread, so a `kill PID` ends genelit as Ctrl-C does."""
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _terminate)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})  # a parent that blocked it must not make us deaf
 
 
 class OneLineErrors(TyperGroup):
