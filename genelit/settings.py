@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Literal
 
 import platformdirs
-from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -26,6 +26,7 @@ from pydantic_settings import (
 )
 
 from genelit.errors import BadInputError, clip
+from genelit.types import ScorerName
 
 DEFAULT_EMBEDDING_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 
@@ -59,7 +60,15 @@ def _toml_source(settings_cls: type[BaseSettings]) -> PydanticBaseSettingsSource
         raise BadInputError(f"cannot read config file {path}: {exc.strerror}", "check its permissions") from None
 
 
-class EmbeddingSettings(BaseModel):
+class Section(BaseModel):
+    """A group of settings. An unknown key is an error, not a silent no-op: `[retrieval] kk = 3` or
+    `GENELIT_RETRIEVAL__CANDIDATEZ=5` would otherwise load without a word and leave the user wondering why nothing
+    changed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class EmbeddingSettings(Section):
     """How chunks and queries are turned into vectors."""
 
     model: str = Field(
@@ -79,7 +88,7 @@ class EmbeddingSettings(BaseModel):
     )
 
 
-class IndexSettings(BaseModel):
+class IndexSettings(Section):
     """How ingestion commits its work."""
 
     batch_papers: int = Field(
@@ -107,7 +116,7 @@ class IndexSettings(BaseModel):
     )
 
 
-class StoreSettings(BaseModel):
+class StoreSettings(Section):
     """Where vectors live."""
 
     chroma_url: str | None = Field(
@@ -118,7 +127,7 @@ class StoreSettings(BaseModel):
     collection: str = Field("genelit_papers", description="Chroma collection that holds the paper chunks.")
 
 
-class RetrievalSettings(BaseModel):
+class RetrievalSettings(Section):
     """How hybrid search ranks papers."""
 
     k: int = Field(10, ge=1, le=200, description="Papers returned by a search.")
@@ -128,7 +137,7 @@ class RetrievalSettings(BaseModel):
     rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant (Cormack et al. 2009 use 60).")
 
 
-class EntrezSettings(BaseModel):
+class EntrezSettings(Section):
     """NCBI E-utilities. NCBI asks every client for a contact email; an API key raises the rate limit."""
 
     email: str | None = Field(None, description="Contact email sent with every request (NCBI policy).")
@@ -148,10 +157,10 @@ class EntrezSettings(BaseModel):
     blast_max_wait_s: float = Field(900.0, gt=0, description="Give up waiting for a BLAST search after this long; its RID is named.")
 
 
-class SequenceSettings(BaseModel):
+class SequenceSettings(Section):
     """Local sequence models."""
 
-    default_scorer: str = Field(
+    default_scorer: ScorerName = Field(
         "calibrated",
         description="Variant scorer used when none is named: 'calibrated' (offline, no weights), 'esm2', "
         "'blosum62' or 'grantham'. It is printed with every result.",
@@ -171,7 +180,7 @@ class SequenceSettings(BaseModel):
     )
 
 
-class LLMSettings(BaseModel):
+class LLMSettings(Section):
     """The language model, reached over the OpenAI protocol."""
 
     base_url: str | None = Field(
@@ -202,7 +211,7 @@ class LLMSettings(BaseModel):
     time_limit_s: float = Field(180.0, gt=0, description="Wall-clock limit of one agent run.")
 
 
-class AnswerSettings(BaseModel):
+class AnswerSettings(Section):
     """How evidence is chosen and checked for an answer. Defaults were set on the PubMedQA dev set."""
 
     search_k: int = Field(5, ge=1, le=50, description="Papers the pipeline retrieves for a question.")
@@ -234,14 +243,14 @@ class AnswerSettings(BaseModel):
         0.35, ge=-1, le=1, description="Below this cosine to the question, the best sentence is not about it: abstain."
     )
     support_similarity: float = Field(
-        0.6, ge=-1, le=1, description="Cosine an answer sentence needs to one sentence of a paper it cites to count as supported."
+        0.75, ge=-1, le=1, description="Cosine an answer sentence needs to one sentence of a paper it cites to count as supported."
     )
     verdict_margin: float = Field(
         0.1, ge=0, le=1, description="Papers whose best sentence is within this cosine of the best paper's weigh in the verdict."
     )
 
 
-class ServerSettings(BaseModel):
+class ServerSettings(Section):
     """`genelit serve`: where it listens, who may use it, and how much one request may ask for."""
 
     host: str = Field("127.0.0.1", description="Address to bind. Any address but loopback requires `token`.")
@@ -274,6 +283,22 @@ class ServerSettings(BaseModel):
         return raw.strip() or None  # clients' tokens are compared stripped, so the configured one is too
 
 
+def _known_near(loc: tuple[int | str, ...]) -> str:
+    """What the user probably meant by an unknown key: the closest known name in its section, and the section's names."""
+    import difflib
+
+    model: type[BaseModel] = Settings
+    for part in loc[:-1]:
+        annotation = model.model_fields[str(part)].annotation
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            break
+        model = annotation
+    known = sorted(model.model_fields)
+    close = difflib.get_close_matches(str(loc[-1]), known, n=1)
+    guess = f"did you mean {'.'.join([*map(str, loc[:-1]), close[0]])}? " if close else ""
+    return f"{guess}known here: {', '.join(known)}"
+
+
 def _source_of(loc: tuple[int | str, ...], overrides: dict[str, object]) -> str:
     """Where a setting's value came from, as a person would look for it."""
     variable = "GENELIT_" + "__".join(str(part) for part in loc).upper()
@@ -290,7 +315,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="GENELIT_",
         env_nested_delimiter="__",
-        extra="ignore",
+        extra="forbid",
     )
 
     data_dir: Path = Field(
@@ -328,8 +353,10 @@ class Settings(BaseSettings):
             problem = exc.errors()[0]
             field = ".".join(str(part) for part in problem["loc"])
             value = clip(str(problem.get("input", "")), 80)
-            raise BadInputError(f"setting {field} = {value!r} {_source_of(problem['loc'], overrides)}: "
-                                f"{problem['msg'].removeprefix('Value error, ')}",
+            where = _source_of(problem["loc"], overrides)
+            if problem["type"] == "extra_forbidden":
+                raise BadInputError(f"unknown setting {field} {where}", _known_near(problem["loc"])) from None
+            raise BadInputError(f"setting {field} = {value!r} {where}: {problem['msg'].removeprefix('Value error, ')}",
                                 "fix or unset that value") from None
 
     @field_validator("data_dir", mode="before")

@@ -60,3 +60,23 @@ def test_api_keys_are_secret(monkeypatch: pytest.MonkeyPatch) -> None:
     settings = Settings()
     assert settings.llm.api_key is not None and settings.llm.api_key.get_secret_value() == "sk-very-secret"
     assert "sk-very-secret" not in repr(settings) and "sk-very-secret" not in settings.model_dump_json()
+
+
+@pytest.mark.parametrize(("source", "expected"), [
+    ("toml", "unknown setting retrieval.kk (from {config}): did you mean retrieval.k?"),
+    ("env", "unknown setting retrieval.candidatez (from GENELIT_RETRIEVAL__CANDIDATEZ): did you mean retrieval.candidates?"),
+    ("toml-top", "unknown setting data_dri (from {config}): did you mean data_dir?"),
+])
+def test_a_misspelt_setting_is_refused_with_the_name_meant(source: str, expected: str, monkeypatch: pytest.MonkeyPatch,
+                                                          tmp_path: Path) -> None:
+    from genelit.errors import BadInputError
+
+    config = tmp_path / "genelit.toml"
+    config.write_text({"toml": "[retrieval]\nkk = 3\n", "toml-top": 'data_dri = "/srv"\n'}.get(source, ""))
+    monkeypatch.setenv("GENELIT_CONFIG", str(config))
+    if source == "env":
+        monkeypatch.setenv("GENELIT_RETRIEVAL__CANDIDATEZ", "5")
+    with pytest.raises(BadInputError) as caught:
+        Settings.load()
+    message = f"{caught.value.message}: {caught.value.hint}"
+    assert message.startswith(expected.format(config=config)), message

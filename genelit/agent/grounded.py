@@ -30,7 +30,7 @@ NAME_WORDS = 6  # more words than this is a phrase or a sentence, not a name
 CLAIM_CHARS = 240
 MOST_NAMES = 8
 # How many findings each kind of question gets, at most: lists and factoids lead with names, the rest with findings.
-MOST_FINDINGS: dict[QuestionKind, int] = {"factoid": 2, "list": 1, "summary": 4, "yesno": 3}
+MOST_FINDINGS: dict[QuestionKind, int] = {"factoid": 2, "list": 3, "summary": 4, "yesno": 3}
 LIST_LINES = 10  # a list question is offered more evidence lines than the others: each may carry one more item
 
 TASKS: dict[QuestionKind, str] = {
@@ -40,7 +40,7 @@ TASKS: dict[QuestionKind, str] = {
                'question asks about, never its own subject. For example, for "Which gene is mutated in Marfan syndrome?" '
                'and a line E2 "Marfan syndrome is caused by mutations in FBN1.": {"findings": [{"evidence": "E2", "claim": '
                '"Mutations in FBN1 cause Marfan syndrome."}], "answer": {"evidence": "E2", "name": "FBN1"}}',
-    "list": 'First give at most one finding. Then fill "answers" with every item the evidence names that answers the '
+    "list": 'First give at most three findings: the lines that name the most items. Then fill "answers" with every item the evidence names that answers the '
             "question, each one to four words copied from its line (never a sentence, never the question's own subject), "
             'with that line\'s label; leave out items no line states. For example, for "Which genes cause Loeys-Dietz '
             'syndrome?" and lines E1 "Loeys-Dietz syndrome is caused by TGFBR1 or TGFBR2 mutations." and E4 "SMAD3 '

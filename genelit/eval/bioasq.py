@@ -19,6 +19,7 @@ import re
 import statistics
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -169,23 +170,35 @@ def run_bioasq(path: Path, settings: Settings, mode: str = "pipeline", types: tu
         raise BadInputError(f"{path}: no questions of type {', '.join(types)}", "choose other --types")
     modes = [mode] if mode == "extractive" else [mode, "extractive"]
     rows: dict[tuple[str, str], list[tuple[float, float | None, Answer, float]]] = {}
-    with eval_index(gold_papers(questions), settings, distractors, distractor_source, on_step=on_step) as (assistant, n_extra):
-        saved = []
+    with eval_index(gold_papers(questions), settings, distractors, distractor_source, on_step=on_step) as (assistant, n_extra), \
+            _saving(save) as keep:
         for done, (q, m, answer, seconds) in enumerate(_answers(assistant, questions, modes), start=1):
             first, second = score_one(q, answer)
             rows.setdefault((q["type"], m), []).append((first, second, answer, seconds))
-            saved.append({"id": q.get("id"), "type": q["type"], "mode": m, "question": q["body"], "answer": answer.text,
-                          "score": first, "second": second, "dropped": [d.model_dump() for d in answer.dropped]})
+            keep({"id": q.get("id"), "type": q["type"], "mode": m, "question": q["body"], "answer": answer.text,
+                  "score": first, "second": second, "seconds": round(seconds, 2),
+                  "supported_share": answer.supported_share, "dropped": [d.model_dump() for d in answer.dropped]})
             if on_step is not None:
                 on_step(f"answering ({m})", done, len(questions) * len(modes))
-    if save is not None:
-        from genelit.files import write_text
-
-        write_text(save, "".join(json.dumps(row) + "\n" for row in saved))
     result = BioASQEval(file=path.name, mode=mode, distractors=n_extra, score_names=SCORE_NAMES)
     for (kind, m), got in sorted(rows.items()):
         result.types.setdefault(kind, {})[m] = _figures(kind, got, [q for q in questions if q["type"] == kind])
     return result
+
+
+@contextmanager
+def _saving(path: Path | None) -> Iterator[Callable[[dict], None]]:
+    """Each answer appended to `path` as one JSON line the moment it is scored: an eval of hundreds of questions takes
+    an hour or more with the local model, and one stopped part-way keeps every answer it had."""
+    if path is None:
+        yield lambda _row: None
+        return
+    with path.open("w", encoding="utf-8") as out:
+        def keep(row: dict) -> None:
+            out.write(json.dumps(row) + "\n")
+            out.flush()
+
+        yield keep
 
 
 def _answers(assistant: Assistant, questions: list[dict], modes: list[str]) -> Iterator[tuple[dict, str, Answer, float]]:
