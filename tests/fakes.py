@@ -302,6 +302,9 @@ class FakeProvider:
 
         return (MissingResourceError, RemoteServiceError, ConnectionError)
 
+    def unreachable_reason(self, exc: BaseException) -> str:
+        return str(exc)  # a scripted model has no server to die
+
     def refusal(self, exc: BaseException):
         return None  # a scripted model never refuses; LLMProvider's refusals are tested against a fake endpoint
 

@@ -108,6 +108,28 @@ def test_selection_drops_off_entity_papers_and_spreads_over_papers(genes: GeneTa
     assert "72%" in chosen[0].text  # the finding, not the method sentence
 
 
+def test_selection_drops_papers_off_the_disease_asked_of(genes: GeneTable, embed) -> None:
+    """A mesothelioma trial shares BRCA1 with a breast-cancer question; once a paper on breast cancer is retrieved it
+    offers nothing. A disease named only in a paper's MeSH headings counts as named."""
+    meso = paper("5", "Ten of 26 patients were BAP1 negative and BRCA1 negative after rucaparib in mesothelioma.")
+    indexed = Evidence(id="PMID:6", paper=Paper(pmid="6", abstract="BRCA1 carriers were followed for 8 years; 12% had a "
+                                                "pathogenic variant.", mesh=["Breast Neoplasms", "Breast Cancer"]), text="", score=0.0)
+    question = "How common are BRCA1 pathogenic variants in women with breast cancer?"
+    pool = pool_for(question, [meso, paper("2", CARRIERS), indexed], genes, embed)
+    assert {p.paper_id for p in pool.usable()} == {"PMID:2", "PMID:6"}
+    assert all(c.paper_id != "PMID:5" for c in pool.select())
+    alone = pool_for(question, [meso], genes, embed)  # no paper names breast cancer: uncovered() speaks, not the pool
+    assert [p.paper_id for p in alone.usable()] == ["PMID:5"]
+
+
+def test_a_heading_run_into_its_text_is_taken_off() -> None:
+    sentences = split("Introduction Approximately 10% of breast cancers occur in carriers. Areas covered This review "
+                      "covers PARP inhibitors. Results of the trial were clear.")
+    assert [s.text for s in sentences] == ["Approximately 10% of breast cancers occur in carriers.",
+                                           "This review covers PARP inhibitors.", "Results of the trial were clear."]
+    assert [s.label for s in sentences][:2] == ["INTRODUCTION", "AREAS COVERED"]
+
+
 def test_abstains_when_no_paper_is_about_the_entity(genes: GeneTable, embed) -> None:
     pool = pool_for("What does TP53 R175H do?", [paper("1", BAP1), paper("4", PROSTATE)], genes, embed)
     assert pool.usable() == [] and pool.weak(pool.select())

@@ -519,3 +519,21 @@ def test_a_lifeline_child_ends_with_its_parent_even_after_sigkill(tmp_path: Path
     process.kill()  # SIGKILL: the parent runs no cleanup of its own
     process.wait(30)
     assert _wait_until(lambda: _gone(child), 20), "the child outlived its parent"
+
+
+@pytest.mark.parametrize(("death", "said"), [("os.kill(os.getpid(), signal.SIGILL)", "illegal instruction (SIGILL)"),
+                                             ("sys.exit(3)", "exited with code 3")])
+def test_a_dead_local_server_is_named_in_the_fallback_note(tmp_path: Path, death: str, said: str) -> None:
+    """A client sees only a refused connection; the note says what happened to the server, and for SIGILL (a build
+    with CPU instructions this machine refuses) how to rebuild."""
+    from genelit.agent.llm import LLMProvider, LocalLlamaServer
+    from genelit.settings import LLMSettings
+
+    server = LocalLlamaServer(tmp_path / "model.gguf", "m", LLMSettings(), tmp_path / "llm-server.log")
+    server.process = subprocess.Popen([sys.executable, "-c", f"import os, signal, sys; {death}"])
+    server.process.wait(30)
+    provider = LLMProvider(LLMSettings(), tmp_path)
+    assert provider.unreachable_reason(ConnectionError("Connection error.")) == "Connection error."  # no server yet
+    provider._server = server
+    reason = provider.unreachable_reason(ConnectionError("Connection error."))
+    assert said in reason and ("GENELIT_REBUILD_LLAMA=1" in reason) == ("SIGILL" in said)

@@ -54,10 +54,6 @@ def _without_verdict_echo(draft: str, verdict: Verdict) -> str:
     return "\n".join(kept_lines).strip()
 
 
-def _fallback_note(exc: BaseException) -> str:
-    return f"no LLM reachable ({str(exc).splitlines()[0][:160]}): fell back to extractive mode"
-
-
 @dataclass
 class _Run:
     """What one question accumulates on its way to an Answer."""
@@ -152,7 +148,7 @@ class Answerer:
         try:
             return work(self.llm.chat_model())
         except self.llm.unreachable_errors() as exc:
-            run.notes.append(_fallback_note(exc))
+            run.notes.append(f"no LLM reachable ({self.llm.unreachable_reason(exc)}): fell back to extractive mode")
             run.mode = "extractive"
             return ""
         except Exception as exc:

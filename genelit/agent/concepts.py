@@ -50,6 +50,10 @@ class Concept:
     def found_in(self, text: str) -> bool:
         return self.pattern.search(text) is not None
 
+    def in_paper(self, paper: Paper) -> bool:
+        """Named in the paper's title, abstract or MeSH headings (which name a disease an abstract may only imply)."""
+        return self.found_in(f"{paper.title}\n{paper.abstract}\n{'; '.join(paper.mesh)}")
+
 
 def _pattern(label: str) -> re.Pattern[str]:
     words = []
@@ -101,10 +105,10 @@ def _may_name(token: str) -> bool:
 
 def uncovered(text: str, papers: Iterable[Paper]) -> list[str]:
     """The diseases `text` names that none of `papers` mentions (title, abstract or MeSH headings); none without papers."""
-    haystacks = [f"{p.title}\n{p.abstract}\n{'; '.join(p.mesh)}" for p in papers]
-    if not haystacks:
+    papers = list(papers)
+    if not papers:
         return []
-    return [c.label for c in concepts_of(text) if not any(c.found_in(h) for h in haystacks)]
+    return [c.label for c in concepts_of(text) if not any(c.in_paper(p) for p in papers)]
 
 
 COVERAGE_NOTE = "the answer cannot speak to it"  # how an answer's note on an uncovered disease ends

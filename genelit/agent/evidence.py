@@ -4,7 +4,9 @@ Ranking by similarity to the whole question alone picks sentences that share its
 sentence on "BRCA1-associated protein 1" beats one on BRCA1 carriers' risk. So a sentence's
 score adds three things to its similarity:
 - it must be about the question's entities: papers that never mention them are left out when
-  any paper does, and sentences that do not name them are demoted;
+  any paper does, and sentences that do not name them are demoted; the same holds for the
+  diseases the question names (agent/concepts.py): a mesothelioma trial on BRCA1 offers nothing
+  to a question on BRCA1 in breast cancer once any retrieved paper is about breast cancer;
 - findings win over background: results labels, numbers, a direction (sentences.finding_score);
 - coverage: maximal marginal relevance (Carbonell & Goldstein 1998) penalises a sentence close
   to one already chosen, and each further sentence from the same paper costs a little more.
@@ -19,6 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from genelit.agent.concepts import concepts_of
 from genelit.agent.mentions import Focus
 from genelit.settings import AnswerSettings
 from genelit.text.sentences import Sentence, finding_score, split
@@ -42,11 +45,12 @@ class Candidate:
 
 @dataclass
 class PaperEvidence:
-    """One paper's sentences, with whether the paper as a whole is about the question's entities."""
+    """One paper's sentences, with whether the paper as a whole is about the question's entities and diseases."""
 
     paper_id: str
     candidates: list[Candidate]
     on_focus: bool
+    on_topic: bool = True
 
     @property
     def best_similarity(self) -> float:
@@ -82,8 +86,12 @@ class EvidencePool:
         for (paper_id, sentence), vector in zip(rows, vectors[1:]):
             mentions = focus.mentioned(sentence.text) if focus else []
             by_paper[paper_id].append(Candidate(paper_id, sentence, float(vector @ self.question_vector), vector, mentions))
+        # The question's diseases that some paper names; a disease no paper names is the answer's to say (uncovered()).
+        topics = [c for c in concepts_of(question) if any(c.in_paper(e.paper) for e in papers)]
+        on_topic = {e.id: not topics or any(c.in_paper(e.paper) for c in topics) for e in papers}
         self.papers = {
-            pid: PaperEvidence(pid, cands, not focus or any(c.mentions for c in cands)) for pid, cands in by_paper.items()
+            pid: PaperEvidence(pid, cands, not focus or any(c.mentions for c in cands), on_topic[pid])
+            for pid, cands in by_paper.items()
         }
 
     @property
@@ -91,8 +99,8 @@ class EvidencePool:
         return any(p.on_focus for p in self.papers.values() if p.candidates)
 
     def usable(self) -> list[PaperEvidence]:
-        """Papers about the question's entities (all papers when it names none); none when none is."""
-        return [p for p in self.papers.values() if p.candidates and p.on_focus]
+        """Papers about the question's entities and diseases (all papers when it names none); none when none is."""
+        return [p for p in self.papers.values() if p.candidates and p.on_focus and p.on_topic]
 
     def select(self, n: int | None = None) -> list[Candidate]:
         """The n sentences that best answer the question, spread over papers (MMR)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import signal
 import socket
 import subprocess
 import time
@@ -93,12 +94,24 @@ class LocalLlamaServer:
             return self.base_url
         if self.process is not None:
             if self.restarts >= 1:
-                raise RemoteServiceError(
-                    f"the local LLM server crashed again (exit code {self.process.returncode})", f"see {self.log_path}"
-                )
+                raise RemoteServiceError(f"it died again after a restart: {self.exit_reason()}", f"see {self.log_path}")
             self.restarts += 1
         self._start()
         return self.base_url
+
+    def exit_reason(self) -> str | None:
+        """Why the server is gone, if it is: a client only sees a refused connection. SIGILL has one usual cause,
+        a llama-cpp-python build that uses CPU instructions this machine does not grant (AMX under some hypervisors,
+        or a wheel compiled on another machine), and one remedy."""
+        code = None if self.process is None else self.process.poll()
+        if code is None:
+            return None
+        if code == -signal.SIGILL:
+            return ("the local LLM server died of an illegal instruction (SIGILL): its llama-cpp-python build uses CPU "
+                    "instructions this machine refuses; rebuild it with GENELIT_REBUILD_LLAMA=1 scripts/setup.sh")
+        if code < 0:
+            return f"the local LLM server was killed by {signal.Signals(-code).name} (see {self.log_path})"
+        return f"the local LLM server exited with code {code} (see {self.log_path})"
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -124,6 +137,8 @@ class ChatProvider(Protocol):
     def unreachable_errors(self) -> tuple[type[BaseException], ...]: ...
 
     def refusal(self, exc: BaseException) -> RemoteServiceError | None: ...
+
+    def unreachable_reason(self, exc: BaseException) -> str: ...
 
     def stop(self) -> None: ...
 
@@ -182,6 +197,11 @@ class LLMProvider:
         import openai
 
         return (MissingResourceError, RemoteServiceError, openai.APIConnectionError, openai.APITimeoutError)
+
+    def unreachable_reason(self, exc: BaseException) -> str:
+        """One line on why no model answered: the local server's own death when it died, else the client's error."""
+        died = self._server.exit_reason() if self._server is not None else None
+        return died or str(exc).splitlines()[0][:160]
 
     def refusal(self, exc: BaseException) -> RemoteServiceError | None:
         """The endpoint answered but refused (bad key, unknown model, rate limit) as an error a user can act on;

@@ -16,6 +16,10 @@ _PLACEHOLDER = "\u2024"  # one-dot leader: looks like a full stop, never ends a 
 # A sentence ends at a stop, or at the "[unsupported]" mark the checks put after one.
 _BOUNDARY = re.compile(r"(?:(?<=[.!?])|(?<=[.!?] \[unsupported\]))\s+(?=[A-Z0-9(])")
 _LABEL = re.compile(r"^([A-Z][A-Z /&-]{2,40}):\s*")
+# A heading run into its text without a colon, as some publishers' abstracts come ("Introduction Approximately 10% of
+# ...", "Areas covered This review ..."): taken off as a label, so that no quoted sentence opens with it.
+_RUN_IN_LABEL = re.compile(r"^(Introduction|Background|Objectives?|Aims?|Purpose|Methods?|Results?|Conclusions?|Discussion|"
+                           r"Areas covered|Expert opinion|Expert commentary)\s+(?=[A-Z])")
 
 _FINDING_LABELS = ("RESULT", "CONCLUSION", "FINDING", "INTERPRETATION", "MAIN RESULT", "OUTCOME")
 _SETUP_LABELS = ("BACKGROUND", "OBJECTIVE", "AIM", "PURPOSE", "INTRODUCTION", "METHOD", "DESIGN", "SETTING",
@@ -52,6 +56,9 @@ def split(text: str, min_chars: int = 1, labels: bool = True) -> list[Sentence]:
         protected = _ABBREVIATIONS.sub(lambda m: m.group(0)[:-1] + _PLACEHOLDER, line)
         for piece in _BOUNDARY.split(protected):
             piece = piece.replace(_PLACEHOLDER, ".").strip()
+            run_in = _RUN_IN_LABEL.match(piece) if labels else None
+            if run_in:
+                label, piece = run_in.group(1).upper(), piece[run_in.end():]
             if len(piece) >= min_chars:
                 pieces.append((label, piece))
     last = max(1, len(pieces) - 1)
