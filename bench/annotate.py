@@ -22,9 +22,9 @@ if __package__ in (None, ""):  # `python bench/annotate.py` as well as `python -
 
 from bench._common import peak_rss_mb, ratio
 from genelit.api import Assistant
-from genelit.sequence.annotation import GeneMethod
 from genelit.sequence.io import read_file
 from genelit.settings import Settings
+from genelit.types import GeneMethod
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "genbank"
 

@@ -23,7 +23,6 @@ from genelit.index.medline import Record
 from genelit.index.retriever import BOTH, RetrieverName
 from genelit.index.sample import Downloader
 from genelit.packages import pip_download
-from genelit.sequence.annotation import GeneMethod
 from genelit.sequence.genes import GeneTable
 from genelit.sequence.scan import SaturationScan
 from genelit.sequence.scorers.base import Scorer
@@ -45,6 +44,7 @@ from genelit.types import (
     Evidence,
     Gene,
     GeneMatch,
+    GeneMethod,
     IndexStats,
     IngestReport,
     IngestSummary,

@@ -58,3 +58,13 @@ def write_text(path: Path, text: str) -> None:
     """`text` into `path`, all or nothing."""
     with replacing(path) as scratch:
         scratch.write_text(text, encoding="utf-8")
+
+
+IMAGE_SUFFIXES = (".png", ".svg", ".pdf")  # what matplotlib draws a variant scan's heatmap as
+
+
+def check_image_path(png: Path) -> None:
+    """Refuse, before a scan is computed, an image name it cannot be drawn as or a place it cannot be written."""
+    if png.suffix.lower() not in IMAGE_SUFFIXES and not png.is_dir():
+        raise BadInputError(f"cannot draw a heatmap as {png.name!r}", f"end the name in one of {', '.join(IMAGE_SUFFIXES)}")
+    check_output(png)

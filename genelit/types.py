@@ -16,6 +16,9 @@ VariantKind = Literal["missense", "nonsense", "synonymous", "frameshift", "delet
 DamageSide = Literal["above", "below"]
 Criterion = Literal["PP3", "BP4"]  # ACMG/AMP computational evidence: pathogenic (PP3) or benign (BP4) side
 StrengthLevel = Literal["very strong", "strong", "moderate", "supporting"]
+GeneMethod = Literal["auto", "single", "meta", "orfs"]  # how `annotate` finds genes
+# BLAST programs and the kind of query each takes (NCBI BLAST URL API).
+BLAST_PROGRAMS: dict[str, str] = {"blastn": "dna", "megablast": "dna", "blastp": "protein", "blastx": "dna", "tblastn": "protein"}
 EvidenceKind = Literal["functional", "clinical", "population", "review", "other"]  # what a paper's evidence on a variant is
 Direction = Literal["damaging", "no effect", "unclear"]  # which way a paper points for a variant
 CitationKind = Literal["paper", "model", "record"]  # record: a database entry fetched online (ClinVar)

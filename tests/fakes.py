@@ -298,9 +298,9 @@ class FakeProvider:
         return self._chat_model
 
     def unreachable_errors(self):
-        from genelit.errors import MissingResourceError, RemoteServiceError
+        from genelit.agent.llm import unreachable_errors
 
-        return (MissingResourceError, RemoteServiceError, ConnectionError)
+        return unreachable_errors()  # the same errors as the real provider: openai's, not built-ins
 
     def unreachable_reason(self, exc: BaseException) -> str:
         return str(exc)  # a scripted model has no server to die

@@ -123,6 +123,13 @@ class LocalLlamaServer:
                 self.process.wait()
 
 
+def unreachable_errors() -> tuple[type[BaseException], ...]:
+    """Errors that mean 'no model to talk to', after which genelit answers extractively."""
+    import openai
+
+    return (MissingResourceError, RemoteServiceError, openai.APIConnectionError, openai.APITimeoutError)
+
+
 class ChatProvider(Protocol):
     """What the answerer needs from a model provider; tests give it a scripted one."""
 
@@ -193,10 +200,7 @@ class LLMProvider:
         )
 
     def unreachable_errors(self) -> tuple[type[BaseException], ...]:
-        """Errors that mean 'no model to talk to', after which genelit answers extractively."""
-        import openai
-
-        return (MissingResourceError, RemoteServiceError, openai.APIConnectionError, openai.APITimeoutError)
+        return unreachable_errors()
 
     def unreachable_reason(self, exc: BaseException) -> str:
         """One line on why no model answered: the local server's own death when it died, else the client's error."""

@@ -8,7 +8,7 @@ import typer
 
 from genelit.cli import render, render_variants
 from genelit.cli.app import JsonOpt, app, assistant, err, exit_2_on_user_error
-from genelit.index.ncbi_records import PROGRAMS
+from genelit.types import BLAST_PROGRAMS
 
 
 @app.command("clinvar", epilog="Examples:\n\n  genelit clinvar TP53 p.R175H\n\n  genelit clinvar BRCA1 C61G --json")
@@ -39,7 +39,7 @@ def snp(ctx: typer.Context, rsid: Annotated[str, typer.Argument(help="dbSNP id, 
 def blast(
     ctx: typer.Context,
     query: Annotated[str, typer.Argument(help="A sequence, or a FASTA file (its first record).")],
-    program: Annotated[str, typer.Option("--program", help=f"One of {', '.join(PROGRAMS)}.")] = "blastn",
+    program: Annotated[str, typer.Option("--program", help=f"One of {', '.join(BLAST_PROGRAMS)}.")] = "blastn",
     database: Annotated[str, typer.Option("--database", help="NCBI database: nt, nr, refseq_rna, refseq_protein, swissprot...")] = "nt",
     top: Annotated[int, typer.Option("--top", min=1, max=50, help="How many hits.")] = 5,
     as_json: JsonOpt = False,

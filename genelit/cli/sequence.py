@@ -10,8 +10,8 @@ import typer
 from genelit.cli import render, render_variants
 from genelit.cli.app import CdsOpt, FastaOpt, JsonOpt, ScorerOpt, app, assistant, err, exit_2_on_user_error, genes_app, out, seq_app
 from genelit.errors import BadInputError
-from genelit.sequence.annotation import GeneMethod
-from genelit.sequence.scan import check_image_path
+from genelit.files import check_image_path
+from genelit.types import GeneMethod
 
 
 @app.command("gene", epilog="Examples:\n\n  genelit gene LMP10\n\n  genelit gene P04637 --json\n\n  genelit gene TP53 --online")

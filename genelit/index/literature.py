@@ -97,7 +97,7 @@ class LiteratureIndex:
         if not (self.folder / "manifest.sqlite").exists() or not self.store.exists():
             raise self._missing()
         self.store.check_model(self.embedder.name)
-        if self.manifest.stats().papers == 0:
+        if self.manifest.is_empty():
             raise MissingResourceError(f"the literature index at {self.folder} is empty", BUILD_HINT)
 
     @contextmanager

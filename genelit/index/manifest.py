@@ -133,6 +133,10 @@ class Manifest:
         return int(self.get_meta("generation") or 0)
 
     # -- reads ------------------------------------------------------------------------
+    def is_empty(self) -> bool:
+        """Whether no paper is indexed: one row looked up, where COUNT(*) scans them all (seconds at PubMed scale)."""
+        return self.db.execute("SELECT 1 FROM papers LIMIT 1").fetchone() is None
+
     def stats(self) -> ManifestStats:
         papers = self.db.execute("SELECT COUNT(*) FROM papers").fetchone()[0]
         chunks = self.db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]

@@ -18,9 +18,8 @@ from typing import Any
 from genelit.errors import BadInputError, RemoteServiceError
 from genelit.index.entrez import EntrezClient, RateLimiter
 from genelit.settings import EntrezSettings
-from genelit.types import AlleleFrequency, BlastHit, BlastResult, ClinVarRecord, PopulationData, SnpRecord
+from genelit.types import BLAST_PROGRAMS, AlleleFrequency, BlastHit, BlastResult, ClinVarRecord, PopulationData, SnpRecord
 
-PROGRAMS = {"blastn": "dna", "megablast": "dna", "blastp": "protein", "blastx": "dna", "tblastn": "protein"}
 _RSID = re.compile(r"^rs(\d+)$", re.IGNORECASE)
 
 
@@ -165,8 +164,8 @@ class NCBIRecords:
     def blast(self, sequence: str, program: str = "blastn", database: str = "nt", top: int = 5,
               on_wait: Callable[[str, float], None] | None = None) -> BlastResult:
         """Submit, poll within NCBI's limits, and read the top hits. `on_wait(rid, seconds waited)` reports progress."""
-        if program not in PROGRAMS:
-            raise BadInputError(f"unknown BLAST program {program!r}", f"use one of {', '.join(PROGRAMS)}")
+        if program not in BLAST_PROGRAMS:
+            raise BadInputError(f"unknown BLAST program {program!r}", f"use one of {', '.join(BLAST_PROGRAMS)}")
         put = {"CMD": "Put", "PROGRAM": "blastn" if program == "megablast" else program, "DATABASE": database, "QUERY": sequence}
         if program == "megablast":
             put["MEGABLAST"] = "on"

@@ -8,19 +8,16 @@ windows of 200 bp with GC >= 50% and observed/expected CpG >= 0.6, merged where 
 
 from __future__ import annotations
 
-from typing import Literal
-
 from genelit.errors import BadInputError
 from genelit.sequence.genefind import coding_density, compare_with_annotation, predict_genes
 from genelit.sequence.io import SequenceRecord
-from genelit.types import Annotation, CpgIsland, Orf, PredictedGene, ProteinProperties
+from genelit.types import Annotation, CpgIsland, GeneMethod, Orf, PredictedGene, ProteinProperties
 
 CPG_WINDOW = 200
 CPG_MIN_GC = 0.5
 CPG_MIN_OBS_EXP = 0.6
 # Below this, a gene model has too little sequence to go on, and the six-frame ORF scan is shown instead.
 MIN_PREDICT_BASES = 1_000
-GeneMethod = Literal["auto", "single", "meta", "orfs"]
 
 
 def _codon_sets(table: int) -> tuple[set[str], set[str]]:

@@ -12,7 +12,7 @@ from typing import BinaryIO, TextIO
 import numpy as np
 
 from genelit.errors import BadInputError, MissingResourceError, clip
-from genelit.files import check_output, replacing
+from genelit.files import check_image_path, check_output, replacing
 from genelit.limits import MAX_POSITION, bounded_int
 from genelit.sequence.features import AMINO_ACIDS
 from genelit.sequence.scorers.base import Scorer
@@ -111,7 +111,6 @@ def write_heatmap(matrix: np.ndarray, sequence: str, region: tuple[int, int], sc
     plt.close(fig)
 
 
-IMAGE_SUFFIXES = (".png", ".svg", ".pdf")
 
 
 @dataclass
@@ -155,8 +154,3 @@ class SaturationScan:
         return self.summary
 
 
-def check_image_path(png: Path) -> None:
-    """Refuse, before a scan is computed, an image name it cannot be drawn as or a place it cannot be written."""
-    if png.suffix.lower() not in IMAGE_SUFFIXES and not png.is_dir():
-        raise BadInputError(f"cannot draw a heatmap as {png.name!r}", f"end the name in one of {', '.join(IMAGE_SUFFIXES)}")
-    check_output(png)

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from genelit.errors import BadInputError, MissingResourceError
-from genelit.index.ncbi_records import PROGRAMS, NCBIRecords
+from genelit.index.ncbi_records import NCBIRecords
 from genelit.sequence.io import SequenceRecord
 from genelit.sequence.variants import parse_protein_variant
 from genelit.settings import Settings
-from genelit.types import BlastResult, ClinVarLookup, PopulationData, SnpRecord
+from genelit.types import BLAST_PROGRAMS, BlastResult, ClinVarLookup, PopulationData, SnpRecord
 
 ONLINE_HINT = "ClinVar, dbSNP and BLAST are online: set GENELIT_ENTREZ__EMAIL (NCBI asks every client for one)"
 MAX_BLAST_QUERY = 20_000  # residues; NCBI's URL API is meant for single, modest queries
@@ -60,12 +60,12 @@ class OnlineRecords:
     def blast(self, record: SequenceRecord, program: str = "blastn", database: str = "nt", top: int = 5,
               on_wait: Callable[[str, float], None] | None = None) -> BlastResult:
         """BLAST one checked sequence at NCBI; its alphabet must suit the program, and its length NCBI's URL API."""
-        if program not in PROGRAMS:
-            raise BadInputError(f"unknown BLAST program {program!r}", f"use one of {', '.join(PROGRAMS)}")
+        if program not in BLAST_PROGRAMS:
+            raise BadInputError(f"unknown BLAST program {program!r}", f"use one of {', '.join(BLAST_PROGRAMS)}")
         if len(record.sequence) > MAX_BLAST_QUERY:
             raise BadInputError(f"the query is {len(record.sequence):,} residues; BLAST over the URL API takes up to "
                                 f"{MAX_BLAST_QUERY:,}", "BLAST a part of it, or use NCBI's BLAST+ for long queries")
-        wanted = PROGRAMS[program]
+        wanted = BLAST_PROGRAMS[program]
         if (record.alphabet == "protein") != (wanted == "protein"):
             raise BadInputError(f"{program} takes a {wanted} query, and this is {record.alphabet}",
                                 "blastn/megablast/blastx take DNA; blastp/tblastn take protein")

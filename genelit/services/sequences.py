@@ -14,7 +14,7 @@ from typing import Literal
 from genelit.errors import BadInputError, MissingResourceError
 from genelit.index.entrez import EntrezClient
 from genelit.sequence.align import align_pair, map_to_reference
-from genelit.sequence.annotation import GeneMethod, annotate
+from genelit.sequence.annotation import annotate
 from genelit.sequence.coding import cds_from_file, coding_consequence
 from genelit.sequence.genes import GeneTable, with_ncbi_summaries
 from genelit.sequence.io import SequenceRecord, from_string, iter_records, records_from_string
@@ -30,6 +30,7 @@ from genelit.types import (
     CodedVariant,
     Gene,
     GeneMatch,
+    GeneMethod,
     PairwiseAlignment,
     ReadMapping,
     StoredProtein,
