@@ -57,6 +57,16 @@ def test_names_must_be_names_and_replies_must_be_json() -> None:
     assert assemble("[1, 2]", "factoid", "Which gene?", LINES, TEXTS).text == ""
 
 
+def test_an_abbreviation_of_the_question_s_subject_is_no_answer() -> None:
+    """Seen on the BioASQ dev set: "What is the activity of Indoleamine 2,3-dioxygenase 1?" answered "IDO1"."""
+    line = "Indoleamine 2,3-dioxygenase 1 (IDO1) catalyzes the oxidation of tryptophan (Trp) to kynurenine (Kyn)."
+    asked = "What is the activity of Indoleamine 2,3-dioxygenase 1?"
+    assert name_fails("IDO1", asked, line, "PMID:7") == "restates the question (another name for its subject)"
+    assert name_fails("indoleamine 2,3-dioxygenase 1", "What does IDO1 do?", line, "PMID:7").startswith("restates")
+    assert name_fails("kynurenine", asked, line, "PMID:7") == ""  # what it makes answers the question
+    assert name_fails("Kyn", "Which metabolite does the oxidation of tryptophan give?", line, "PMID:7") == ""
+
+
 def test_a_reply_naming_only_the_question_s_subject_is_asked_again_once() -> None:
     from genelit.agent.grounded import draft
 

@@ -144,6 +144,20 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[a-z0-9]+", text.lower())
 
 
+def _defined_as_asked(name: str, source: str, asked: set[str]) -> bool:
+    """Whether the source defines `name` as the question's own words, either way round: "What is the activity of
+    indoleamine 2,3-dioxygenase 1?" is not answered by "IDO1" when its line reads "Indoleamine 2,3-dioxygenase 1 (IDO1)",
+    nor "What does IDO1 do?" by "indoleamine 2,3-dioxygenase 1"."""
+    escaped = re.escape(name)
+    before = re.search(rf"((?:[\w,'-]+\s+){{1,5}})\(\s*{escaped}\s*\)", source, re.I)  # the words a "(name)" follows
+    after = re.search(rf"{escaped}\s*\(\s*([\w-]+)\s*\)", source, re.I)  # the abbreviation "name (ABBR)" gives
+    if before:
+        tail = _words(before.group(1))[-3:]
+        if len(tail) >= 2 and all(w in asked for w in tail):
+            return True
+    return bool(after and after.group(1).lower() in asked)
+
+
 def name_fails(name: str, question: str, source: str, source_id: str) -> str:
     """Why `name` is no answer backed by `source`, or '': its words must all be in the cited text, and it must say
     more than the question does."""
@@ -155,6 +169,8 @@ def name_fails(name: str, question: str, source: str, source_id: str) -> str:
     asked = set(_words(question))
     if all(w in asked for w in words):
         return "restates the question"
+    if _defined_as_asked(name, source, asked):
+        return "restates the question (another name for its subject)"
     have = set(_words(source))
     missing = [w for w in words if w not in have]
     return f"{source_id} does not name it (no {', '.join(missing)})" if missing else ""
