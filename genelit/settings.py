@@ -228,6 +228,12 @@ class AnswerSettings(Section):
         "line it restates (agent/grounded.py); prose: it writes cited sentences freely, as before.",
     )
     sentences: int = Field(6, ge=1, le=30, description="Evidence sentences given to the model or quoted.")
+    fill_words: int = Field(
+        90, ge=0, le=400,
+        description="A grounded pipeline answer shorter than this is filled with the evidence lines themselves, verbatim "
+        "and cited, up to this many words: the 1.5B model's own lead and findings are short and leave out what the "
+        "quoted lines carry (0: the model's text alone).",
+    )
     per_paper: int = Field(2, ge=1, description="At most this many evidence sentences from one paper.")
     finding_weight: float = Field(
         0.1, ge=0, description="Bonus for sentences that read as findings (results labels, numbers, a direction)."
