@@ -229,10 +229,11 @@ class AnswerSettings(Section):
     )
     sentences: int = Field(6, ge=1, le=30, description="Evidence sentences given to the model or quoted.")
     fill_words: int = Field(
-        90, ge=0, le=400,
+        115, ge=0, le=400,
         description="A grounded pipeline answer shorter than this is filled with the evidence lines themselves, verbatim "
         "and cited, up to this many words: the 1.5B model's own lead and findings are short and leave out what the "
-        "quoted lines carry (0: the model's text alone).",
+        "quoted lines carry (0: the model's text alone). 115 kept list recall at extractive mode's on 24 BioASQ dev "
+        "questions, where 90 fell short, at about 100 words.",
     )
     per_paper: int = Field(2, ge=1, description="At most this many evidence sentences from one paper.")
     finding_weight: float = Field(
