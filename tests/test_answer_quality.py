@@ -200,6 +200,19 @@ def test_support_moves_marks_and_counts(genes: GeneTable, embed) -> None:
     assert not records[3].supported and "M1 does not say 4.5" in records[3].reason
 
 
+def test_a_model_output_carries_only_the_entities_it_is_about(genes: GeneTable, embed) -> None:
+    """Seen on the whole sample index: "BRCA1 p.Cys61Gly is a protein-coding gene [M1]" passed, M1 being gene_info on
+    BRCA1. A variant the output does not mention is not carried by it, unless a paper the claim also cites names it."""
+    pool = pool_for("Is BRCA1 p.Cys61Gly damaging?", [paper("2", CARRIERS), paper("5", "BRCA1 p.Cys61Gly abolished "
+                    "E3 ligase activity in 3 assays.")], genes, embed)
+    gene = ModelOutput(id="M1", tool="gene_info", model="HGNC", weights_hash="none", input="BRCA1",
+                       summary="BRCA1: BRCA1 DNA repair associated; protein-coding gene")
+    _, records = SupportChecker(pool, [gene]).check("BRCA1 p.Cys61Gly is a protein-coding gene [M1].\n"
+                                                    "BRCA1 is a protein-coding gene [M1].")
+    assert not records[0].supported and "M1 does not mention" in records[0].reason and "Cys61Gly" in records[0].reason
+    assert records[1].supported
+
+
 # -- end to end ----------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def brca_assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:

@@ -94,8 +94,11 @@ class SupportChecker:
             output = self.models[mid]
             missing = sorted(_numbers(claim) - _numbers(f"{output.tool} {output.model} {output.input} {output.summary}") -
                              {n for p in papers for n in _numbers(self.paper_text.get(p, ""))})
+            absent = self._entities_unsaid(claim, f"{output.input} {output.summary}", papers)
             if missing:
                 reasons.append(f"{mid} does not say {', '.join(missing)}")
+            elif absent:  # "BRCA1 p.Cys61Gly is a protein-coding gene [M1]" where M1 is about BRCA1 alone
+                reasons.append(f"{mid} does not mention {', '.join(absent)}")
             elif why := direction_fails(claim, output):
                 reasons.append(why)
             else:
@@ -119,6 +122,15 @@ class SupportChecker:
             sentence=claim, cited=cited, supported_by=good_papers + good_models, moved_from=moved,
             similarity=round(best, 4), supported=supported, reason="" if supported else "; ".join(reasons),
         )
+
+    def _entities_unsaid(self, claim: str, said: str, papers: list[str]) -> list[str]:
+        """The question's genes and variants the claim names that neither `said` (a model output) nor a paper it also
+        cites mentions."""
+        focus = self.pool.focus
+        if not focus:
+            return []
+        known = set(focus.mentioned(said)).union(*(focus.mentioned(self.paper_text.get(p, "")) for p in papers))
+        return [e for e in focus.mentioned(claim) if e not in known]
 
     def _better_paper(self, claim: str, vector: np.ndarray, exclude: set[str]) -> tuple[str, float] | None:
         best: tuple[str, float] | None = None
