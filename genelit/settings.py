@@ -230,7 +230,7 @@ class AnswerSettings(Section):
     sentences: int = Field(6, ge=1, le=30, description="Evidence sentences given to the model or quoted.")
     fill_words: int = Field(
         115, ge=0, le=400,
-        description="A grounded pipeline answer shorter than this is filled with the evidence lines themselves, verbatim "
+        description="A grounded pipeline answer (not a report section) shorter than this is filled with its evidence lines, verbatim "
         "and cited, up to this many words: the 1.5B model's own lead and findings are short and leave out what the "
         "quoted lines carry (0: the model's text alone). 115 kept list recall at extractive mode's on 24 BioASQ dev "
         "questions, where 90 fell short, at about 100 words.",

@@ -62,6 +62,7 @@ class _Run:
     ledger: EvidenceLedger
     emit: Events
     mode: AnswerMode
+    fill_words: int = 0  # a short grounded draft is filled with its evidence lines up to this many words
     notes: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     tokens: dict[str, int] = field(default_factory=dict)
@@ -96,14 +97,16 @@ class Answerer:
 
     def answer(self, question: str, mode: str | None = None, ledger: EvidenceLedger | None = None,
                history: list[Any] | None = None, on_event: Events | None = None, *, literature_only: bool = False,
-               exclude: Collection[str] = (), search_k: int | None = None) -> Answer:
+               exclude: Collection[str] = (), search_k: int | None = None, fill: bool = True) -> Answer:
         """Answer one question. `literature_only` calls no gene or variant tools (a report section that has its own);
         sentences in `exclude` are not offered as evidence (a report states each finding once); `search_k`
-        overrides how many papers are retrieved."""
+        overrides how many papers are retrieved; `fill` quotes further evidence after a short grounded draft (a report
+        section says what its model wrote and no more: quoting more there is the padding readers complained of)."""
         question = require_text((question or "").strip(), "question")
         if not question:
             raise BadInputError("empty question", "ask something, e.g. 'Is BRCA1 p.Cys61Gly damaging?'")
-        run = _Run(question, ledger or EvidenceLedger(), on_event or (lambda _kind, _text: None), self.resolve_mode(mode))
+        run = _Run(question, ledger or EvidenceLedger(), on_event or (lambda _kind, _text: None), self.resolve_mode(mode),
+                   self.settings.fill_words if fill else 0)
         started = time.perf_counter()
         entities = extract(question, self.genes())
         focus = focus_of(entities, self.genes())
@@ -201,7 +204,7 @@ class Answerer:
                     return ""
                 if kind == "yesno" or not run.drafted.text.strip():
                     return run.drafted.text  # a verdict stands alone; an empty draft falls back as before
-                return fill_with_quotes(run.drafted.text, offered, self.settings.fill_words)
+                return fill_with_quotes(run.drafted.text, offered, run.fill_words)
             hint = VERDICT_HINT.format(verdict=verdict.line) if verdict is not None else ""
             ids = sorted({c.paper_id for c in chosen}) + [m.id for m in run.ledger.model_outputs]
             text = PIPELINE_TEMPLATE.format(question=run.question, ids=", ".join(ids), shape=SHAPES[kind],

@@ -121,7 +121,7 @@ class ReportBuilder:
             self.emit("step", f"section {number} of {len(LITERATURE_SECTIONS)}: {title} ({section_mode})")
             t0 = time.perf_counter()
             answer = self.answerer.answer(template.format(topic=topic), section_mode, on_event=self.emit, literature_only=True,
-                                          exclude=used, search_k=self.settings.answer.report_search_k)
+                                          exclude=used, search_k=self.settings.answer.report_search_k, fill=False)
             if answer.mode != "extractive":
                 budget.section_took(time.perf_counter() - t0)
             if answer.text.endswith(NOT_ANSWERED):  # abstained (the topic's disease unmentioned, or weak evidence): say so
