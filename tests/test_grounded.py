@@ -87,3 +87,14 @@ def test_a_claim_cut_off_at_the_length_limit_is_never_shown_as_a_fragment() -> N
                    [long_line], {"PMID:1": long_line.text})
     assert out.findings == [f"{long_line.text.strip()} [PMID:1]."]  # the whole line, not its first 240 characters
     assert [d.reason for d in out.dropped] == ["cut off at the length limit"]
+    spaced = Line("E2", "PMID:2", "Approximately 10% of all breast cancer cases occur in  individuals who carry germline "
+                                  "pathogenic variants of BRCA1,\nBRCA2 and other genes " * 3)
+    folded = " ".join(spaced.text.split())[:240].strip(" .;,")  # the model copies it with single spaces, under E1's label
+    out = assemble(json.dumps({"findings": [{"evidence": "E1", "claim": folded}]}), "summary", "How common are BRCA1 variants?",
+                   [long_line, spaced], {"PMID:1": long_line.text, "PMID:2": spaced.text})
+    assert out.findings == [f"{' '.join(spaced.text.split())} [PMID:2]."] and not out.dropped
+    short = Line("E3", "PMID:3", "BRCA1 carriers had a 72% breast cancer risk by age 80.")
+    run_on = (short.text.rstrip(".") + " and the model kept writing" * 9)[:240]  # the whole line, then more
+    out = assemble(json.dumps({"findings": [{"evidence": "E3", "claim": run_on}]}), "summary", "What is the risk?",
+                   [short], {"PMID:3": short.text})
+    assert out.findings == ["BRCA1 carriers had a 72% breast cancer risk by age 80 [PMID:3]."]

@@ -201,6 +201,11 @@ def _retry_note(first: Assembled) -> str:
             "own subject, in words copied from the line that states it.")
 
 
+def _copies(claim: str, line: str) -> bool:
+    """Whether a claim at the length limit is the line: its first part, or the whole line with more run on after it."""
+    return line.startswith(claim) or claim.startswith(line.rstrip(" .;,"))
+
+
 def assemble(reply: str, kind: QuestionKind, question: str, lines: list[Line], texts: dict[str, str]) -> Assembled:
     """The answer a grounded reply makes. `texts` maps each citable id to the text a name must be found in (a
     paper's title and abstract, a model output's summary). A reply that is not the schema's JSON (an endpoint that
@@ -240,9 +245,11 @@ def assemble(reply: str, kind: QuestionKind, question: str, lines: list[Line], t
             continue
         claim, line = tied
         if len(claim) >= CLAIM_CHARS - 2:  # cut off by the length limit: the line itself when copied, else no claim
-            if not line.text.startswith(claim):
+            # the line it copies (whitespace folded; cut off, or run on past its end), under whichever label it gave
+            copied = next((o for o in (line, *lines) if _copies(claim, " ".join(o.text.split()))), None)
+            if copied is None:
                 out.dropped.append(DroppedSentence(sentence=claim, reason="cut off at the length limit"))
                 continue
-            claim = " ".join(line.text.split())
+            claim, line = " ".join(copied.text.split()), copied
         out.findings.append(f"{claim.rstrip('.!?')} [{line.cites}].")
     return out
