@@ -98,3 +98,7 @@ def test_a_claim_cut_off_at_the_length_limit_is_never_shown_as_a_fragment() -> N
     out = assemble(json.dumps({"findings": [{"evidence": "E3", "claim": run_on}]}), "summary", "What is the risk?",
                    [short], {"PMID:3": short.text})
     assert out.findings == ["BRCA1 carriers had a 72% breast cancer risk by age 80 [PMID:3]."]
+    strayed = folded[:228] + "卵巢" + folded[230:]  # the copy turns to another language near its end
+    out = assemble(json.dumps({"findings": [{"evidence": "E2", "claim": strayed}]}), "summary", "How common are BRCA1 variants?",
+                   [spaced], {"PMID:2": spaced.text})
+    assert out.findings == [f"{' '.join(spaced.text.split())} [PMID:2]."]

@@ -16,6 +16,7 @@ The code then assembles the answer:
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -202,8 +203,11 @@ def _retry_note(first: Assembled) -> str:
 
 
 def _copies(claim: str, line: str) -> bool:
-    """Whether a claim at the length limit is the line: its first part, or the whole line with more run on after it."""
-    return line.startswith(claim) or claim.startswith(line.rstrip(" .;,"))
+    """Whether a claim at the length limit is the line: its first part, the whole line with more run on after it, or
+    a copy that strays only near its end (seen: Qwen copied 228 characters of a line, then wrote 'ovarian' in Chinese)."""
+    if line.startswith(claim) or claim.startswith(line.rstrip(" .;,")):
+        return True
+    return len(os.path.commonprefix([claim, line])) >= 0.9 * len(claim)
 
 
 def assemble(reply: str, kind: QuestionKind, question: str, lines: list[Line], texts: dict[str, str]) -> Assembled:
