@@ -26,7 +26,7 @@ from genelit.agent.entities import extract
 from genelit.agent.evidence import Candidate, EvidencePool
 from genelit.agent.llm import ChatProvider
 from genelit.agent.mentions import focus_of
-from genelit.agent.pipeline import evidence_block, extractive_digest, fill_with_quotes, gather
+from genelit.agent.pipeline import evidence_block, extractive_digest, gather
 from genelit.agent.prompts import PIPELINE_TEMPLATE, SHAPES, SYSTEM, VERDICT_HINT
 from genelit.agent.questions import question_kind
 from genelit.agent.readable import attach_pointers, keep_supported
@@ -204,7 +204,7 @@ class Answerer:
                     return ""
                 if kind == "yesno" or not run.drafted.text.strip():
                     return run.drafted.text  # a verdict stands alone; an empty draft falls back as before
-                return fill_with_quotes(run.drafted.text, offered, run.fill_words)
+                return grounded.fill_with_quotes(run.drafted.text, lines, run.fill_words)
             hint = VERDICT_HINT.format(verdict=verdict.line) if verdict is not None else ""
             ids = sorted({c.paper_id for c in chosen}) + [m.id for m in run.ledger.model_outputs]
             text = PIPELINE_TEMPLATE.format(question=run.question, ids=", ".join(ids), shape=SHAPES[kind],

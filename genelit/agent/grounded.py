@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from genelit.agent.citations import without_citations
 from genelit.agent.evidence import Candidate
 from genelit.agent.questions import QuestionKind
 from genelit.tools.base import EvidenceLedger
@@ -257,3 +258,21 @@ def assemble(reply: str, kind: QuestionKind, question: str, lines: list[Line], t
             claim, line = " ".join(copied.text.split()), copied
         out.findings.append(f"{claim.rstrip('.!?')} [{line.cites}].")
     return out
+
+
+def fill_with_quotes(draft: str, lines: list[Line], words: int) -> str:
+    """`draft` followed by evidence sentences, verbatim and cited, that it does not already say, while the whole stays
+    within `words`. Only papers' lines are quoted (E1, E2, ...): each quote is supported by construction; what the
+    model wrote keeps its place first."""
+    said = set(_words(draft))
+    total = len(without_citations(draft).split())
+    out = [draft] if draft.strip() else []
+    for line in lines:
+        tokens = _words(line.text)
+        length = len(line.text.split())
+        if not line.label.startswith("E") or not tokens or sum(t in said for t in tokens) >= 0.6 * len(tokens) or total + length > words:
+            continue
+        out.append(f"{line.text.rstrip()} [{line.cites}]")
+        said.update(tokens)
+        total += length
+    return "\n".join(out)

@@ -8,9 +8,6 @@ model only writes the justification from those labelled sentences.
 
 from __future__ import annotations
 
-import re
-
-from genelit.agent.citations import without_citations
 from genelit.agent.entities import Entities
 from genelit.agent.evidence import Candidate
 from genelit.tools.base import Events, EvidenceLedger, Tool, call_tool
@@ -53,27 +50,6 @@ def evidence_block(sentences: list[Candidate], ledger: EvidenceLedger) -> str:
     for output in ledger.model_outputs:
         lines.append(f"[{output.id}] {output.tool} on {output.input}: {output.summary} (model {output.model})")
     return "\n".join(lines)
-
-
-def fill_with_quotes(draft: str, sentences: list[Candidate], words: int) -> str:
-    """`draft` followed by evidence sentences, verbatim and cited, that it does not already say, while the whole stays
-    within `words`. Each quote is supported by construction; what the model wrote keeps its place first."""
-    said = set(_tokens(draft))
-    total = len(without_citations(draft).split())
-    lines = [draft] if draft.strip() else []
-    for s in sentences:
-        tokens = _tokens(s.text)
-        length = len(s.text.split())
-        if not tokens or sum(t in said for t in tokens) >= 0.6 * len(tokens) or total + length > words:
-            continue
-        lines.append(f"{s.text.rstrip()} [{s.paper_id}]")
-        said.update(tokens)
-        total += length
-    return "\n".join(lines)
-
-
-def _tokens(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9]+", text.lower())
 
 
 def extractive_digest(sentences: list[Candidate], ledger: EvidenceLedger) -> str:
