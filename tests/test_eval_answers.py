@@ -130,3 +130,12 @@ def test_bioasq_scoring_reads_the_answer_a_reader_sees() -> None:
     listed = {"type": "list", "exact_answer": [["TGFBR1"], ["TGFBR2"], ["SMAD3"]]}
     recall, precision = score_one(listed, answer("Answer: TGFBR1 [PMID:1] and TGFBR2 [PMID:1]. It is rare [PMID:2]."))
     assert abs(recall - 2 / 3) < 1e-9 and precision == 0.5
+
+
+def test_bioasq_save_never_overwrites_kept_answers(tmp_path: Path) -> None:
+    kept = tmp_path / "answers.jsonl"
+    kept.write_text('{"id": "q1"}\n')
+    result = runner.invoke(app, ["--data-dir", str(tmp_path / "d"), "eval", "bioasq", str(shared("bioasq/dev_nongenetics.json")),
+                                 "--mode", "extractive", "--save", str(kept)])
+    assert result.exit_code == 2 and "already holds saved answers" in result.output
+    assert kept.read_text() == '{"id": "q1"}\n'

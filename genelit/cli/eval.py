@@ -17,6 +17,7 @@ from genelit.cli.app import (
     eval_app,
     exit_2_on_user_error,
 )
+from genelit.errors import BadInputError
 from genelit.eval.bioasq import TYPES, run_bioasq
 from genelit.eval.evidence_kinds import papers_for, read_labels, run_evidence_kinds
 from genelit.eval.geneturing import OnlineLookups, run_geneturing
@@ -115,6 +116,8 @@ def eval_bioasq(
     ROUGE-2; supported share, sentences left out, words and latency; the chosen mode beside extractive."""
     if save is not None:
         check_output(save)
+        if save.exists() and save.stat().st_size:  # answers an earlier, perhaps stopped, run kept: never overwritten
+            raise BadInputError(f"{save} already holds saved answers", "move it aside or name another --save file")
     chosen = tuple(t.strip() for t in types.split(",") if t.strip())
     with render.stage_progress(not as_json) as on_step:
         result = run_bioasq(path, assistant(ctx, fast).settings, mode, chosen, limit, distractors, distractor_file, save, on_step)
