@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Literal
 
 from genelit.agent.conversation import Conversation
-from genelit.agent.llm import ChatProvider
+from genelit.agent.llm import ChatProvider, LLMProvider
 from genelit.agent.mentions import Focus
 from genelit.errors import BadInputError, MissingResourceError, clip
 from genelit.index.literature import LiteratureIndex
@@ -45,10 +45,12 @@ from genelit.types import (
     Gene,
     GeneMatch,
     GeneMethod,
+    HistoryEntry,
     IndexStats,
     IngestReport,
     IngestSummary,
     MentionBackfill,
+    ModelsReport,
     PairwiseAlignment,
     Paper,
     ReadMapping,
@@ -276,6 +278,16 @@ class Assistant:
     def conversation(self, mode: str | None = None) -> Conversation:
         """A conversation whose follow-up questions keep the earlier turns and the evidence gathered so far."""
         return self.answers.conversation(mode)
+
+    def models(self) -> ModelsReport:
+        """The packaged local models and the configured endpoint's, which one questions go to, and the mode `auto` picks.
+        Nothing is downloaded or started; the endpoint is asked for its /models list."""
+        catalogue = LLMProvider(self.settings.llm, self.settings.cache_dir).catalogue()
+        return ModelsReport(models=catalogue, auto_mode=self.resolve_mode("auto"))
+
+    def history(self, n: int = 10) -> list[HistoryEntry]:
+        """The newest `n` answers this data directory kept (asked here, in chat, or through the server), newest first."""
+        return self.answers.history.last(n)
 
     async def aask(self, question: str, mode: str | None = None) -> Answer:
         """`ask` without blocking an event loop (the work runs in a thread)."""

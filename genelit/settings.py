@@ -14,7 +14,7 @@ import json
 import os
 import tomllib
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
@@ -46,6 +46,11 @@ def _config_file() -> Path:
     if path.is_dir():
         raise BadInputError(f"GENELIT_CONFIG names {explicit}, which is a folder", "point it at a genelit.toml file")
     return path
+
+
+def keys_file() -> Path:
+    """Where `genelit keys set` keeps API keys: beside the config file, readable by its owner only."""
+    return _config_file().parent / "keys.toml"
 
 
 def _toml_source(settings_cls: type[BaseSettings]) -> PydanticBaseSettingsSource:
@@ -197,6 +202,9 @@ class LLMSettings(Section):
     start_timeout_s: float = Field(180.0, gt=0, description="Seconds the local llama server may take to load its model.")
     temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature; 0 keeps answers reproducible.")
     max_tokens: int = Field(512, ge=16, description="Longest answer, in tokens.")
+    stream: bool = Field(
+        True, description="Stream the model's text to whoever watches (the CLI's stderr, the page) as it is written."
+    )
     local_model: Literal["qwen2.5-coder-1.5b", "qwen2.5-coder-0.5b"] = Field(
         "qwen2.5-coder-1.5b", description="Packaged GGUF for the local server; --fast picks the 0.5B model."
     )
@@ -338,6 +346,7 @@ class Settings(BaseSettings):
     llm: LLMSettings = Field(default_factory=LLMSettings, description="Language model.")
     answer: AnswerSettings = Field(default_factory=AnswerSettings, description="Evidence selection and checks.")
     server: ServerSettings = Field(default_factory=ServerSettings, description="The web app and JSON API.")
+    history: bool = Field(True, description="Keep every answer, with its evidence, in history.sqlite under data_dir (`genelit logs`).")
 
     @classmethod
     def settings_customise_sources(
@@ -348,7 +357,8 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        return (init_settings, env_settings, _toml_source(settings_cls))
+        stored_keys = TomlConfigSettingsSource(settings_cls, toml_file=keys_file())  # the lowest layer: any other wins
+        return (init_settings, env_settings, _toml_source(settings_cls), stored_keys)
 
     @classmethod
     def load(cls, **overrides: object) -> Settings:
@@ -383,6 +393,34 @@ class Settings(BaseSettings):
     def cache_dir(self) -> Path:
         return self.data_dir / "cache"
 
+    @property
+    def history_path(self) -> Path:
+        return self.data_dir / "history.sqlite"
+
+    def with_llm(self, model: str | None = None, base_url: str | None = None, api_key: str | None = None) -> Settings:
+        """These settings with another model (`--model`, `--base-url`, `--api-key-env`).
+
+        A model name with no endpoint configured must be one of the packaged local models; with an endpoint it is
+        whatever that endpoint serves.
+        """
+        llm = self.llm.model_dump()
+        llm.update({k: v for k, v in (("base_url", base_url), ("api_key", api_key)) if v is not None})
+        if model is not None:
+            local = get_args(LLMSettings.model_fields["local_model"].annotation)
+            if llm["base_url"]:
+                llm["model"] = model
+            elif model in local:
+                llm["local_model"] = model
+            else:
+                raise BadInputError(f"--model {model!r} needs an endpoint: no base URL is configured",
+                                    f"add --base-url URL, or pick a packaged local model: {', '.join(local)}")
+        try:
+            return self.model_copy(update={"llm": LLMSettings.model_validate(llm)})
+        except ValidationError as exc:
+            problem = exc.errors()[0]
+            raise BadInputError(f"llm.{problem['loc'][0]}: {problem['msg'].removeprefix('Value error, ')}",
+                                "fix that option") from None
+
     def with_fast_model(self) -> Settings:
         """These settings with the smaller packaged model (`--fast`): about three times quicker, and weaker."""
         return self.model_copy(update={"llm": self.llm.model_copy(update={"local_model": "qwen2.5-coder-0.5b"})})
@@ -393,6 +431,6 @@ class Settings(BaseSettings):
         Where files live (`data_dir`, the model folder, the PDF browser) and credentials (API keys) do not change a
         result, so they are left out: moving the data or rotating a key keeps the hash.
         """
-        shaping = self.model_dump(mode="json", exclude={"data_dir": True, "entrez": {"api_key"}, "llm": {"api_key", "model_dir"},
+        shaping = self.model_dump(mode="json", exclude={"data_dir": True, "history": True, "entrez": {"api_key"}, "llm": {"api_key", "model_dir", "stream"},
                                                            "answer": {"report_browser"}, "server": True})
         return hashlib.sha256(json.dumps(shaping, sort_keys=True).encode()).hexdigest()[:12]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Literal
 
@@ -42,6 +43,9 @@ class Paper(BaseModel):
     mesh: list[str] = Field(default_factory=list, description="MeSH descriptor names.")
     doi: str | None = None
     publication_types: list[str] = Field(default_factory=list)
+    volume: str = ""
+    issue: str = ""
+    pages: str = Field("", description="As PubMed gives them, e.g. '1234-42' or 'e1002'.")
 
     @property
     def url(self) -> str:
@@ -391,6 +395,51 @@ class Answer(BaseModel):
     notes: list[str] = Field(default_factory=list, description="Fallbacks and caveats, said out loud.")
     llm: str = ""
     settings_hash: str = ""
+
+
+class LiteratureHit(BaseModel):
+    """A search hit for an agent reading it over MCP: the paper's facts, and its text once (a snippet by default)."""
+
+    id: str = Field(description="Citation id, 'PMID:n'.")
+    title: str
+    journal: str = ""
+    year: int | None = None
+    score: float = Field(description="Fused reciprocal-rank score; hits come best first.")
+    snippet: str = Field(description="The start of the best-matching passage.")
+    abstract: str | None = Field(None, description="The whole abstract, when asked for (full=true).")
+
+    @classmethod
+    def of(cls, hit: Evidence, snippet_chars: int, full: bool) -> LiteratureHit:
+        text = " ".join(hit.text.split())
+        snippet = text if len(text) <= snippet_chars else text[:snippet_chars].rsplit(" ", 1)[0] + " …"
+        return cls(id=hit.id, title=hit.paper.title, journal=hit.paper.journal, year=hit.paper.year, score=hit.score,
+                   snippet=snippet, abstract=hit.paper.abstract if full else None)
+
+
+class ModelInfo(BaseModel):
+    """One model genelit could answer with (`genelit models`)."""
+
+    name: str
+    source: Literal["local", "endpoint"] = Field(description="local: a packaged GGUF run by genelit; endpoint: served at base_url.")
+    location: str = Field(description="The GGUF file, or the endpoint's URL.")
+    ready: bool = Field(description="Usable now: on disk and runnable, or listed by a reachable endpoint.")
+    status: str = Field(description="Why it is or is not ready, in words.")
+    selected: bool = Field(False, description="The model questions go to with these settings.")
+
+
+class ModelsReport(BaseModel):
+    """The models configured and found, and how `--mode auto` would answer."""
+
+    models: list[ModelInfo]
+    auto_mode: AnswerMode
+
+
+class HistoryEntry(BaseModel):
+    """One kept answer (`genelit logs`, `Assistant.history()`): when it was given, and the whole Answer."""
+
+    id: int
+    at: dt.datetime = Field(description="When the answer was given, in UTC.")
+    answer: Answer
 
 
 class IngestReport(BaseModel):

@@ -359,12 +359,34 @@ def _openai_handler(state: FakeOpenAI) -> type[http.server.BaseHTTPRequestHandle
                     {"id": f"call_{i}", "type": "function", "function": {"name": name, "arguments": json.dumps(args)}}
                     for i, (name, args) in enumerate(reply["tool_calls"])
                 ]
-            self._send(200, {
-                "id": f"chatcmpl-{uuid.uuid4().hex[:8]}", "object": "chat.completion", "created": int(time.time()),
-                "model": body.get("model", state.model),
-                "choices": [{"index": 0, "message": message, "finish_reason": "tool_calls" if "tool_calls" in message else "stop"}],
-                "usage": {"prompt_tokens": 100, "completion_tokens": 20, "total_tokens": 120},
-            })
+            finish = "tool_calls" if "tool_calls" in message else "stop"
+            usage = {"prompt_tokens": 100, "completion_tokens": 20, "total_tokens": 120}
+            head = {"id": f"chatcmpl-{uuid.uuid4().hex[:8]}", "created": int(time.time()), "model": body.get("model", state.model)}
+            if body.get("stream"):
+                self._stream(head, message, finish, usage if (body.get("stream_options") or {}).get("include_usage") else None)
+                return
+            self._send(200, {**head, "object": "chat.completion",
+                             "choices": [{"index": 0, "message": message, "finish_reason": finish}], "usage": usage})
+
+        def _stream(self, head: dict, message: dict, finish: str, usage: dict | None) -> None:
+            """Server-sent events as OpenAI streams them: the text in small pieces, tool calls whole, a last chunk
+            with the finish reason, the usage when asked for (stream_options), then [DONE]."""
+            text = str(message["content"])
+            deltas: list[dict] = [{"role": "assistant", "content": ""}]
+            deltas += [{"content": text[i:i + 8]} for i in range(0, len(text), 8)]
+            if "tool_calls" in message:
+                deltas.append({"tool_calls": [{"index": i, **call} for i, call in enumerate(message["tool_calls"])]})
+            chunks = [{**head, "object": "chat.completion.chunk", "choices": [{"index": 0, "delta": d, "finish_reason": None}]}
+                      for d in deltas]
+            chunks.append({**head, "object": "chat.completion.chunk", "choices": [{"index": 0, "delta": {}, "finish_reason": finish}]})
+            if usage is not None:
+                chunks.append({**head, "object": "chat.completion.chunk", "choices": [], "usage": usage})
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.end_headers()
+            for chunk in chunks:
+                self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+            self.wfile.write(b"data: [DONE]\n\n")
 
         def _send(self, code: int, payload: dict) -> None:
             data = json.dumps(payload).encode()

@@ -89,3 +89,87 @@ def test_endpoint_refusals_are_one_clear_error(small_index: Settings, status: in
                                env=server.env())
     assert result.exit_code == 2, result.output
     assert needle in " ".join(result.output.split()) and "Traceback" not in result.output
+
+
+def test_model_chosen_by_option_streams_its_draft_and_is_kept_in_the_history(small_index: Settings) -> None:
+    """Issue 25: `--model/--base-url/--api-key-env` pick the endpoint (no GENELIT_LLM__* set), the draft streams to
+    stderr as the model writes it, and the answer lands in `genelit logs`."""
+    state = FakeOpenAI([restate_a_pitch_line])
+    data = ["--data-dir", str(small_index.data_dir)]
+    with FakeOpenAIServer(state) as server:
+        chosen = [*data, "--model", "fake-model", "--base-url", server.base_url, "--api-key-env", "LAB_LLM_KEY"]
+        result = runner.invoke(app, [*chosen, "ask", "How does language experience shape pitch processing?", "--mode",
+                                     "pipeline"], env={"LAB_LLM_KEY": "sk-lab", "COLUMNS": "250"})
+    assert result.exit_code == 0, result.output
+    request = state.requests[0]
+    assert request["model"] == "fake-model" and request["stream"] is True and request["stream_options"] == {"include_usage": True}
+    streamed, _, answered = result.output.partition("drafted in")
+    assert "the model writes" in streamed and '{"findings": [{"evidence": "E' in streamed  # the reply's text, as it came
+    assert "Language experience shapes the saliency of dimensions in cortical pitch processing [PMID:" in answered
+    logs = runner.invoke(app, [*data, "logs", "-n", "1", "--json"])
+    assert logs.exit_code == 0, logs.output
+    (kept,) = json.loads(logs.output)
+    assert kept["answer"]["question"] == "How does language experience shape pitch processing?"
+    assert kept["answer"]["llm"] == "fake-model" and kept["answer"]["mode"] == "pipeline"
+    assert kept["answer"]["tokens"] == {"prompt": 100, "completion": 20}  # counted from the stream's usage chunk
+    assert kept["answer"]["evidence"] and kept["answer"]["citations"]  # the contexts are kept, not just the text
+
+
+def test_logs_give_the_newest_answers_first(tmp_path, small_index: Settings) -> None:
+    data = ["--data-dir", str(small_index.data_dir)]
+    questions = [f"What is known about {topic}?" for topic in ("factor VIII", "pitch processing", "podocytes", "p53")]
+    for question in questions:
+        assert runner.invoke(app, [*data, "ask", question, "--mode", "extractive", "--json"]).exit_code == 0
+    result = runner.invoke(app, [*data, "logs", "-n", "3", "--json"])
+    assert result.exit_code == 0, result.output
+    kept = json.loads(result.output)
+    assert [k["answer"]["question"] for k in kept] == questions[::-1][:3]
+    assert kept[0]["id"] > kept[1]["id"] > kept[2]["id"] and all(k["answer"]["mode"] == "extractive" for k in kept)
+    people = runner.invoke(app, [*data, "logs", "-n", "2"], env={"COLUMNS": "200"})
+    assert people.output.index(questions[2]) < people.output.index(questions[3])  # newest nearest the prompt
+    off = runner.invoke(app, [*data, "ask", "Anything on BRCA1?", "--mode", "extractive", "--json"], env={"GENELIT_HISTORY": "false"})
+    assert off.exit_code == 0 and json.loads(runner.invoke(app, [*data, "logs", "-n", "1", "--json"]).output)[0]["answer"][
+        "question"] == questions[3]  # history off: nothing kept
+
+
+def test_models_lists_local_and_served_models(small_index: Settings) -> None:
+    state = FakeOpenAI(model="lab-70b")
+    with FakeOpenAIServer(state) as server:
+        result = runner.invoke(app, ["--base-url", server.base_url, "--model", "lab-70b", "models", "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["auto_mode"] == "agent"
+    served = [m for m in report["models"] if m["source"] == "endpoint"]
+    assert served == [{"name": "lab-70b", "source": "endpoint", "location": server.base_url, "ready": True, "status": "served",
+                       "selected": True}]
+    assert {m["name"] for m in report["models"] if m["source"] == "local"} == {"qwen2.5-coder-1.5b", "qwen2.5-coder-0.5b"}
+    gone = runner.invoke(app, ["--base-url", server.base_url, "--model", "lab-70b", "models", "--json"])  # server stopped
+    (row,) = [m for m in json.loads(gone.output)["models"] if m["source"] == "endpoint"]
+    assert not row["ready"] and row["status"].startswith("endpoint unreachable") and row["selected"]
+    local = json.loads(runner.invoke(app, ["models", "--json"]).output)
+    assert local["auto_mode"] == "pipeline" and [m["name"] for m in local["models"] if m["selected"]] == ["qwen2.5-coder-1.5b"]
+
+
+def test_model_options_refuse_what_cannot_work() -> None:
+    unknown = runner.invoke(app, ["--model", "gpt-9", "models"])
+    assert unknown.exit_code == 2 and "--model 'gpt-9' needs an endpoint" in unknown.output
+    unset = runner.invoke(app, ["--api-key-env", "NO_SUCH_VARIABLE_SET", "models"])
+    assert unset.exit_code == 2 and "NO_SUCH_VARIABLE_SET, which is unset or empty" in unset.output
+
+
+def test_a_kept_key_is_private_used_and_never_printed() -> None:
+    from genelit.settings import keys_file
+
+    secret = "sk-kept-0123456789"
+    result = runner.invoke(app, ["keys", "set", "llm"], input=secret + "\n")
+    assert result.exit_code == 0, result.output
+    try:
+        assert keys_file().stat().st_mode & 0o777 == 0o600
+        assert Settings.load().llm.api_key.get_secret_value() == secret  # type: ignore[union-attr]
+        assert Settings.load(llm={"api_key": "sk-given"}).llm.api_key.get_secret_value() == "sk-given"  # type: ignore[union-attr]
+        listed = runner.invoke(app, ["keys", "list"])
+        assert "llm   kept" in listed.output and secret not in listed.output + result.output
+        assert runner.invoke(app, ["keys", "set", "github"], input="x\n").exit_code == 2
+    finally:
+        assert runner.invoke(app, ["keys", "remove", "llm"]).exit_code == 0
+    assert Settings.load().llm.api_key is None

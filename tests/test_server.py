@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import json
 import os
+import re
 import socket
 import sys
 import threading
@@ -20,6 +21,7 @@ from fastapi.testclient import TestClient
 from pydantic import SecretStr
 from typer.testing import CliRunner
 
+import genelit
 from genelit.agent.llm import free_port
 from genelit.api import Assistant
 from genelit.cli import app as cli
@@ -403,7 +405,13 @@ def test_page_asks_and_opens_the_cited_abstract(served: Settings, chromium: str)
             page.fill("#question", QUESTION)
             page.click("#ask-button")
             page.wait_for_selector(".message.answered", timeout=120_000)
-            page.click("a.cite[data-cite='PMID:99000001']")
+            answered = page.locator(".message.answered").first
+            items = answered.locator(".answer-list li")  # issue 25: the quoted lines are a list, not "- " text
+            assert items.count() >= 1 and items.first.locator("a.cite").count() >= 1
+            assert not (answered.locator(".answer-body").text_content() or "").lstrip().startswith("- ")
+            assert answered.locator(".references h3").text_content() == "References"
+            assert answered.locator(".references li[data-ref='PMID:99000001']").count() == 1
+            page.click(".message.answered .answer-body a.cite[data-cite='PMID:99000001'] >> nth=0")
             page.wait_for_function("document.getElementById('panel-title').textContent.startsWith('Factor VIII')")
             assert page.text_content("#panel-id") == "PMID:99000001"
             assert "<script>window.__pwned = 'abstract'</script>" in (page.text_content("#panel-abstract") or "")
@@ -452,20 +460,27 @@ def test_mcp_server_lists_and_runs_tools(served: Settings) -> None:
         params = StdioServerParameters(command=sys.executable, args=["-m", "genelit.cli", "--data-dir", str(served.data_dir), "mcp"],
                                        env=dict(os.environ))
         async with stdio_client(params) as (read, write), ClientSession(read, write) as client:
-            await client.initialize()
+            started = await client.initialize()
+            version = started.server_info.version
             tools = [tool.name for tool in (await client.list_tools()).tools]
             gene = await client.call_tool("gene_info", {"name": "p53"})
             search = await client.call_tool("search_literature", {"query": "factor VIII gene therapy", "k": 2})
             bad = await client.call_tool("get_paper", {"pmid": "12"})
             long = await client.call_tool("score_variant", {"gene": "TP53", "variants": ["p.R" + "1" * 5000 + "H"]})
-            return tools, {"gene": gene, "search": search, "long": long}, {"bad": bad}
+            return tools, {"gene": gene, "search": search, "long": long, "version": version}, {"bad": bad}
 
     tools, good, failed = asyncio.run(asyncio.wait_for(session(), 300))
+    assert good["version"] == genelit.__version__  # issue 25: it was empty
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    listed = re.search(r"`genelit mcp` serves (\w+) typed tools.*?:\n(.*?)\(", readme, re.S)
+    assert listed and re.findall(r"`(\w+)`", listed.group(2)) == tools  # the README names exactly the tools served
     assert tools == ["search_literature", "get_paper", "gene_info", "score_variant", "variant_literature", "scan_protein",
                      "annotate_sequence", "ask"]
     gene, search = good["gene"], good["search"]
     assert not gene.is_error and gene.structured_content["genes"][0]["symbol"] == "TP53"
-    assert not search.is_error and search.structured_content["result"][0]["id"] == "PMID:99000001"
+    hit = search.structured_content["result"][0]
+    assert not search.is_error and hit["id"] == "PMID:99000001" and hit["abstract"] is None  # the text once, as a snippet
+    assert 0 < len(hit["snippet"]) <= 302 and hit["title"]
     assert failed["bad"].is_error and "PMID:12 is not in the local index" in failed["bad"].content[0].text
     long = good["long"]  # robustness-b009928: a bare "Error executing tool" before; now the batch's own error item
     assert not long.is_error and "is too large (at most 1,000,000,000)" in long.structured_content["dossiers"][0]["computational"]["error"]

@@ -30,7 +30,7 @@ from genelit.agent.pipeline import evidence_block, extractive_digest, gather
 from genelit.agent.prompts import PIPELINE_TEMPLATE, SHAPES, SYSTEM, VERDICT_HINT
 from genelit.agent.questions import question_kind
 from genelit.agent.readable import attach_pointers, keep_supported
-from genelit.agent.runner import run_agent, token_usage
+from genelit.agent.runner import reply_to, run_agent, token_usage
 from genelit.agent.support import SupportChecker, supported_share
 from genelit.agent.verdict import decide, is_yes_no
 from genelit.errors import BadInputError
@@ -67,6 +67,12 @@ class _Run:
     timings: dict[str, float] = field(default_factory=dict)
     tokens: dict[str, int] = field(default_factory=dict)
     drafted: grounded.Assembled = field(default_factory=grounded.Assembled)  # a grounded draft's lead line and the checks on its names
+    streaming: bool = False  # someone watches: the model's text is passed on as "token" events as it is written
+
+    def on_token(self) -> Callable[[str], None] | None:
+        if not self.streaming:
+            return None
+        return lambda piece: self.emit("token", piece)
 
     def timed(self, stage: str, started: float) -> None:
         self.timings[stage] = self.timings.get(stage, 0.0) + time.perf_counter() - started
@@ -106,7 +112,7 @@ class Answerer:
         if not question:
             raise BadInputError("empty question", "ask something, e.g. 'Is BRCA1 p.Cys61Gly damaging?'")
         run = _Run(question, ledger or EvidenceLedger(), on_event or (lambda _kind, _text: None), self.resolve_mode(mode),
-                   self.settings.fill_words if fill else 0)
+                   self.settings.fill_words if fill else 0, streaming=on_event is not None and self.limits.stream)
         started = time.perf_counter()
         entities = extract(question, self.genes())
         focus = focus_of(entities, self.genes())
@@ -139,6 +145,7 @@ class Answerer:
         if run.mode == "extractive":
             draft = NOT_ANSWERED if abstain else extractive_digest(chosen, run.ledger)
             run.notes.append("extractive mode: no LLM wrote this; it is the cited evidence itself")
+        run.emit("step", "checking each sentence against what it cites")
         answer = self._checked(run, draft, pool, verdict, started, chosen)
         if missing:  # said first: what follows is about the rest of the question only
             answer.text = f"{coverage_line(missing)}\n{answer.text}".strip()
@@ -166,7 +173,8 @@ class Answerer:
         def work(chat_model: Any) -> str:
             run.emit("step", f"agent mode with {self.llm.model_name or 'the configured model'}")
             draft, run.tokens, agent_notes = run_agent(run.question, chat_model, list(self.tools.values()), run.ledger,
-                                                       self.limits.max_steps, self.limits.time_limit_s, history, run.emit)
+                                                       self.limits.max_steps, self.limits.time_limit_s, history, run.emit,
+                                                       run.on_token())
             run.notes += agent_notes
             return draft
 
@@ -195,7 +203,8 @@ class Answerer:
                 offered = pool.select(grounded.LIST_LINES) if kind == "list" else chosen
                 lines = grounded.evidence_lines(offered, run.ledger)
                 run.drafted, replies = grounded.draft(chat_model, run.question, kind, lines, _citable_texts(run.ledger),
-                                                      verdict.line if verdict is not None else "", self.llm.is_local)
+                                                      verdict.line if verdict is not None else "", self.llm.is_local,
+                                                      run.on_token())
                 for reply in replies:
                     token_usage(reply, run.tokens)
                 if run.drafted.unreadable:
@@ -209,7 +218,7 @@ class Answerer:
             ids = sorted({c.paper_id for c in chosen}) + [m.id for m in run.ledger.model_outputs]
             text = PIPELINE_TEMPLATE.format(question=run.question, ids=", ".join(ids), shape=SHAPES[kind],
                                             evidence=evidence_block(chosen, run.ledger), verdict=hint)
-            reply = chat_model.invoke([SystemMessage(SYSTEM), HumanMessage(text)])
+            reply = reply_to(chat_model, [SystemMessage(SYSTEM), HumanMessage(text)], run.on_token())
             run.tokens = token_usage(reply, {})
             return str(reply.content or "")
 

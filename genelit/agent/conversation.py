@@ -6,6 +6,7 @@ three with the same id, and `sources` lists everything the conversation may cite
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from genelit.tools.base import Events, EvidenceLedger
@@ -18,8 +19,10 @@ if TYPE_CHECKING:
 class Conversation:
     """Questions in turn, with memory; `clear` forgets the turns and the evidence."""
 
-    def __init__(self, answerer: Answerer, mode: str | None = None) -> None:
+    def __init__(self, answerer: Answerer, mode: str | None = None,
+                 on_answer: Callable[[Answer], object] | None = None) -> None:
         self.answerer = answerer
+        self.on_answer = on_answer
         self.mode: AnswerMode = answerer.resolve_mode(mode)
         self.ledger = EvidenceLedger()
         self.history: list[Any] = []
@@ -35,6 +38,8 @@ class Conversation:
 
         answer = self.answerer.answer(question, self.mode, self.ledger, self.history, on_event)
         self.history += [HumanMessage(question), AIMessage(answer.text)]
+        if self.on_answer is not None:
+            self.on_answer(answer)
         return answer
 
     @property

@@ -18,12 +18,14 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from genelit.agent.citations import without_citations
 from genelit.agent.evidence import Candidate
 from genelit.agent.questions import QuestionKind
+from genelit.agent.runner import reply_to
 from genelit.tools.base import EvidenceLedger
 from genelit.types import DroppedSentence, SentenceSupport
 
@@ -179,19 +181,20 @@ def name_fails(name: str, question: str, source: str, source_id: str) -> str:
 
 
 def draft(chat_model: Any, question: str, kind: QuestionKind, lines: list[Line], texts: dict[str, str], verdict: str,
-          local: bool) -> tuple[Assembled, list[Any]]:
+          local: bool, on_token: Callable[[str], None] | None = None) -> tuple[Assembled, list[Any]]:
     """Ask for a grounded reply and assemble it; when every name it offered failed (most often: the question's own
-    subject given as the answer), ask once more, saying why. Returns the draft and the model's replies."""
+    subject given as the answer), ask once more, saying why. Returns the draft and the model's replies; `on_token`
+    sees each reply's JSON as the model writes it."""
     from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
     fmt = response_format(schema(kind, [line.label for line in lines]), local)
     bound = chat_model.bind(extra_body={"response_format": fmt})
     messages: list[Any] = [SystemMessage(SYSTEM), HumanMessage(prompt(question, kind, lines, verdict))]
-    reply = bound.invoke(messages)
+    reply = reply_to(bound, messages, on_token)
     first = assemble(str(reply.content or ""), kind, question, lines, texts)
     if first.lead or not first.dropped:
         return first, [reply]
-    retry = bound.invoke([*messages, AIMessage(str(reply.content or "")), HumanMessage(_retry_note(first))])
+    retry = reply_to(bound, [*messages, AIMessage(str(reply.content or "")), HumanMessage(_retry_note(first))], on_token)
     second = assemble(str(retry.content or ""), kind, question, lines, texts)
     second.dropped = [d.model_copy(update={"reason": f"{d.reason} (asked again)"}) for d in first.dropped] + second.dropped
     return second, [reply, retry]

@@ -10,6 +10,7 @@ llama.cpp) is used as given through `GENELIT_LLM__BASE_URL`, `GENELIT_LLM__MODEL
 from __future__ import annotations
 
 import atexit
+import importlib.util
 import os
 import signal
 import socket
@@ -23,6 +24,7 @@ from genelit import lifeline
 from genelit.agent.gguf import MODELS, ensure_model
 from genelit.errors import MissingResourceError, RemoteServiceError
 from genelit.settings import LLMSettings
+from genelit.types import ModelInfo
 
 
 def free_port() -> int:
@@ -178,10 +180,9 @@ class LLMProvider:
         if self.is_local:
             server = self.local_server()
             return server.ensure_running(), server.alias, "local"
-        secret = self.settings.api_key
-        key = secret.get_secret_value() if secret is not None else os.environ.get("OPENAI_API_KEY") or "none"
+        key = self.api_key()
         if not self.settings.model:
-            raise MissingResourceError("GENELIT_LLM__BASE_URL is set but no model is named", "set GENELIT_LLM__MODEL too")
+            raise MissingResourceError("GENELIT_LLM__BASE_URL is set but no model is named", "name one: --model NAME, or GENELIT_LLM__MODEL")
         return self.settings.base_url or "", self.settings.model, key
 
     def chat_model(self) -> Any:
@@ -197,10 +198,52 @@ class LLMProvider:
             temperature=self.settings.temperature,
             max_tokens=self.settings.max_tokens,
             max_retries=self.settings.max_retries,
+            stream_usage=True,  # a streamed reply still reports its token counts
         )
 
     def unreachable_errors(self) -> tuple[type[BaseException], ...]:
         return unreachable_errors()
+
+    def api_key(self) -> str:
+        secret = self.settings.api_key
+        return secret.get_secret_value() if secret is not None else os.environ.get("OPENAI_API_KEY") or "none"
+
+    def catalogue(self) -> list[ModelInfo]:
+        """The packaged local models and, with an endpoint configured, what it serves; nothing is downloaded or started."""
+        model_dir = self.settings.model_dir or self.cache_dir / "models"
+        runnable = importlib.util.find_spec("llama_cpp") is not None
+        found = []
+        for spec in MODELS.values():
+            path = model_dir / spec.filename
+            status = ("on disk" if path.exists() else "assembled from its packages on first use") + (
+                "" if runnable else "; llama-cpp-python is not installed (scripts/setup.sh builds it)")
+            found.append(ModelInfo(name=spec.key, source="local", location=str(path), ready=path.exists() and runnable,
+                                   status=status, selected=self.is_local and spec.key == self.settings.local_model))
+        if self.settings.base_url:
+            found += self._served()
+        return found
+
+    def _served(self) -> list[ModelInfo]:
+        """The endpoint's /models list, with the configured model marked (and named even when the endpoint lacks it)."""
+        import json
+
+        url = self.settings.base_url or ""
+        wanted = self.settings.model or ""
+        request = urllib.request.Request(f"{url.rstrip('/')}/models", headers={"Authorization": f"Bearer {self.api_key()}"})
+        try:
+            with urllib.request.urlopen(request, timeout=min(self.settings.timeout_s, 10)) as response:
+                served = [str(m.get("id", "")) for m in json.load(response).get("data", [])]
+        except (OSError, ValueError, AttributeError) as exc:
+            reason = getattr(exc, "reason", None) or exc
+            return [ModelInfo(name=wanted or "(no model named)", source="endpoint", location=url, ready=False,
+                              status=f"endpoint unreachable: {str(reason)[:160]}", selected=True)]
+        rows = [ModelInfo(name=m, source="endpoint", location=url, ready=True, status="served", selected=m == wanted)
+                for m in served]
+        if wanted not in served:
+            status = "not served by this endpoint" if wanted else "no model named: add --model NAME"
+            rows.insert(0, ModelInfo(name=wanted or "(no model named)", source="endpoint", location=url, ready=False,
+                                     status=status, selected=True))
+        return rows
 
     def unreachable_reason(self, exc: BaseException) -> str:
         """One line on why no model answered: the local server's own death when it died, else the client's error."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from genelit.agent.prompts import AGENT, FINAL_NUDGE
@@ -24,6 +25,22 @@ def token_usage(reply: Any, tokens: dict[str, int]) -> dict[str, int]:
     return tokens
 
 
+def reply_to(chat_model: Any, messages: list[Any], on_token: Callable[[str], None] | None = None) -> Any:
+    """The model's reply to `messages`. With `on_token`, the reply is streamed and each piece of text is passed on as
+    it arrives: a local model takes minutes on two cores, and a reader should see it writing. The pieces add up to
+    the same message `invoke` returns (with token counts where the endpoint sends them)."""
+    if on_token is None:
+        return chat_model.invoke(messages)
+    from langchain_core.messages import AIMessageChunk
+
+    reply: Any = None
+    for chunk in chat_model.stream(messages):
+        if isinstance(chunk.content, str) and chunk.content:
+            on_token(chunk.content)
+        reply = chunk if reply is None else reply + chunk
+    return reply if reply is not None else AIMessageChunk(content="")
+
+
 def run_agent(
     question: str,
     chat_model: Any,
@@ -33,8 +50,10 @@ def run_agent(
     time_limit_s: float,
     history: list[Any] | None = None,
     on_event: Events | None = None,
+    on_token: Callable[[str], None] | None = None,
 ) -> tuple[str, dict[str, int], list[str]]:
-    """(draft answer, token counts, notes)."""
+    """(draft answer, token counts, notes). `on_token` sees the final answer's text as it is written (tool-calling
+    turns are not streamed: they are calls, shown as tool events)."""
     from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
 
     by_name = {t.name: t for t in tools}
@@ -66,6 +85,6 @@ def run_agent(
             messages.append(HumanMessage("\n".join(observations)))
     else:
         notes.append(f"agent reached its limit of {max_steps} steps")
-    final = chat_model.invoke([*messages, HumanMessage(FINAL_NUDGE)])
+    final = reply_to(chat_model, [*messages, HumanMessage(FINAL_NUDGE)], on_token)
     token_usage(final, tokens)
     return parse_reply(str(final.content or "")).text, tokens, notes

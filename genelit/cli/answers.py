@@ -31,6 +31,17 @@ def ask(
     render.show(answer, as_json, render.answer)
 
 
+@app.command("logs", epilog="Examples:\n\n  genelit logs\n\n  genelit logs -n 3 --json")
+@exit_2_on_user_error
+def logs(
+    ctx: typer.Context,
+    n: Annotated[int, typer.Option("-n", "--count", min=1, help="How many of the newest answers to show.")] = 10,
+    as_json: JsonOpt = False,
+) -> None:
+    """The answers kept on this machine (question, mode, model, text, citations, timings, evidence), newest last."""
+    render.show(assistant(ctx).history(n), as_json, render.history)
+
+
 def _line_history(path: Path) -> None:
     """Arrow-key recall of earlier questions, kept across sessions (where readline exists)."""
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import signal
 import sys
 import threading
@@ -81,20 +82,22 @@ index_app = typer.Typer(help="Build and inspect the literature index.", no_args_
 eval_app = typer.Typer(help="Benchmarks on labelled files (printed tables or --json).", no_args_is_help=True)
 seq_app = typer.Typer(help="The local store of protein sequences used for variant scoring.", no_args_is_help=True)
 genes_app = typer.Typer(help="Gene reference data: NCBI Gene's table, merged with HGNC.", no_args_is_help=True)
+keys_app = typer.Typer(help="API keys kept in a file only you can read (never printed).", no_args_is_help=True)
 app.add_typer(index_app, name="index")
 app.add_typer(eval_app, name="eval")
 app.add_typer(seq_app, name="seq")
 app.add_typer(genes_app, name="genes")
+app.add_typer(keys_app, name="keys")
 
 # -- options more than one command takes ---------------------------------------------------
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of tables.")]
+JsonOpt = Annotated[bool, typer.Option("--json", metavar="", help="Print one JSON object instead of tables.")]
 LimitOpt = Annotated[int | None, typer.Option("--limit", min=1, help="Stop after this many papers with abstracts.")]
 TopicOpt = Annotated[
     str | None, typer.Option("--topic", help="Keep only papers on a topic: 'genetics', or comma-separated word stems.")
 ]
 ModeOpt = Annotated[ModeChoice | None, typer.Option("--mode", help="How to answer; auto (default) picks pipeline for "
                                                     "the local model and agent for a configured endpoint.")]
-FastOpt = Annotated[bool, typer.Option("--fast", help="Use the smaller local model (Qwen2.5-Coder-0.5B).")]
+FastOpt = Annotated[bool, typer.Option("--fast", metavar="", help="Use the smaller local model (Qwen2.5-Coder-0.5B).")]
 ScorerOpt = Annotated[ScorerName | None, typer.Option("--scorer", help="Variant scorer; calibrated (default) needs no weights.")]
 FastaOpt = Annotated[Path | None, typer.Option("--fasta", help="Take the protein from this FASTA instead of the store.")]
 CdsOpt = Annotated[Path | None, typer.Option("--cds", help="The CDS (FASTA) or mRNA (GenBank) that c. variants refer to.")]
@@ -135,7 +138,7 @@ def exit_2_on_user_error(fn: F) -> F:
 def assistant(ctx: typer.Context, fast: bool = False) -> Assistant:
     """The Assistant for this command: one per process, unless a test put its own in `ctx.obj`."""
     if ctx.obj is None or (fast and not ctx.meta.get("fast")):
-        settings = Settings.load(**ctx.meta.get("overrides", {}))
+        settings = Settings.load(**ctx.meta.get("overrides", {})).with_llm(**ctx.meta.get("llm", {}))
         ctx.obj = Assistant(settings.with_fast_model() if fast else settings)
         ctx.meta["fast"] = fast
     return ctx.obj
@@ -147,7 +150,15 @@ def _root(
     data_dir: Annotated[
         Path | None, typer.Option("--data-dir", help="Where genelit keeps indexes and caches (or GENELIT_DATA_DIR).")
     ] = None,
-    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+    model: Annotated[str | None, typer.Option(
+        "--model", "-m", help="The model to answer with: a name the --base-url endpoint serves, or a packaged local model "
+        "(qwen2.5-coder-1.5b, qwen2.5-coder-0.5b). `genelit models` lists them.")] = None,
+    base_url: Annotated[str | None, typer.Option(
+        "--base-url", help="An OpenAI-compatible endpoint (vLLM, Ollama, OpenAI ...), e.g. http://127.0.0.1:11434/v1.")] = None,
+    api_key_env: Annotated[str | None, typer.Option(
+        "--api-key-env", help="Read the endpoint's API key from this environment variable (else the key `genelit keys set "
+        "llm` kept, else OPENAI_API_KEY).")] = None,
+    version: Annotated[bool, typer.Option("--version", metavar="", help="Print the version and exit.")] = False,
 ) -> None:
     if version:
         from genelit import __version__
@@ -156,3 +167,18 @@ def _root(
         raise typer.Exit(0)
     if data_dir is not None:
         ctx.meta["overrides"] = {"data_dir": data_dir}
+    try:
+        ctx.meta["llm"] = {"model": model, "base_url": base_url, "api_key": _key_from(api_key_env)}
+    except BadInputError as exc:
+        print_error(exc)
+        raise typer.Exit(2) from None
+
+
+def _key_from(variable: str | None) -> str | None:
+    """The key in environment variable `variable`; naming one that is unset is an error, not a silent no-key."""
+    if variable is None:
+        return None
+    key = os.environ.get(variable, "").strip()
+    if not key:
+        raise BadInputError(f"--api-key-env names {variable}, which is unset or empty", f"export {variable}=... first")
+    return key

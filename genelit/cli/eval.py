@@ -143,7 +143,7 @@ def eval_support(
 def eval_geneturing(
     ctx: typer.Context,
     path: Annotated[Path, typer.Argument(help="GeneTuring JSON: task -> {question: answer}.")],
-    online: Annotated[bool, typer.Option("--online", help="Also answer the dbSNP and BLAST tasks through NCBI (minutes).")] = False,
+    online: Annotated[bool, typer.Option("--online", metavar="", help="Also answer the dbSNP and BLAST tasks through NCBI (minutes).")] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """GeneTuring tasks scored as GeneGPT scores them; tasks needing dbSNP/BLAST are reported unanswerable offline."""
@@ -183,7 +183,7 @@ def eval_evidence_kinds(
     ctx: typer.Context,
     labels: Annotated[Path, typer.Argument(help="CSV: source (tmvar or index), pmid, variant, kind, direction.")],
     tmvar: Annotated[Path | None, typer.Option("--tmvar", help="PubTator file holding the tmvar rows' abstracts.")] = None,
-    errors: Annotated[bool, typer.Option("--errors", help="Also list each row the classifier got wrong.")] = False,
+    errors: Annotated[bool, typer.Option("--errors", metavar="", help="Also list each row the classifier got wrong.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """The variant dossier's literature classifier against labels: accuracy and confusion of the kind of evidence

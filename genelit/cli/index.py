@@ -26,7 +26,7 @@ def index_files(
     paths: Annotated[list[Path], typer.Argument(help="PubMed XML (.xml, .xml.gz: baseline, update, efetch) or MEDLINE text files.")],
     limit: LimitOpt = None,
     topic: TopicOpt = None,
-    fail_fast: Annotated[bool, typer.Option("--fail-fast", help="Stop at the first file that cannot be read.")] = False,
+    fail_fast: Annotated[bool, typer.Option("--fail-fast", metavar="", help="Stop at the first file that cannot be read.")] = False,
     engine: EngineOpt = "local",
     ray_address: RayAddressOpt = None,
     as_json: JsonOpt = False,
@@ -135,7 +135,7 @@ def index_stats(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 @index_app.command("reset", epilog="Example:\n\n  genelit index reset --yes")
 @exit_2_on_user_error
 def index_reset(
-    ctx: typer.Context, yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False
+    ctx: typer.Context, yes: Annotated[bool, typer.Option("--yes", metavar="", help="Do not ask for confirmation.")] = False
 ) -> None:
     """Delete the whole literature index (needed to switch embedding models)."""
     if not yes and not sys.stdin.isatty():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -36,6 +37,7 @@ from genelit.types import (
     ConversationSources,
     Evidence,
     GeneMatch,
+    HistoryEntry,
     IndexStats,
     IngestReport,
     IngestSummary,
@@ -123,7 +125,23 @@ def tool_events(enabled: bool) -> Callable[[str, str], None] | None:
     if not enabled:
         return None
 
+    writing = False  # inside a run of the model's tokens, which share one line of stderr
+    started = 0.0
+
     def on_event(kind: str, text: str) -> None:
+        nonlocal writing, started
+        if kind == "token":
+            if not writing:
+                started = time.perf_counter()
+                err.print("[dim]· the model writes (its draft is checked before the answer below):[/]")
+                writing = True
+            err.file.write(text)
+            err.file.flush()
+            return
+        if writing:
+            err.file.write("\n")
+            err.print(f"[dim]· drafted in {time.perf_counter() - started:.1f} s[/]")
+            writing = False
         style = {"tool": "cyan", "observation": "dim", "step": "bold"}.get(kind, "")
         err.print(f"[{style}]{'→' if kind == 'tool' else '·'} {escape(text)}[/]" if style else escape(text))
 
@@ -220,6 +238,20 @@ def answer(result: Answer) -> None:
         out.print(f"[dim]supported sentences: {result.supported_share:.0%}[/]")
     llm = " · " + escape(result.llm) if result.llm else ""
     out.print(f"[dim]{result.mode} mode{llm} · {result.timings.get('total', 0):.1f} s · settings {result.settings_hash}[/]")
+
+
+def history(entries: list[HistoryEntry]) -> None:
+    """The kept answers, oldest of them first, so the newest is nearest the prompt."""
+    if not entries:
+        out.print("no answers kept yet (they are kept as `genelit ask` and `genelit chat` answer, unless history is off)")
+    for entry in reversed(entries):
+        a = entry.answer
+        seconds = a.timings.get("total", 0.0)
+        out.print(f"[bold]#{entry.id}[/] {entry.at:%Y-%m-%d %H:%M} UTC · {a.mode} · {escape(a.llm or 'no model')} · "
+                  f"{seconds:.1f} s · settings {a.settings_hash or '-'}")
+        out.print(f"[cyan]Q:[/] {escape(a.question)}")
+        out.print(escape(a.text))
+        out.print()
 
 
 def sources(found: ConversationSources) -> None:

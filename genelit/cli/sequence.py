@@ -19,7 +19,7 @@ from genelit.types import GeneMethod
 def gene(
     ctx: typer.Context,
     query: Annotated[str, typer.Argument(help="Symbol, alias, previous symbol, HGNC/Entrez/Ensembl/UniProt id.")],
-    online: Annotated[bool, typer.Option("--online", help="Add the NCBI Gene summary and location (needs GENELIT_ENTREZ__EMAIL).")] = False,
+    online: Annotated[bool, typer.Option("--online", metavar="", help="Add the NCBI Gene summary and location (needs GENELIT_ENTREZ__EMAIL).")] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Look a gene up in the HGNC table (offline); an ambiguous alias lists every candidate."""
@@ -46,8 +46,8 @@ def genes_update(
 def seq_add(
     ctx: typer.Context,
     path: Annotated[Path, typer.Argument(help="Protein FASTA; the gene symbol is the header's second word, or its only one.")],
-    translate: Annotated[bool, typer.Option("--translate", help="Store the translation of nucleotide (CDS) records.")] = False,
-    replace: Annotated[bool, typer.Option("--replace", help="Allow several sequences for one gene in the file; the last wins.")] = False,
+    translate: Annotated[bool, typer.Option("--translate", metavar="", help="Store the translation of nucleotide (CDS) records.")] = False,
+    replace: Annotated[bool, typer.Option("--replace", metavar="", help="Allow several sequences for one gene in the file; the last wins.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Store proteins by gene so that variants can be scored offline; a replaced sequence is named."""
@@ -108,9 +108,9 @@ def annotate(
     seq: Annotated[str | None, typer.Option("--seq", help="A sequence given directly.")] = None,
     table: Annotated[int | None, typer.Option("--table", help="NCBI genetic code; default: the GenBank record's, else 11 "
                                               "for genes and 1 for ORFs.")] = None,
-    orfs: Annotated[bool, typer.Option("--orfs", help="The six-frame ORF scan instead of gene prediction (a quick look).")] = False,
-    meta: Annotated[bool, typer.Option("--meta", help="Prodigal's metagenomic models (default under 100 kb).")] = False,
-    single: Annotated[bool, typer.Option("--single", help="Train Prodigal on the sequence itself (default from 100 kb).")] = False,
+    orfs: Annotated[bool, typer.Option("--orfs", metavar="", help="The six-frame ORF scan instead of gene prediction (a quick look).")] = False,
+    meta: Annotated[bool, typer.Option("--meta", metavar="", help="Prodigal's metagenomic models (default under 100 kb).")] = False,
+    single: Annotated[bool, typer.Option("--single", metavar="", help="Train Prodigal on the sequence itself (default from 100 kb).")] = False,
     min_orf: Annotated[int | None, typer.Option("--min-orf", min=1, help="Shortest ORF reported, in residues (default 100).")] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the genes as GFF3.")] = None,
     proteins: Annotated[Path | None, typer.Option("--proteins", help="Write the predicted proteins as FASTA.")] = None,
@@ -131,7 +131,7 @@ def align(
     a: Annotated[str, typer.Argument(help="A sequence, or a FASTA/GenBank file (its first record; all records with --ref).")],
     b: Annotated[str | None, typer.Argument(help="The second sequence or file (not with --ref).")] = None,
     ref: Annotated[Path | None, typer.Option("--ref", help="Map A onto this DNA reference with minimap2 instead.")] = None,
-    local: Annotated[bool, typer.Option("--local", help="Local alignment (the best-matching parts), not global.")] = False,
+    local: Annotated[bool, typer.Option("--local", metavar="", help="Local alignment (the best-matching parts), not global.")] = False,
     preset: Annotated[str | None, typer.Option("--preset", help="minimap2 preset with --ref: sr, map-ont, map-pb, asm5, asm20 "
                                                "(default: sr under 1 kb, else asm5).")] = None,
     as_json: JsonOpt = False,

@@ -62,8 +62,13 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
 
 def content_hash(paper: Paper) -> str:
-    """Changes whenever anything stored about the paper changes, so unchanged re-ingests are skipped."""
-    return hashlib.sha256(paper.model_dump_json().encode()).hexdigest()
+    """Changes whenever anything stored about the paper changes, so unchanged re-ingests are skipped.
+
+    Volume, issue and pages count only when present, so a paper without them keeps the hash it was
+    indexed under before genelit stored them.
+    """
+    absent = {name for name in ("volume", "issue", "pages") if not getattr(paper, name)}
+    return hashlib.sha256(paper.model_dump_json(exclude=absent).encode()).hexdigest()
 
 
 def journal_key(journal: str) -> str:

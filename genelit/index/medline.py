@@ -137,6 +137,9 @@ def paper_from_citation(citation: ET.Element, pubmed_data: ET.Element | None, wh
         mesh=[_text(d) for d in citation.findall("MeshHeadingList/MeshHeading/DescriptorName")],
         doi=_doi(article, pubmed_data),
         publication_types=[_text(p) for p in article.findall("PublicationTypeList/PublicationType")],
+        volume=_text(article.find("Journal/JournalIssue/Volume")),
+        issue=_text(article.find("Journal/JournalIssue/Issue")),
+        pages=_text(article.find("Pagination/MedlinePgn")),
     )
 
 
@@ -211,6 +214,9 @@ def _paper_from_medline(record: dict, name: str) -> Paper | Malformed:
         mesh=[m.lstrip("*").split("/")[0] for m in record.get("MH", [])],
         doi=doi,
         publication_types=list(record.get("PT", [])),
+        volume=record.get("VI", ""),
+        issue=record.get("IP", ""),
+        pages=record.get("PG", ""),
     )
 
 

@@ -15,16 +15,19 @@ from mcp.server import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import Field
 
+from genelit import __version__
 from genelit.api import Assistant
 from genelit.errors import GenelitError
 from genelit.limits import GENE_CHARS, QUERY_CHARS, QUESTION_CHARS, SEARCH_K, VARIANT_CHARS, VARIANTS_PER_CALL
-from genelit.types import Annotation, Answer, Evidence, GeneMatch, Paper, ScanSummary, ScorerName, VariantLiterature, VariantReport
+from genelit.types import Annotation, Answer, GeneMatch, LiteratureHit, Paper, ScanSummary, ScorerName, VariantLiterature, VariantReport
 
 INSTRUCTIONS = (
     "genelit answers genetics questions from a local index of PubMed abstracts and local sequence models. Cite papers "
     "as PMID:n. Variant scores are a model's opinion, not a clinical classification."
 )
 
+
+SNIPPET_CHARS = 300  # about 60 words: enough to judge a hit, a fifth of an abstract's tokens
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -45,16 +48,18 @@ def _user_errors(fn: F) -> F:
 
 def build_server(assistant: Assistant) -> MCPServer:
     """An MCPServer whose eight tools call `assistant`."""
-    server = MCPServer(name="genelit", instructions=INSTRUCTIONS)
+    server = MCPServer(name="genelit", version=__version__, instructions=INSTRUCTIONS)
 
     @server.tool()
     @_user_errors
     def search_literature(query: Annotated[str, Field(min_length=1, max_length=QUERY_CHARS, description="What to look for.")],
                           k: Annotated[int, Field(ge=1, le=SEARCH_K)] = 5,
                           year: Annotated[str | None, Field(description="'YYYY', 'YYYY-YYYY', 'YYYY-' or '-YYYY'.")] = None,
-                          ) -> list[Evidence]:
-        """Hybrid (BM25 + dense) search of the local PubMed index; each hit has its PMID, title, year and abstract."""
-        return assistant.search(query, k, year=year)
+                          full: Annotated[bool, Field(description="Carry each hit's whole abstract, not a snippet.")] = False,
+                          ) -> list[LiteratureHit]:
+        """Hybrid (BM25 + dense) search of the local PubMed index, best first: each hit's PMID, title, journal, year and
+        a snippet of its best passage (full=true: the abstract; get_paper gives one paper whole)."""
+        return [LiteratureHit.of(hit, SNIPPET_CHARS, full) for hit in assistant.search(query, k, year=year)]
 
     @server.tool()
     @_user_errors

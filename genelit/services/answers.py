@@ -6,6 +6,7 @@ from genelit.agent.answer import Answerer
 from genelit.agent.conversation import Conversation
 from genelit.agent.llm import ChatProvider, LLMProvider
 from genelit.report.builder import ReportBuilder
+from genelit.services.history import History
 from genelit.services.literature import Literature
 from genelit.services.ncbi import OnlineRecords
 from genelit.services.sequences import Sequences
@@ -26,6 +27,7 @@ class Answers:
         self.ncbi = ncbi
         self.llm: ChatProvider = llm or LLMProvider(settings.llm, settings.cache_dir)
         self._answerer: Answerer | None = None
+        self.history = History(settings.history_path)
 
     def backends(self) -> Backends:
         """The services' functions, shaped as the tools call them."""
@@ -77,14 +79,20 @@ class Answers:
 
     def ask(self, question: str, mode: str | None = None, on_event: Events | None = None) -> Answer:
         self.literature.index.require()
-        return self.answerer.answer(question, mode, None, None, on_event)
+        return self._kept(self.answerer.answer(question, mode, None, None, on_event))
+
+    def _kept(self, answer: Answer) -> Answer:
+        """The answer, after adding it to the history (unless the settings turn that off)."""
+        if self.settings.history:
+            self.history.add(answer)
+        return answer
 
     def report(self, topic: str, mode: str | None = None, on_event: Events | None = None) -> Report:
         return ReportBuilder(self.answerer, self.literature, self.sequences, self.settings, on_event).build(topic, mode)
 
     def conversation(self, mode: str | None = None) -> Conversation:
         self.literature.index.require()
-        return Conversation(self.answerer, mode)
+        return Conversation(self.answerer, mode, self._kept)
 
     def close(self) -> None:
         self.llm.stop()

@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from genelit.errors import GenelitError
+from genelit.errors import GenelitError, clip
 from genelit.types import Evidence, ModelOutput, ToolCall
 
 Events = Callable[[str, str], None]
@@ -86,15 +86,31 @@ class Tool:
         return call
 
 
+SHOWN_VALUE_CHARS = 120  # a query or a sequence is shown whole up to here; a pasted genome is not
+
+
+def shown_call(name: str, arguments: dict[str, Any], tool: Tool | None) -> str:
+    """A call as a reader should see it: arguments as the tool will take them (k=5, not the model's k='5'), where
+    they validate, and each value whole up to SHOWN_VALUE_CHARS."""
+    values = dict(arguments)
+    if tool is not None:
+        try:
+            parsed = tool.args_schema.model_validate(arguments).model_dump()
+            values = {k: parsed[k] for k in arguments if k in parsed}
+        except ValidationError:
+            pass  # shown as sent: the observation says what was wrong with it
+    return f"{name}({', '.join(f'{k}={clip(v, SHOWN_VALUE_CHARS)!r}' if isinstance(v, str) else f'{k}={v!r}' for k, v in values.items())})"
+
+
 def call_tool(tools: dict[str, Tool], ledger: EvidenceLedger, name: str, arguments: dict[str, Any],
               on_event: Events | None = None) -> str:
     """Run one tool by name and return its observation, telling `on_event` what was called and what came back.
 
     An unknown name is an observation too, listing the tools there are, so a model can correct itself.
     """
-    if on_event is not None:
-        on_event("tool", f"{name}({', '.join(f'{k}={str(v)[:40]!r}' for k, v in arguments.items())})")
     tool = tools.get(name)
+    if on_event is not None:
+        on_event("tool", shown_call(name, arguments, tool))
     if tool is None:
         text = f"error: there is no tool named {name!r}; the tools are {', '.join(tools)}"
     else:

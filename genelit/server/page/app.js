@@ -64,6 +64,44 @@ function citedText(text) {
   return out;
 }
 
+// An answer's lines: "- " items become a list, other lines paragraphs; citations stay links in both.
+function answerBody(text) {
+  const body = el("div", "answer-body");
+  let list = null;
+  for (const line of text.split("\n")) {
+    if (!line.trim()) continue;
+    const item = /^\s*[-•*]\s+(.*)$/.exec(line);
+    if (item) {
+      if (!list) body.append((list = el("ul", "answer-list")));
+      const li = el("li");
+      li.append(citedText(item[1]));
+      list.append(li);
+    } else {
+      list = null;
+      body.append(citedText(line));
+    }
+  }
+  return body;
+}
+
+// The papers an answer cites, under it, as the CLI prints them.
+function referenceList(citations) {
+  const block = el("section", "references");
+  block.append(el("h3", "", "References"));
+  const list = el("ul");
+  for (const c of citations.filter((c) => c.kind === "paper")) {
+    const item = el("li");
+    item.dataset.ref = c.id;
+    const link = el("a", "cite", c.id);
+    link.href = c.url;
+    link.addEventListener("click", (event) => { event.preventDefault(); openPaper(c.id); });
+    item.append(link, ` ${c.title} `, el("span", "muted", `${c.journal} (${c.year || "n.d."})`));
+    list.append(item);
+  }
+  block.append(list);
+  return block;
+}
+
 async function openPaper(id) {
   const panel = $("panel");
   panel.hidden = false;
@@ -201,10 +239,19 @@ async function ask(event) {
   reply.append(steps);
   $("messages").append(reply);
   try {
+    let draft = null;
     const response = await api("/api/ask", { method: "POST", json: { question, mode: $("mode").value } });
     for await (const { kind, data } of serverEvents(response)) {
-      if (kind === "answer") {
-        reply.append(citedText(data.text));
+      if (kind === "token") {  // the model's draft as it writes; the checked answer replaces it
+        if (!draft) {
+          draft = el("pre", "draft muted");
+          reply.append(draft);
+        }
+        draft.textContent += data.text;
+      } else if (kind === "answer") {
+        draft?.remove();
+        reply.append(answerBody(data.text));
+        if (data.citations.some((c) => c.kind === "paper")) reply.append(referenceList(data.citations));
         if (data.notes.length) reply.append(el("div", "muted", `notes: ${data.notes.join("; ")}`));
         if (data.model_outputs.length) reply.append(modelCards(data.model_outputs));
         if (data.dropped.length) {  // drafted sentences the checks left out, dim, with why
