@@ -26,7 +26,7 @@ from pydantic_settings import (
 )
 
 from genelit.errors import BadInputError, clip
-from genelit.types import ScorerName
+from genelit.types import PageSize, ScorerName
 
 DEFAULT_EMBEDDING_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 
@@ -230,6 +230,7 @@ class AnswerSettings(Section):
         240.0, gt=0, description="Seconds a report may spend on LLM-written sections; once spent, later sections are extractive."
     )
     report_browser: str = Field("", description="Chromium or Chrome binary that prints a report as PDF; default: the first on PATH.")
+    report_page_size: PageSize = Field("A4", description="Paper a PDF report is printed on: A4, or Letter (North America).")
     drafting: Literal["grounded", "prose"] = Field(
         "grounded",
         description="Pipeline drafting. grounded: the model fills a JSON schema in which each claim names the one evidence "
@@ -432,5 +433,5 @@ class Settings(BaseSettings):
         result, so they are left out: moving the data or rotating a key keeps the hash.
         """
         shaping = self.model_dump(mode="json", exclude={"data_dir": True, "history": True, "entrez": {"api_key"}, "llm": {"api_key", "model_dir", "stream"},
-                                                           "answer": {"report_browser"}, "server": True})
+                                                           "answer": {"report_browser", "report_page_size"}, "server": True})
         return hashlib.sha256(json.dumps(shaping, sort_keys=True).encode()).hexdigest()[:12]

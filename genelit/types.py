@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field, computed_field
 VerdictLabel = Literal["yes", "no", "maybe"]
 AnswerMode = Literal["agent", "pipeline", "extractive"]
 ModeChoice = Literal["auto", "agent", "pipeline", "extractive"]
+PageSize = Literal["A4", "Letter"]
 ReportMode = Literal["auto", "pipeline", "extractive"]  # a report plans its own calls, so it has no agent mode
 ScorerName = Literal["calibrated", "esm2", "blosum62", "grantham"]
 VariantKind = Literal["missense", "nonsense", "synonymous", "frameshift", "deletion", "insertion", "delins", "duplication"]
@@ -844,11 +845,11 @@ class Report(BaseModel):
 
         return html(self)
 
-    def to_pdf(self, path: Path, browser: str = "") -> str:
-        """Print the HTML to `path` with headless Chromium or WeasyPrint; return which one printed it."""
+    def to_pdf(self, path: Path, browser: str = "", page_size: PageSize = "A4") -> str:
+        """Print the HTML to `path` on `page_size` paper with headless Chromium or WeasyPrint; return which one printed it."""
         from genelit.report.pdf import write_pdf
 
-        return write_pdf(self.to_html(), path, browser)
+        return write_pdf(self.to_html(), path, browser, page_size)
 
     def to_bibtex(self) -> str:
         from genelit.report.references import bibtex

@@ -2,7 +2,7 @@
 # Create .venv and install genelit with the extras named in $GENELIT_EXTRAS (default: test,llm).
 #
 # llama-cpp-python has no prebuilt wheel for this platform and compiles from source (about
-# 7 minutes on 2 cores). The built wheel is kept in the user cache ($XDG_CACHE_HOME/genelit/wheels),
+# 7 to 10 minutes on 2 cores). The built wheel is kept in the user cache ($XDG_CACHE_HOME/genelit/wheels),
 # so only the first install pays for it; everything else comes from pip's own cache.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,7 +37,7 @@ if [[ ",$extras," == *",llm,"* ]]; then
     if echo 'int main(void) { return 0; }' | cc $no_amx -x c -o /dev/null - 2>/dev/null; then
       export CFLAGS="${CFLAGS:-} $no_amx" CXXFLAGS="${CXXFLAGS:-} $no_amx"
     fi
-    echo "building llama-cpp-python 0.3.36 from source (first time only, about 7 minutes on 2 cores)..."
+    echo "building llama-cpp-python 0.3.36 from source (first time only, 7 to 10 minutes on 2 cores)..."
     CMAKE_BUILD_PARALLEL_LEVEL="$(nproc)" "${pip[@]}" wheel --quiet --no-cache-dir --no-deps "llama-cpp-python==0.3.36" -w "$wheels"
     built=1
   fi

@@ -8,6 +8,7 @@ not installed.
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -38,6 +39,19 @@ def test_pipeline_answer_from_the_real_server(local_assistant: Assistant) -> Non
     valid = {e.id for e in answer.evidence} | {m.id for m in answer.model_outputs}
     assert {c.id for c in answer.citations} <= valid  # every citation kept is one the run collected
     assert answer.tokens.get("completion", 0) > 0
+
+
+def test_the_real_server_streams_the_draft(local_assistant: Assistant) -> None:
+    """Issue 25: the model's text reaches whoever watches as it is written, and the answer is the one the checks made."""
+    events: list[tuple[str, str, float]] = []
+    answer = local_assistant.ask("How does language experience shape cortical pitch processing?", mode="pipeline",
+                                 on_event=lambda kind, text: events.append((kind, text, time.perf_counter())))
+    assert answer.mode == "pipeline", answer.notes
+    pieces = [e for e in events if e[0] == "token"]
+    assert len(pieces) > 5 and "".join(text for _, text, _ in pieces).lstrip().startswith("{")  # the grounded JSON, piece by piece
+    assert pieces[-1][2] > pieces[0][2]  # over time, not in one block at the end
+    steps = [text for kind, text, _ in events if kind == "step"]
+    assert steps[-1] == "checking each sentence against what it cites"
 
 
 def test_server_is_reused_and_restarted_once(local_assistant: Assistant) -> None:

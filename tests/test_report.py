@@ -186,6 +186,15 @@ def test_pdf_printed_by_chromium(extractive_report, chromium: str, tmp_path: Pat
     assert extractive_report.to_pdf(target, chromium) == "chromium"
     data = target.read_bytes()
     assert data.startswith(b"%PDF-") and len(re.findall(rb"/Type\s*/Page[^s]", data)) >= 2
+    letter = tmp_path / "letter.pdf"
+    extractive_report.to_pdf(letter, chromium, "Letter")
+
+    def page_points(pdf_bytes: bytes) -> tuple[int, int]:
+        box = re.search(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)", pdf_bytes)
+        assert box, "no MediaBox"
+        return round(float(box.group(1))), round(float(box.group(2)))
+
+    assert page_points(data) in ((595, 842), (596, 843)) and page_points(letter.read_bytes()) == (612, 792)  # A4 by default
 
 
 def test_pdf_without_an_engine_says_how_to_get_one(small_index: Settings, tmp_path: Path, monkeypatch) -> None:

@@ -156,7 +156,12 @@ class Answerer:
         """Run `work(chat_model)`; with no model to reach, note it and switch the run to extractive."""
         t0 = time.perf_counter()
         try:
-            return work(self.llm.chat_model())
+            chat_model = self.llm.chat_model()  # the local server starts here on first use, which can take a minute
+            if time.perf_counter() - t0 > 1:
+                run.emit("step", f"model ready (started in {time.perf_counter() - t0:.0f} s)")
+                run.timed("model start", t0)
+                t0 = time.perf_counter()
+            return work(chat_model)
         except self.llm.unreachable_errors() as exc:
             run.notes.append(f"no LLM reachable ({self.llm.unreachable_reason(exc)}): fell back to extractive mode")
             run.mode = "extractive"

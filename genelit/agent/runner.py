@@ -18,8 +18,11 @@ from genelit.tools.base import Events, EvidenceLedger, Tool, call_tool
 
 
 def token_usage(reply: Any, tokens: dict[str, int]) -> dict[str, int]:
-    """Add a reply's prompt and completion token counts, where the endpoint reports them, to `tokens`."""
-    usage = getattr(reply, "usage_metadata", None) or {}
+    """Add a reply's prompt and completion token counts, where the endpoint reports them, to `tokens` (a streamed reply
+    from llama-cpp-python's server reports none: the counts are then left out, not given as 0)."""
+    usage = getattr(reply, "usage_metadata", None)
+    if not usage:
+        return tokens
     tokens["prompt"] = tokens.get("prompt", 0) + int(usage.get("input_tokens", 0))
     tokens["completion"] = tokens.get("completion", 0) + int(usage.get("output_tokens", 0))
     return tokens

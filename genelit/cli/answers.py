@@ -109,4 +109,4 @@ def report(
     browser = helper.settings.answer.report_browser
     render.check_report_paths(output, bib, ris, browser)
     result = helper.report(topic, mode, on_event=render.tool_events(not as_json))
-    render.save_report(result, output, bib, ris, as_json, browser)
+    render.save_report(result, output, bib, ris, as_json, browser, helper.settings.answer.report_page_size)

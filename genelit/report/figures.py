@@ -34,12 +34,15 @@ def years_figure(retrieved: list[int | None], cited: list[int | None]) -> Figure
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     def draw(buffer: io.BytesIO) -> None:
         fig, ax = plt.subplots(figsize=(6.4, 2.8))
         for years, label, colour in ((retrieved, "retrieved", "#9bb7d4"), (cited, "cited", "#1f4e79")):
             counts = Counter(y for y in years if y)
             ax.bar(list(counts), list(counts.values()), label=label, color=colour, width=0.8)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # years, never 2017.5
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlabel("publication year")
         ax.set_ylabel("papers")
         ax.legend(frameon=False)

@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 from genelit.errors import MissingResourceError
+from genelit.types import PageSize
 
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 NO_ENGINE_HINT = ("install Chromium (Debian/Ubuntu: apt install chromium) or WeasyPrint (pip install 'genelit[pdf]'), "
@@ -51,9 +52,10 @@ def _engine(configured_browser: str) -> tuple[str, str | None]:
     raise MissingResourceError("a PDF needs headless Chromium or WeasyPrint, and neither is on this machine", NO_ENGINE_HINT)
 
 
-def write_pdf(html: str, path: Path, configured_browser: str = "") -> str:
-    """Print `html` to `path`; return the engine that printed it."""
+def write_pdf(html: str, path: Path, configured_browser: str = "", page_size: PageSize = "A4") -> str:
+    """Print `html` to `path` on `page_size` paper; return the engine that printed it."""
     engine, browser = _engine(configured_browser)
+    html = html.replace("</head>", f"<style>@page{{size:{page_size};margin:16mm}}</style></head>", 1)
     if browser is None:
         from weasyprint import HTML
 

@@ -21,7 +21,7 @@ h1{font-size:1.6rem;line-height:1.25}h2{font-size:1.2rem;margin-top:2rem;border-
 figure{margin:1.5rem 0}figcaption{color:#555;font-size:.9rem}
 table{border-collapse:collapse;font-size:.9rem;display:block;overflow-x:auto}td,th{border:1px solid #ccc;padding:.3rem .5rem;text-align:left}
 .unsupported{color:#a33}ol.refs li{margin-bottom:.4rem}
-@media print{body{max-width:none;font-size:11pt}a{color:inherit;text-decoration:none}figure,table{break-inside:avoid}}
+@media print{body{max-width:none;font-size:11pt}a{color:inherit;text-decoration:none}figure,table{break-inside:avoid}h1,h2{break-after:avoid}}
 """
 
 
