@@ -656,6 +656,10 @@ class VariantCounts(BaseModel):
 
     variants: list[VariantCount] = Field(default_factory=list)
     note: str = ""
+    absent: list[str] = Field(
+        default_factory=list, description="Diseases the query names that no paper the search found mentions: the "
+        "variants come from papers matching only its other words."
+    )
 
 
 class MentionBackfill(BaseModel):

@@ -94,6 +94,15 @@ def test_a_mention_takes_the_gene_named_nearest_before_it() -> None:
         find_mentions("No genes here A change R175H was seen.")[0]]
 
 
+def test_a_mitochondrial_change_goes_to_a_mitochondrial_gene_or_none() -> None:
+    linker = VariantLinker(GeneTable())
+    paper = _paper("5", "MELAS in a family with MYH7 and POLG variants",
+                   "The m.3243A>G change in MT-TL1 was found; POLG was normal. A second m.8344A>G carrier had no MYH7 change.")
+    assert [(m.key, m.gene) for m in linker.mentions(paper)] == [("m.3243A>G", "MT-TL1"), ("m.8344A>G", "MT-TL1")]
+    nuclear_only = _paper("6", "POLG and MELAS", "POLG was sequenced in patients with m.3243A>G.")
+    assert [(m.key, m.gene) for m in linker.mentions(nuclear_only)] == [("m.3243A>G", None)]  # no mitochondrial gene named
+
+
 def test_a_gene_written_by_its_full_name_is_linked() -> None:
     linker = VariantLinker(GeneTable())
     paper = _paper("4", "Resistance in lung cancer", "Mutations of the epidermal growth factor receptor such as L858R respond.")
@@ -160,6 +169,8 @@ def test_variant_command_shows_the_papers_and_variants_in_lists_them(tmp_path: P
     assert "2 paper(s) name it, 2019–2021" in shown.output and "[PMID:102]" in shown.output
     listed = runner.invoke(app, ["--data-dir", data, "variants-in", "--gene", "TP53", "--json"])
     assert [(v["key"], v["papers"]) for v in json.loads(listed.stdout)["variants"]] == [("p.R175H", 2), ("p.R273H", 1)]
+    absent = runner.invoke(app, ["--data-dir", data, "variants-in", "KRAS in cystic fibrosis", "--json"])
+    assert json.loads(absent.stdout)["absent"] == ["cystic fibrosis"]  # said, not hidden behind KRAS's variants
     both = runner.invoke(app, ["--data-dir", data, "variants-in", "p53", "--gene", "TP53"])
     assert both.exit_code == 2 and "not both" in both.output
 

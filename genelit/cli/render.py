@@ -31,7 +31,6 @@ from genelit.files import check_output, replacing, write_text
 from genelit.report.pdf import pdf_engine
 from genelit.sequence.gff import GFF3_HEADER, gff3_lines, protein_fasta
 from genelit.types import (
-    PageSize,
     Annotation,
     Answer,
     BlastResult,
@@ -42,6 +41,7 @@ from genelit.types import (
     IndexStats,
     IngestReport,
     IngestSummary,
+    PageSize,
     PairwiseAlignment,
     ReadMapping,
     Report,
@@ -317,6 +317,9 @@ def blast_result(result: BlastResult) -> None:
 
 def variant_counts(found: VariantCounts) -> None:
     counts, note = found.variants, found.note
+    if found.absent:
+        out.print(f"[yellow]no paper the search found mentions {escape(' or '.join(found.absent))}: the variants below come "
+                  "from papers that match only the query's other words[/]")
     if not counts:
         out.print("no variant mentions among these papers")
     table = Table(show_edge=False, pad_edge=False, box=None)

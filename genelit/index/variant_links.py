@@ -25,6 +25,7 @@ _PROTEIN_KEY = re.compile(r"^p\.([A-Z])(\d+)")
 _NAME_WORD = re.compile(r"[A-Za-z0-9]+")
 _MAX_NAME_WORDS = 6
 _MAX_CACHED = 200_000
+MITOCHONDRIAL = "MT-"  # HGNC's prefix for the 37 genes of the mitochondrial genome (MT-TL1, MT-ND5 ...)
 
 
 def paper_text(paper: Paper) -> str:
@@ -106,6 +107,9 @@ class VariantLinker:
 
     def _owner(self, mention: VariantMention, named: list[tuple[int, str]]) -> str | None:
         candidates = list(dict.fromkeys(symbol for _, symbol in named))
+        if mention.key.startswith("m."):  # mitochondrial DNA: only a gene of the mitochondrial genome can own it
+            candidates = [s for s in candidates if s.startswith(MITOCHONDRIAL)]
+            named = [(at, s) for at, s in named if s.startswith(MITOCHONDRIAL)]
         if len(candidates) > 1:
             candidates = self._fitting(mention, candidates)
         if not candidates:

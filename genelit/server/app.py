@@ -18,7 +18,7 @@ from contextlib import asynccontextmanager
 from importlib.resources import files
 from typing import Annotated, Any, Literal
 
-from fastapi import FastAPI, Query, Request
+from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
@@ -239,7 +239,8 @@ class CancelOnClose(StreamingResponse):
 
 
 def create_app(assistant: Assistant, settings: ServerSettings | None = None) -> FastAPI:
-    """The app over one Assistant: one index, one model registry and one LLM line for every request."""
+    """The app over one Assistant: one index, one model registry and one LLM line for every request. Each domain's
+    routes are built by its own function below, over the same Assistant."""
     settings = settings or assistant.settings.server
     gate = FairGate(settings.llm_queue)
     jobs = ReportJobs(assistant, gate, settings)
@@ -258,6 +259,15 @@ def create_app(assistant: Assistant, settings: ServerSettings | None = None) -> 
                            allow_headers=["Authorization", "Content-Type"])
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(Guard, settings=settings)  # added last, so it runs first: nothing is read before it passes
+    _error_handlers(app)
+    for router in (_page_routes(assistant, gate), _literature_routes(assistant), _sequence_routes(assistant, settings),
+                   _answer_routes(assistant, gate), _report_routes(jobs)):
+        app.include_router(router)
+    return app
+
+
+def _error_handlers(app: FastAPI) -> None:
+    """Every failure as one JSON object with an error and a hint, whichever layer raised it."""
 
     @app.exception_handler(GenelitError)
     async def on_genelit_error(_request: Request, exc: GenelitError) -> JSONResponse:
@@ -276,52 +286,63 @@ def create_app(assistant: Assistant, settings: ServerSettings | None = None) -> 
         response.headers.update(exc.headers or {})
         return response
 
-    # -- the page ------------------------------------------------------------------------
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+
+def _page_routes(assistant: Assistant, gate: FairGate) -> APIRouter:
+    router = APIRouter()
+
+    @router.get("/", response_class=HTMLResponse, include_in_schema=False)
     def page() -> str:
         return (PAGE / "index.html").read_text(encoding="utf-8")
 
-    @app.get("/page/{name}", include_in_schema=False)
+    @router.get("/page/{name}", include_in_schema=False)
     def page_asset(name: Literal["app.js", "app.css"]) -> Response:
         media = "text/javascript" if name.endswith(".js") else "text/css"
         return Response((PAGE / name).read_text(encoding="utf-8"), media_type=media)
 
-    @app.get("/healthz")
+    @router.get("/healthz")
     def healthz() -> dict[str, Any]:
         return {"status": "ok", "version": __version__, "papers": assistant.index_stats().papers, "llm_in_line": gate.in_line}
+    return router
 
-    # -- literature ------------------------------------------------------------------------
-    @app.get("/api/search")
+
+def _literature_routes(assistant: Assistant) -> APIRouter:
+    router = APIRouter()
+
+    @router.get("/api/search")
     def search(q: Annotated[str, Query(min_length=1, max_length=QUERY_CHARS)], k: Annotated[int, Query(ge=1, le=SEARCH_K)] = 10,
                year: Annotated[str | None, Query(max_length=9)] = None,
                journal: Annotated[str | None, Query(max_length=200)] = None) -> list[Evidence]:
         return assistant.search(q, k, year=year, journal=journal)
 
-    @app.get("/api/paper/{pmid}")
+    @router.get("/api/paper/{pmid}")
     def paper(pmid: str) -> Paper:
         return assistant.paper(pmid)
+    return router
 
-    # -- genes and sequences -------------------------------------------------------------------
-    @app.get("/api/gene/{symbol}")
+
+def _sequence_routes(assistant: Assistant, settings: ServerSettings) -> APIRouter:
+    router = APIRouter()
+
+    @router.get("/api/gene/{symbol}")
     def gene(symbol: str) -> GeneMatch:
         return assistant.gene(symbol)
 
-    @app.post("/api/variant")
+    @router.post("/api/variant")
     def variant(body: VariantRequest) -> VariantReport:
         return assistant.variants(body.gene, body.variants, scorer=body.scorer)
 
-    @app.get("/api/variant-literature")
+    @router.get("/api/variant-literature")
     def variant_literature(variant: Annotated[str, Query(min_length=1, max_length=VARIANT_CHARS)],
                            gene: Annotated[str | None, Query(max_length=GENE_CHARS)] = None) -> VariantLiterature:
         return assistant.variant_literature(gene, variant)
 
-    @app.get("/api/variants-in")
+    @router.get("/api/variants-in")
     def variants_in(query: Annotated[str | None, Query(max_length=2000)] = None,
                     gene: Annotated[str | None, Query(max_length=GENE_CHARS)] = None,
                     k: Annotated[int, Query(ge=1, le=VARIANTS_IN_K)] = 20) -> VariantCounts:
         return assistant.variants_in(query, gene, k)
 
-    @app.post("/api/scan", response_model=None)
+    @router.post("/api/scan", response_model=None)
     def scan(body: ScanRequest, format: Literal["json", "png", "csv"] = "json") -> ScanResult | Response:
         result = assistant.scan(body.gene, body.region, body.scorer)
         if format == "csv":
@@ -331,15 +352,19 @@ def create_app(assistant: Assistant, settings: ServerSettings | None = None) -> 
             return Response(png, media_type="image/png")
         return ScanResult(summary=result.summary, png_base64=base64.b64encode(png).decode("ascii"), csv=result.csv_text())
 
-    @app.post("/api/annotate")
+    @router.post("/api/annotate")
     def annotate(body: AnnotateRequest) -> list[Annotation]:
         if len(body.sequence) > settings.max_sequence_chars:
             raise BadInputError(f"the sequence is {len(body.sequence):,} characters, over the limit of {settings.max_sequence_chars:,}",
                                 "annotate a shorter piece, or use the CLI for whole genomes")
         return assistant.annotate(sequence=body.sequence, table=body.table, min_orf_aa=body.min_orf_aa)
+    return router
 
-    # -- answers and reports ---------------------------------------------------------------------
-    @app.post("/api/ask", response_class=StreamingResponse,
+
+def _answer_routes(assistant: Assistant, gate: FairGate) -> APIRouter:
+    router = APIRouter()
+
+    @router.post("/api/ask", response_class=StreamingResponse,
               responses={200: {"content": {"text/event-stream": {}},
                                "description": "Events 'step', 'tool', 'observation', then 'answer' (an Answer) or 'error'."}})
     async def ask(body: AskRequest) -> StreamingResponse:
@@ -382,16 +407,21 @@ def create_app(assistant: Assistant, settings: ServerSettings | None = None) -> 
 
         return CancelOnClose(stream(), lambda: gate.cancel(ticket), media_type="text/event-stream",
                              headers={"Cache-Control": "no-store"})
+    return router
 
-    @app.post("/api/report", status_code=202)
+
+def _report_routes(jobs: ReportJobs) -> APIRouter:
+    router = APIRouter()
+
+    @router.post("/api/report", status_code=202)
     def start_report(body: ReportRequest) -> JobView:
         return _job_view(jobs.submit(body.topic, body.mode))
 
-    @app.get("/api/report/{job_id}")
+    @router.get("/api/report/{job_id}")
     def report_status(job_id: str) -> JobView:
         return _job_view(_job(jobs, job_id))
 
-    @app.delete("/api/report/{job_id}")
+    @router.delete("/api/report/{job_id}")
     def cancel_report(job_id: str) -> JobView:
         """Stop a running job at its next stage, or forget a finished one."""
         job = jobs.cancel(job_id)
@@ -399,7 +429,7 @@ def create_app(assistant: Assistant, settings: ServerSettings | None = None) -> 
             raise MissingResourceError(f"no report job {job_id!r}", "finished jobs are kept a while, then dropped")
         return _job_view(job)
 
-    @app.get("/api/report/{job_id}/download")
+    @router.get("/api/report/{job_id}/download")
     def report_download(job_id: str, format: Literal["html", "md", "bib", "ris"] = "html") -> Response:
         job = _job(jobs, job_id)
         if job.report is None:
@@ -408,8 +438,7 @@ def create_app(assistant: Assistant, settings: ServerSettings | None = None) -> 
         filename = f"genelit-report-{job_id}.{format}"
         return Response(getattr(job.report, method)(), media_type=media,
                         headers={"Content-Disposition": f'attachment; filename="{filename}"'})
-
-    return app
+    return router
 
 
 def _job(jobs: ReportJobs, job_id: str) -> ReportJob:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from genelit.agent.concepts import uncovered
 from genelit.agent.entities import extract
 from genelit.agent.mentions import Focus, focus_of
 from genelit.errors import BadInputError, clip
@@ -172,12 +173,14 @@ class Literature:
             raise BadInputError("give a query or a gene, not both" if query else "give a query or a gene",
                                 'e.g. genelit variants-in "Li-Fraumeni" or --gene TP53')
         self.index.require()
-        pmids = None
+        pmids, absent = None, []
         if query is not None:
-            pmids = list(dict.fromkeys(e.paper.pmid for e in self.search(query, papers)))
+            found = self.search(query, papers)
+            pmids = list(dict.fromkeys(e.paper.pmid for e in found))
+            absent = uncovered(query, [e.paper for e in found])
         rows = self.index.manifest.variant_counts(gene=gene, pmids=pmids, limit=k)
         counts = [VariantCount(gene=g, key=key, kind=kind, papers=n, mentions=m) for g, key, kind, n, m in rows]
-        return VariantCounts(variants=counts, note=self._mentions_note())
+        return VariantCounts(variants=counts, note=self._mentions_note(), absent=absent)
 
     def add_file(
         self, path: str | Path, *, limit: int | None = None, topic: str | None = None,
