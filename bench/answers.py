@@ -30,11 +30,11 @@ if __package__ in (None, ""):  # `python bench/answers.py` as well as `python -m
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench._common import peak_rss_mb, percentile, ratio
-from genelit.agent.citations import citation_ids
 from genelit.agent.evidence import EvidencePool
 from genelit.agent.support import SupportChecker
 from genelit.api import Assistant
 from genelit.settings import Settings
+from genelit.text.citations import citation_ids
 from genelit.text.sentences import split_text
 from genelit.types import Answer
 

@@ -23,6 +23,7 @@ if __package__ in (None, ""):  # `python bench/report.py` as well as `python -m 
 
 from bench._common import peak_rss_mb, ratio
 from genelit.api import Assistant
+from genelit.report import render
 from genelit.settings import Settings
 from genelit.types import Report
 
@@ -76,7 +77,7 @@ def main() -> None:
                 print(f"{'':<20}note: {note}")
             if args.out:
                 args.out.mkdir(parents=True, exist_ok=True)
-                (args.out / f"{mode}-{name}.html").write_text(report.to_html(), encoding="utf-8")
+                (args.out / f"{mode}-{name}.html").write_text(render(report, "html"), encoding="utf-8")
     print(f"peak RSS: {peak_rss_mb():.0f} MB")
     assistant.close()
 

@@ -271,8 +271,9 @@ class Assistant:
         return self.answers.ask(question, mode, on_event)
 
     def report(self, topic: str, mode: str | None = None, on_event: Events | None = None) -> Report:
-        """A cited evidence summary on a gene, a variant or a topic: `.to_markdown()`, `.to_html()`, `.references`,
-        `.figures`, `.to_bibtex()`, `.to_ris()`. `mode`: auto, pipeline or extractive (no LLM at all)."""
+        """A cited evidence summary on a gene, a variant or a topic, as plain data (`.sections`, `.references`,
+        `.figures`); `genelit.report.render(report, "html")` ("md", "bib", "ris") and `genelit.report.print_pdf` write
+        it. `mode`: auto, pipeline or extractive (no LLM at all)."""
         return self.answers.report(topic, mode, on_event)
 
     def conversation(self, mode: str | None = None) -> Conversation:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, Field, computed_field
@@ -821,7 +820,8 @@ class Figure(BaseModel):
 
 
 class Report(BaseModel):
-    """A cited evidence summary on a gene, a variant or a topic."""
+    """A cited evidence summary on a gene, a variant or a topic: plain data. `genelit.report.render(report, "html")`
+    (or "md", "bib", "ris") and `genelit.report.print_pdf(report, path)` write it."""
 
     topic: str
     title: str
@@ -838,29 +838,3 @@ class Report(BaseModel):
     @property
     def summary(self) -> ReportSection:
         return self.sections[0]
-
-    def to_markdown(self) -> str:
-        from genelit.report.render import markdown
-
-        return markdown(self)
-
-    def to_html(self) -> str:
-        from genelit.report.render import html
-
-        return html(self)
-
-    def to_pdf(self, path: Path, browser: str = "", page_size: PageSize = "A4") -> str:
-        """Print the HTML to `path` on `page_size` paper with headless Chromium or WeasyPrint; return which one printed it."""
-        from genelit.report.pdf import write_pdf
-
-        return write_pdf(self.to_html(), path, browser, page_size)
-
-    def to_bibtex(self) -> str:
-        from genelit.report.references import bibtex
-
-        return bibtex(self.references)
-
-    def to_ris(self) -> str:
-        from genelit.report.references import ris
-
-        return ris(self.references)

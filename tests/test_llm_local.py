@@ -87,7 +87,7 @@ def test_real_model_yes_no_answer_opens_with_a_verdict(local_assistant: Assistan
     assert answer.verdict.line.split(":")[0] in ("Yes", "No", "Unclear / mixed evidence", "Unclear")
     valid = {e.id for e in answer.evidence} | {m.id for m in answer.model_outputs}
     assert {c.id for c in answer.citations} <= valid
-    from genelit.agent.citations import citation_ids
+    from genelit.text.citations import citation_ids
 
     assert set(citation_ids(answer.text)) <= valid  # ids the small model invented were removed (and reported)
     assert answer.supported_share is None or 0.0 <= answer.supported_share <= 1.0

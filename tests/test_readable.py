@@ -3,8 +3,8 @@ reason, and a right answer cited one sentence late rescued. Pure text: no model,
 
 from __future__ import annotations
 
-from genelit.agent.citations import UNSUPPORTED, citations_before_stops
 from genelit.agent.readable import attach_pointers, keep_supported, repeats_the_prompt
+from genelit.text.citations import UNSUPPORTED, citations_before_stops
 from genelit.types import SentenceSupport
 
 

@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from genelit.agent.citations import citation_ids
 from genelit.api import Assistant
 from genelit.cli import app
 from genelit.errors import BadInputError, MissingResourceError
-from genelit.report import pdf
-from genelit.report.builder import supported_only
+from genelit.report import pdf, print_pdf, render
+from genelit.services.reports import supported_only
 from genelit.settings import Settings
+from genelit.text.citations import citation_ids
 from tests.conftest import shared
 from tests.fakes import FakeProvider, scripted_chat_model
 
@@ -45,12 +45,12 @@ def test_sections_and_citations_resolve(extractive_report) -> None:
 def test_markdown_and_html_have_no_dangling_numbers(extractive_report) -> None:
     report = extractive_report
     n = len(report.references)
-    for rendered in (report.to_markdown(), re.sub(r"<[^>]+>", "", report.to_html())):
+    for rendered in (render(report, "md"), re.sub(r"<[^>]+>", "", render(report, "html"))):
         body = rendered.split("References")[0]
         assert "PMID:" not in body  # every paper citation became its number
         numbers = {int(x) for group in re.findall(r"\[(\d+(?:, \d+)*)\]", body) for x in group.split(", ")}
         assert numbers == set(range(1, n + 1))  # each number cited, none dangling
-    html = report.to_html()
+    html = render(report, "html")
     assert all(f'id="ref-{i}"' in html for i in range(1, n + 1)) and '<meta name="viewport"' in html and "@media print" in html
     years = next(f for f in report.figures if f.id == "years")
     assert base64.b64decode(years.png_base64 or "")[:8] == b"\x89PNG\r\n\x1a\n"
@@ -59,7 +59,7 @@ def test_markdown_and_html_have_no_dangling_numbers(extractive_report) -> None:
 
 def test_bibtex_and_ris(extractive_report) -> None:
     report = extractive_report
-    bib, ris = report.to_bibtex(), report.to_ris()
+    bib, ris = render(report, "bib"), render(report, "ris")
     assert bib.count("@article{pmid") == len(report.references) == ris.count("TY  - JOUR") == ris.count("ER  - ")
     first = report.references[0].paper
     assert f"@article{{pmid{first.pmid}," in bib and f"AN  - PMID:{first.pmid}" in ris and f"UR  - {first.url}" in ris
@@ -155,7 +155,7 @@ def test_html_in_headless_chromium(extractive_report, chromium: str, tmp_path: P
     from playwright.sync_api import sync_playwright
 
     page_file = tmp_path / "report.html"
-    page_file.write_text(extractive_report.to_html(), encoding="utf-8")
+    page_file.write_text(render(extractive_report, "html"), encoding="utf-8")
     problems: list[str] = []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium, args=["--disable-background-networking", "--disable-component-update"])
@@ -183,11 +183,11 @@ def test_html_in_headless_chromium(extractive_report, chromium: str, tmp_path: P
 
 def test_pdf_printed_by_chromium(extractive_report, chromium: str, tmp_path: Path) -> None:
     target = tmp_path / "report.pdf"
-    assert extractive_report.to_pdf(target, chromium) == "chromium"
+    assert print_pdf(extractive_report, target, chromium) == "chromium"
     data = target.read_bytes()
     assert data.startswith(b"%PDF-") and len(re.findall(rb"/Type\s*/Page[^s]", data)) >= 2
     letter = tmp_path / "letter.pdf"
-    extractive_report.to_pdf(letter, chromium, "Letter")
+    print_pdf(extractive_report, letter, chromium, "Letter")
 
     def page_points(pdf_bytes: bytes) -> tuple[int, int]:
         box = re.search(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)", pdf_bytes)

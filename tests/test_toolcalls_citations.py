@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from genelit.agent.citations import UNSUPPORTED, check_citations, citations_before_stops
 from genelit.agent.toolcalls import parse_reply
+from genelit.text.citations import UNSUPPORTED, check_citations, citations_before_stops
 from genelit.text.sentences import split_text
 
 

@@ -20,7 +20,6 @@ from typing import Any, cast, get_args
 import numpy as np
 
 from genelit.agent import grounded
-from genelit.agent.citations import check_citations, citation_ids, citations_before_stops
 from genelit.agent.concepts import COVERAGE_NOTE, coverage_line, uncovered
 from genelit.agent.entities import extract
 from genelit.agent.evidence import Candidate, EvidencePool
@@ -37,6 +36,7 @@ from genelit.errors import BadInputError
 from genelit.sequence.genes import GeneTable
 from genelit.settings import AnswerSettings, LLMSettings
 from genelit.text import require_text
+from genelit.text.citations import check_citations, citation_ids, citations_before_stops
 from genelit.text.sentences import split_text
 from genelit.tools.base import Events, EvidenceLedger, Tool
 from genelit.types import Answer, AnswerMode, Citation, Verdict

@@ -22,10 +22,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from genelit.agent.citations import without_citations
 from genelit.agent.evidence import Candidate
 from genelit.agent.questions import QuestionKind
 from genelit.agent.runner import reply_to
+from genelit.text.citations import without_citations
 from genelit.tools.base import EvidenceLedger
 from genelit.types import DroppedSentence, SentenceSupport
 

@@ -15,9 +15,9 @@ from __future__ import annotations
 import re
 
 from genelit.agent import grounded
-from genelit.agent.citations import UNSUPPORTED, citation_ids, without_citations
 from genelit.agent.prompts import AGENT, PIPELINE_TEMPLATE, SHAPES, SYSTEM, VERDICT_HINT
 from genelit.agent.support import claim_of
+from genelit.text.citations import UNSUPPORTED, citation_ids, without_citations
 from genelit.text.sentences import split_text
 from genelit.types import DroppedSentence, SentenceSupport
 

@@ -20,10 +20,10 @@ import re
 
 import numpy as np
 
-from genelit.agent.citations import UNSUPPORTED, citation_ids
 from genelit.agent.concepts import concepts_of
 from genelit.agent.evidence import EvidencePool
 from genelit.agent.mentions import Focus
+from genelit.text.citations import UNSUPPORTED, citation_ids
 from genelit.text.sentences import split_text
 from genelit.types import ModelOutput, SentenceSupport
 

@@ -47,7 +47,7 @@ def set_key(name: KeyName) -> None:
     out.print(f"kept the {name} key in {path} (readable by you only)")
 
 
-@keys_app.command("remove")
+@keys_app.command("remove", epilog="Example:\n\n  genelit keys remove llm")
 @exit_2_on_user_error
 def remove_key(name: KeyName) -> None:
     """Forget a kept key."""
@@ -56,7 +56,7 @@ def remove_key(name: KeyName) -> None:
     out.print(f"removed the {name} key")
 
 
-@keys_app.command("list")
+@keys_app.command("list", epilog="Example:\n\n  genelit keys list")
 @exit_2_on_user_error
 def list_keys() -> None:
     """The names of the keys kept (their values are never shown)."""

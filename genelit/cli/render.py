@@ -28,8 +28,10 @@ from genelit.eval.retrieval import RetrievalEval
 from genelit.eval.support import SupportEval
 from genelit.eval.variants import VariantEval
 from genelit.files import check_output, replacing, write_text
+from genelit.gff import GFF3_HEADER, gff3_lines, protein_fasta
+from genelit.report.formats import DOCUMENT_SUFFIXES, format_of, print_pdf
+from genelit.report.formats import render as render_report
 from genelit.report.pdf import pdf_engine
-from genelit.sequence.gff import GFF3_HEADER, gff3_lines, protein_fasta
 from genelit.types import (
     Annotation,
     Answer,
@@ -560,15 +562,12 @@ def mention_eval(result: MentionEval) -> None:
 
 
 # -- reports --------------------------------------------------------------------------------
-REPORT_FORMATS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html", ".pdf": "pdf"}
-
-
 def check_report_paths(output: Path | None, bib: Path | None, ris: Path | None, browser: str) -> None:
     """Refuse, before any work is done, an output the report cannot be written as, a PDF with no engine to print
     it, or any of the files in a place that cannot be written."""
-    if output is not None and output.suffix.lower() not in REPORT_FORMATS:
+    if output is not None and output.suffix.lower() not in DOCUMENT_SUFFIXES:
         raise BadInputError(f"cannot write a report as {output.name!r}", "end the name in .html, .md or .pdf")
-    if output is not None and REPORT_FORMATS[output.suffix.lower()] == "pdf":
+    if output is not None and format_of(output) == "pdf":
         pdf_engine(browser)
     for path in (output, bib, ris):
         if path is not None:
@@ -578,16 +577,16 @@ def check_report_paths(output: Path | None, bib: Path | None, ris: Path | None, 
 def save_report(report: Report, output: Path | None, bib: Path | None, ris: Path | None, as_json: bool, browser: str,
                 page_size: PageSize = "A4") -> None:
     """Write the report where asked (by suffix), and the reference exports; say what was written on stderr."""
-    kind = REPORT_FORMATS[output.suffix.lower()] if output else "markdown"
-    document = report.to_html() if kind == "html" else report.to_markdown()
-    files = [(None if kind == "pdf" else output, document), (bib, report.to_bibtex()), (ris, report.to_ris())]
+    kind = format_of(output) if output else "md"
+    document = render_report(report, "html" if kind == "html" else "md")
+    files = [(None if kind == "pdf" else output, document), (bib, render_report(report, "bib")), (ris, render_report(report, "ris"))]
     for path, text in files:
         if path is not None:
             write_text(path, text)
             err.print(f"wrote {path}")
     if output is not None and kind == "pdf":
         with replacing(output) as scratch:
-            engine = report.to_pdf(scratch, browser, page_size)
+            engine = print_pdf(report, scratch, browser, page_size)
         err.print(f"wrote {output} (printed by {engine})")
     if as_json:
         emit_json(report)

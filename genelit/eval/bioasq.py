@@ -25,12 +25,12 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
-from genelit.agent.citations import without_citations
 from genelit.errors import BadInputError
 from genelit.eval.jsonfile import read_json
 from genelit.eval.pubmedqa import macro_f1
 from genelit.eval.retrieval import eval_index
 from genelit.settings import Settings
+from genelit.text.citations import without_citations
 from genelit.text.sentences import split_text
 from genelit.types import Answer, Paper
 

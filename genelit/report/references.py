@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from genelit.agent.citations import citation_ids
+from genelit.text.citations import citation_ids
 from genelit.types import Evidence, Reference
 
 PAPER_ID = re.compile(r"PMID:\d+")

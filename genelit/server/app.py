@@ -30,6 +30,8 @@ from genelit import __version__
 from genelit.api import Assistant
 from genelit.errors import BadInputError, GenelitError, IndexConflictError, MissingResourceError, RemoteServiceError, clip
 from genelit.limits import GENE_CHARS, QUERY_CHARS, QUESTION_CHARS, SEARCH_K, TOPIC_CHARS, VARIANT_CHARS, VARIANTS_IN_K, VARIANTS_PER_CALL
+from genelit.report.formats import TEXT_FORMATS
+from genelit.report.formats import render as render_report
 from genelit.server.gate import Busy, Cancelled, FairGate
 from genelit.server.jobs import ReportJob, ReportJobs
 from genelit.settings import ServerSettings
@@ -52,8 +54,6 @@ PAGE = files("genelit.server") / "page"
 STATUS = {BadInputError: 400, MissingResourceError: 404, IndexConflictError: 409, Busy: 503, RemoteServiceError: 502}
 HTTP_HINTS = {404: "no such page or endpoint; see /docs for the endpoints", 405: "see /docs for the methods each endpoint takes",
               400: "send JSON in UTF-8, as /docs describes"}
-REPORT_DOWNLOADS = {"html": ("text/html", "to_html"), "md": ("text/markdown", "to_markdown"),
-                    "bib": ("application/x-bibtex", "to_bibtex"), "ris": ("application/x-research-info-systems", "to_ris")}
 
 
 # -- request bodies ---------------------------------------------------------------------
@@ -110,7 +110,7 @@ def _job_view(job: ReportJob) -> JobView:
     if job.report is not None:
         view.title, view.seconds = job.report.title, job.report.seconds
         view.references, view.figures = len(job.report.references), len(job.report.figures)
-        view.downloads = {kind: f"/api/report/{job.id}/download?format={kind}" for kind in REPORT_DOWNLOADS}
+        view.downloads = {kind: f"/api/report/{job.id}/download?format={kind}" for kind in TEXT_FORMATS}
     return view
 
 
@@ -434,9 +434,8 @@ def _report_routes(jobs: ReportJobs) -> APIRouter:
         job = _job(jobs, job_id)
         if job.report is None:
             raise BadInputError(f"report {job_id} is {job.status}", "wait until its status is 'done'")
-        media, method = REPORT_DOWNLOADS[format]
         filename = f"genelit-report-{job_id}.{format}"
-        return Response(getattr(job.report, method)(), media_type=media,
+        return Response(render_report(job.report, format), media_type=TEXT_FORMATS[format].media_type,
                         headers={"Content-Disposition": f'attachment; filename="{filename}"'})
     return router
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from genelit.agent.answer import Answerer
 from genelit.agent.conversation import Conversation
 from genelit.agent.llm import ChatProvider, LLMProvider
-from genelit.report.builder import ReportBuilder
 from genelit.services.history import History
 from genelit.services.literature import Literature
 from genelit.services.ncbi import OnlineRecords
+from genelit.services.reports import ReportBuilder
 from genelit.services.sequences import Sequences
 from genelit.settings import Settings
 from genelit.tools.base import Events

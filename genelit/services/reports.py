@@ -15,7 +15,6 @@ import time
 from collections import Counter
 
 from genelit.agent.answer import NOT_ANSWERED, Answerer
-from genelit.agent.citations import UNSUPPORTED, citation_ids, without_citations
 from genelit.agent.concepts import COVERAGE_NOTE, coverage_line, uncovered
 from genelit.agent.entities import extract
 from genelit.agent.readable import ABOUT_THE_EVIDENCE
@@ -26,6 +25,7 @@ from genelit.services.literature import Literature
 from genelit.services.sequences import Sequences
 from genelit.settings import Settings
 from genelit.text import require_text
+from genelit.text.citations import UNSUPPORTED, citation_ids, without_citations
 from genelit.text.sentences import split_text
 from genelit.tools.base import Events, EvidenceLedger
 from genelit.tools.toolbox import score_reading
