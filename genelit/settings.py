@@ -140,6 +140,9 @@ class RetrievalSettings(Section):
         60, ge=1, description="Chunks each retriever contributes before fusion; more helps recall, costs latency."
     )
     rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant (Cormack et al. 2009 use 60).")
+    variants_in_papers: int = Field(
+        100, ge=1, le=200, description="Papers `variants-in QUERY` counts the variants of: the search's top ones (at most SEARCH_K)."
+    )
 
 
 class EntrezSettings(Section):
@@ -229,6 +232,9 @@ class AnswerSettings(Section):
     report_budget_s: float = Field(
         240.0, gt=0, description="Seconds a report may spend on LLM-written sections; once spent, later sections are extractive."
     )
+    report_variants: int = Field(
+        8, ge=0, le=50, description="Variants a report scores beyond those its topic names: the ones its papers name most."
+    )
     report_browser: str = Field("", description="Chromium or Chrome binary that prints a report as PDF; default: the first on PATH.")
     report_page_size: PageSize = Field("A4", description="Paper a PDF report is printed on: A4, or Letter (North America).")
     drafting: Literal["grounded", "prose"] = Field(
@@ -260,6 +266,10 @@ class AnswerSettings(Section):
     )
     support_similarity: float = Field(
         0.75, ge=-1, le=1, description="Cosine an answer sentence needs to one sentence of a paper it cites to count as supported."
+    )
+    move_margin: float = Field(
+        0.05, ge=0, le=1, description="A claim's citation is moved to another retrieved paper only when that paper "
+        "supports it by this much more cosine than the support bar."
     )
     verdict_margin: float = Field(
         0.1, ge=0, le=1, description="Papers whose best sentence is within this cosine of the best paper's weigh in the verdict."

@@ -29,7 +29,6 @@ from genelit.types import ModelOutput, SentenceSupport
 
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.]\w)(?!\w)")
 _BRACKETS = re.compile(r"\s*\[[^\[\]]*\]")
-MOVE_MARGIN = 0.05
 
 
 def _numbers(text: str) -> set[str]:
@@ -49,6 +48,7 @@ class SupportChecker:
         self.pool = pool
         self.models = {m.id: m for m in models}
         self.bar = pool.settings.support_similarity
+        self.move_margin = pool.settings.move_margin
         self.paper_text = {pid: " ".join(c.text for c in p.candidates) for pid, p in pool.papers.items()}
 
     def _paper_support(self, claim: str, vector: np.ndarray, pid: str) -> tuple[float, str]:
@@ -138,7 +138,7 @@ class SupportChecker:
             if pid in exclude:
                 continue
             similarity, why = self._paper_support(claim, vector, pid)
-            if not why and similarity >= self.bar + MOVE_MARGIN and (best is None or similarity > best[1]):
+            if not why and similarity >= self.bar + self.move_margin and (best is None or similarity > best[1]):
                 best = (pid, similarity)
         return best
 

@@ -167,7 +167,7 @@ class Literature:
                                  hotspot_rule=f"named by at least {HOTSPOT_PAPERS} indexed papers, any change at the residue")
 
     def variants_in(self, query: str | None = None, gene: str | None = None, k: int = 20,
-                    papers: int = 100) -> VariantCounts:
+                    papers: int | None = None) -> VariantCounts:
         """The variants most named by the papers a query finds (its top `papers`), or linked to one gene; and a note."""
         if (query is None) == (gene is None):
             raise BadInputError("give a query or a gene, not both" if query else "give a query or a gene",
@@ -175,7 +175,7 @@ class Literature:
         self.index.require()
         pmids, absent = None, []
         if query is not None:
-            found = self.search(query, papers)
+            found = self.search(query, papers or self.settings.retrieval.variants_in_papers)
             pmids = list(dict.fromkeys(e.paper.pmid for e in found))
             absent = uncovered(query, [e.paper for e in found])
         rows = self.index.manifest.variant_counts(gene=gene, pmids=pmids, limit=k)

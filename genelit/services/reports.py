@@ -37,7 +37,6 @@ LITERATURE_SECTIONS: list[tuple[SectionKind, str, str]] = [
     ("findings", "Key findings", "What did studies find about {topic}?"),
     ("conflicts", "Open questions and conflicting findings", "Which findings about {topic} are uncertain, conflicting or debated?"),
 ]
-MAX_FOUND_VARIANTS = 8
 
 
 def supported_only(text: str) -> tuple[str, int]:
@@ -194,7 +193,7 @@ class ReportBuilder:
             mentioned = extract(text, genes)
             if gene in mentioned.genes:
                 found.update(set(mentioned.variants))
-        chosen = list(dict.fromkeys(named + [v for v, _ in found.most_common(MAX_FOUND_VARIANTS)]))
+        chosen = list(dict.fromkeys(named + [v for v, _ in found.most_common(self.settings.answer.report_variants)]))
         if not chosen:
             return ReportSection(kind="variants", title="Variants", text=f"Neither the topic nor the retrieved abstracts "
                                  f"name a protein variant of {gene}."), []
