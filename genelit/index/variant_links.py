@@ -10,6 +10,7 @@ belong to a protein whose residue 175 is not Arg.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 from dataclasses import replace
@@ -25,6 +26,17 @@ _PROTEIN_KEY = re.compile(r"^p\.([A-Z])(\d+)")
 _NAME_WORD = re.compile(r"[A-Za-z0-9]+")
 _MAX_NAME_WORDS = 6
 _MAX_CACHED = 200_000
+# A sentence ends at . ! or ? before a capital, a digit or a bracket, unless the stop closes an abbreviation: a single
+# letter ("p. R214H", "c. 107 A>G"), "al.", "vs.", "Fig.", "No.".
+_SENTENCE_END = re.compile(r"(?<!\b[A-Za-z])(?<!\bal)(?<!\bvs)(?<!\bFig)(?<!\bNo)[.!?]\s+(?=[A-Z0-9(\[])")
+# What lies between a variant and the gene it belongs to when the gene follows: "rs1049057) of IL1R1",
+# "c.1367delC variant in MLH1", "(rs2237061 and rs2547) of the CXCL14".
+_OWNED_BY = re.compile(r"^[^.;]{0,120}?\b(?:of|in|within)\s+(?:the\s+)?(?:human\s+)?$", re.I)
+# A text about a virus's, a bacterium's or a fungus's proteins: its protein changes (spike E484K, integrase N155H, a
+# fungal SQLE L393F) belong to no human gene, whatever human gene the text also names (ACE2, the human SQLE).
+_OTHER_ORGANISM = re.compile(r"SARS-CoV-2|\bspike\b|\bHIV-?[12]?\b|\bintegrase\b|Mycobacteri|\bH37Rv\b|Trichophyton|"
+                             r"Escherichia|\bE\. coli\b|Saccharomyces|\byeast\b|cyanobacteri|Synechocystis|Plasmodium|"
+                             r"\binfluenza\b|\bbacteri(?:al|um)\b|\bfung(?:al|us)\b", re.I)
 MITOCHONDRIAL = "MT-"  # HGNC's prefix for the 37 genes of the mitochondrial genome (MT-TL1, MT-ND5 ...)
 
 
@@ -50,7 +62,12 @@ class VariantLinker:
         if not found:
             return []
         named = self.genes_named(text)
-        return [replace(m, gene=self._owner(m, named)) for m in found]
+        ends = [0, *(m.end() for m in _SENTENCE_END.finditer(text)), len(text) + 1]
+        linked = []
+        for m in found:
+            sentence = _sentence(ends, m.start)
+            linked.append(replace(m, gene=self._owner(m, named, text, sentence, _sentence(ends, max(sentence[0] - 1, 0)))))
+        return linked
 
     def genes_named(self, text: str) -> list[tuple[int, str]]:
         """(offset, symbol) of every gene the text names, by symbol or by its full name ("epidermal growth factor
@@ -105,20 +122,31 @@ class VariantLinker:
             return None
         return found[1][0].symbol
 
-    def _owner(self, mention: VariantMention, named: list[tuple[int, str]]) -> str | None:
-        candidates = list(dict.fromkeys(symbol for _, symbol in named))
+    def _owner(self, mention: VariantMention, named: list[tuple[int, str]], text: str, sentence: tuple[int, int],
+               previous: tuple[int, int]) -> str | None:
+        """The gene the mention's own sentence gives it: the one it is said to be 'of' or 'in' ("rs1049057) of
+        IL1R1"), else the nearest named before it, else after it; where its sentence names no gene before it, the
+        sentence before counts too. Genes further away are left out: there they are as often bystanders."""
+        if mention.kind == "protein" and _OTHER_ORGANISM.search(text):  # a virus's or a microbe's protein: no human gene's
+            return None
         if mention.key.startswith("m."):  # mitochondrial DNA: only a gene of the mitochondrial genome can own it
-            candidates = [s for s in candidates if s.startswith(MITOCHONDRIAL)]
             named = [(at, s) for at, s in named if s.startswith(MITOCHONDRIAL)]
+        lo, hi = sentence
+        near = [(at, s) for at, s in named if lo <= at < hi]
+        if not any(at < mention.start for at, _ in near):  # none before it in its sentence: the one before, if any
+            near += [(at, s) for at, s in named if previous[0] <= at < previous[1]]
+        if not near:
+            return None
+        candidates = list(dict.fromkeys(symbol for _, symbol in near))
         if len(candidates) > 1:
             candidates = self._fitting(mention, candidates)
         if not candidates:
             return None
-        if len(candidates) == 1:
-            return candidates[0]
         allowed = set(candidates)
-        before = [(mention.start - at, s) for at, s in named if s in allowed and at < mention.start]
-        after = [(at - mention.start, s) for at, s in named if s in allowed and at >= mention.start]
+        after = [(at - mention.start, s) for at, s in near if s in allowed and at >= mention.start]
+        if after and _OWNED_BY.search(text[mention.end : mention.start + after[0][0]]):
+            return after[0][1]
+        before = [(mention.start - at, s) for at, s in near if s in allowed and at < mention.start]
         return min(before or after)[1]
 
     def _fitting(self, mention: VariantMention, candidates: list[str]) -> list[str]:
@@ -141,3 +169,9 @@ class VariantLinker:
         if symbol not in self._proteins:
             self._proteins[symbol] = self.reference(symbol) if self.reference else None
         return self._proteins[symbol]
+
+
+def _sentence(ends: list[int], at: int) -> tuple[int, int]:
+    """The (start, end) of the sentence holding offset `at`, given the sorted offsets where sentences start."""
+    i = bisect.bisect_right(ends, at)
+    return ends[i - 1], ends[i] if i < len(ends) else ends[-1]

@@ -22,7 +22,9 @@ from genelit.limits import small_int
 from genelit.sequence.variants import THREE_TO_ONE
 
 MentionKind = Literal["protein", "dna", "snp"]
-MENTIONS_VERSION = "1"  # bump when recognition or linking changes, so that `index remention` is offered
+MENTIONS_VERSION = "2"  # bump when recognition or linking changes, so that `index remention` is offered
+# A stop at codon 1-3 is no variant a paper names that way; "T2*" is an MRI relaxation time (three of 110 sampled links).
+_EARLY_STOP = re.compile(r"^p\.[A-Z][1-3]\*$")
 
 # Amino acids by full name, for "arginine 175 to histidine".
 _NAMES = {
@@ -271,7 +273,7 @@ def find_mentions(text: str) -> list[VariantMention]:
             if _refused(kind, written, text, start, end):
                 continue
             key = build(m)
-            if key is not None:
+            if key is not None and not _EARLY_STOP.match(key):
                 found.append(VariantMention(start, end, written, kind, key))
     found.sort(key=lambda v: (v.start, -(v.end - v.start)))
     kept: list[VariantMention] = []
