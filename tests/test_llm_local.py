@@ -104,7 +104,6 @@ def test_a_terminated_genelit_takes_its_llm_server_with_it(local_assistant: Assi
     import signal
     import subprocess
     import sys
-    import time
 
     script = (
         "import sys, time\n"
@@ -127,23 +126,72 @@ def test_a_terminated_genelit_takes_its_llm_server_with_it(local_assistant: Assi
                                stdout=subprocess.PIPE, text=True)
     assert process.stdout is not None and process.stdout.readline().strip() == "ready"
 
-    def servers() -> list[int]:
-        found = []
-        for proc in Path("/proc").iterdir():
-            try:
-                argv = (proc / "cmdline").read_bytes().split(b"\0")
-            except OSError:
-                continue
-            if b"genelit.lifeline" in argv and str(process.pid).encode() in argv and b"llama_cpp.server" in argv:
-                state = (proc / "status").read_text().split("State:")[1].split()[0]
-                if state != "Z":
-                    found.append(int(proc.name))
-        return found
-
-    assert servers(), "genelit never started its own LLM server"
+    assert _servers_of(process.pid), "genelit never started its own LLM server"
     process.send_signal(signal.SIGTERM)
     assert process.wait(60) == 143
+    _assert_servers_gone(process.pid)
+
+
+def _servers_of(pid: int) -> list[int]:
+    """The live LLM server processes genelit process `pid` started (through its lifeline)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            argv = (proc / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"genelit.lifeline" in argv and str(pid).encode() in argv and b"llama_cpp.server" in argv:
+            state = (proc / "status").read_text().split("State:")[1].split()[0]
+            if state != "Z":
+                found.append(int(proc.name))
+    return found
+
+
+def _assert_servers_gone(pid: int) -> None:
     deadline = time.monotonic() + 30
-    while servers() and time.monotonic() < deadline:
+    while _servers_of(pid) and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert not servers(), "the LLM server outlived the genelit process that started it"
+    assert not _servers_of(pid), "the LLM server outlived the genelit process that started it"
+
+
+def test_a_terminated_genelit_serve_takes_its_llm_server_with_it(local_assistant: Assistant, small_index: Settings) -> None:
+    """Issue 23: SIGTERM on `genelit serve` that has answered in pipeline mode leaves no LLM server behind."""
+    import json
+    import signal
+    import subprocess
+    import sys
+
+    import httpx
+
+    from genelit.agent.llm import free_port
+
+    port = free_port()
+    env = {**os.environ, "GENELIT_LLM__LOCAL_MODEL": "qwen2.5-coder-0.5b", "GENELIT_LLM__MODEL_DIR": str(MODEL_CACHE),
+           "GENELIT_LLM__N_CTX": "2048", "GENELIT_LLM__MAX_TOKENS": "64"}
+    process = subprocess.Popen([sys.executable, "-m", "genelit.cli", "--data-dir", str(small_index.data_dir), "serve",
+                                "--port", str(port)], env=env, stderr=subprocess.DEVNULL)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.5)
+        kinds = []
+        with httpx.stream("POST", f"{base}/api/ask", json={"question": "How does language experience shape pitch "
+                                                             "processing?", "mode": "pipeline"}, timeout=300) as response:
+            for line in response.iter_lines():
+                if line.startswith("event: "):
+                    kinds.append(line.removeprefix("event: "))
+                elif line.startswith("data: ") and kinds[-1] == "answer":
+                    assert json.loads(line.removeprefix("data: "))["mode"] == "pipeline"
+        assert "token" in kinds and kinds[-1] == "answer"  # the page gets the draft as it is written
+        assert _servers_of(process.pid), "serve never started its own LLM server"
+        process.send_signal(signal.SIGTERM)
+        process.wait(60)
+        _assert_servers_gone(process.pid)
+    finally:
+        if process.poll() is None:
+            process.kill()

@@ -120,8 +120,8 @@ class Literature:
         manifest = self.index.manifest
         if manifest.mentions_current():
             return ""
-        return ("this index was built before variant mentions were recorded, or with them off, so some papers may be "
-                "missing: run `genelit index remention` once")
+        return ("this index's variant mentions were recorded by an older recogniser and linker, or not at all, so some "
+                "papers may be missing or linked to the wrong gene: run `genelit index remention` once")
 
     def variant_literature(self, gene: str | None, variant: str, top: int = 5) -> VariantLiterature:
         """The indexed papers naming `variant` (any written form) of `gene`: count, years, forms, the top papers, each
