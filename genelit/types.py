@@ -74,6 +74,10 @@ class Evidence(BaseModel):
     retrievers: dict[str, int] = Field(
         default_factory=dict, description="Rank (1-based) of the best chunk in each retriever that found it."
     )
+    on_focus: bool | None = Field(
+        None, description="Whether the paper names the query's gene or variant (None: the query names none). Papers "
+        "that do not come after those that do, whatever their score."
+    )
 
 
 class Gene(BaseModel):

@@ -82,6 +82,19 @@ def test_search_table_names_papers(small_index: Settings) -> None:
     assert code == 0 and "PMID:" in output and "pubmed.ncbi.nlm.nih.gov" in output
 
 
+def test_search_says_why_a_higher_score_can_come_later(small_index: Settings) -> None:
+    """Issue 25: papers naming the query's gene come first, so a higher score can be listed later; each hit says so."""
+    code, output = run(small_index.data_dir, "search", "TP53 mutations in cancer", "--k", "10", "--json")
+    assert code == 0
+    hits = json.loads(output)
+    focus = [h["on_focus"] for h in hits]
+    assert None not in focus and focus == sorted(focus, reverse=True)  # every hit judged; those naming TP53 first
+    assert False in focus  # the 120 abstracts name TP53 in few papers, if any: off-focus hits are listed
+    code, table = run(small_index.data_dir, "search", "TP53 mutations in cancer", "--k", "10")
+    assert "papers that name the query's gene or variant come first" in table
+    assert table.count("does not name the query's gene or variant") == focus.count(False)
+
+
 def test_index_files_reports_counts(tmp_path: Path) -> None:
     code, output = run(tmp_path, "index", "files", str(shared("pubmed_xml/biopython_Entrez/pubmed2.xml")), "--json")
     assert code == 0, output

@@ -200,9 +200,12 @@ def evidence(items: list[Evidence]) -> None:
     if not items:
         out.print("no matching papers in the index")
         return
+    if any(item.on_focus is False for item in items):
+        out.print("[dim]papers that name the query's gene or variant come first, each group by score[/]")
     for n, item in enumerate(items, start=1):
         paper = item.paper
         found = ", ".join(f"{name} #{rank}" for name, rank in sorted(item.retrievers.items()))
+        found += "; does not name the query's gene or variant" if item.on_focus is False else ""
         out.print(
             f"[bold]{n}. {escape(paper.title)}[/]\n"
             f"   {escape(paper.journal)} {paper.year or ''} · [cyan]{item.id}[/] · {paper.url}\n"

@@ -126,8 +126,8 @@ class HybridRetriever:
         if prefer is None:
             return self._fuse(rankings, k)
         # Fuse deeper, then move the papers that are not about the question's entities down.
-        fused = self._fuse(rankings, k * 3)
-        return sorted(fused, key=lambda e: not prefer(e.paper))[:k]
+        fused = [e.model_copy(update={"on_focus": prefer(e.paper)}) for e in self._fuse(rankings, k * 3)]
+        return sorted(fused, key=lambda e: not e.on_focus)[:k]
 
     def _fuse(self, rankings: dict[RetrieverName, list[str]], k: int) -> list[Evidence]:
         # Each retriever's chunk list is collapsed to papers first (a paper ranks where its best
