@@ -226,3 +226,17 @@ def test_remention_without_an_index_creates_nothing(tmp_path: Path) -> None:
     assert not (tmp_path / "none" / "index").exists()
     neither = CliRunner().invoke(app, ["--data-dir", str(tmp_path / "none"), "variants-in"])
     assert neither.exit_code == 2 and "give a query or a gene" in neither.output and "not both" not in neither.output
+
+
+def test_the_answer_side_reads_a_variant_as_the_index_does() -> None:
+    """Issue 23: one grammar. A paper the index files under TP53 p.R175H is one the answer's focus sees as naming it."""
+    from genelit.agent.entities import extract
+    from genelit.agent.mentions import focus_of
+
+    genes = GeneTable()
+    focus = focus_of(extract("Is TP53 p.R175H damaging?", genes), genes)
+    assert focus.variants == ["TP53 p.Arg175His"]
+    for written in ("the Arg 175 His change", "arginine 175 to histidine", "R175H", "p.Arg175His", "TP53 R175H/R273H"):
+        assert "TP53 p.Arg175His" in focus.mentioned(written), written
+        assert [m.key for m in find_mentions(written)][0] == "p.R175H"
+    assert focus.mentioned("R175 was unchanged; R175L was seen") == []

@@ -9,7 +9,9 @@ rules mask such spans before a mention is counted:
 "BRCA1-associated breast cancer" is not masked: there the gene is the subject.
 
 A gene counts as mentioned by its symbol, its aliases or its previous symbols, each as a whole
-token; a variant by any common written form of its protein change (p.Arg175His, R175H, Arg175His).
+token; a variant by its normalised key among the text's variant mentions, read by the one grammar the
+index uses (index/variant_mentions.py): p.Arg175His, R175H, "Arg 175 His" and "arginine 175 to
+histidine" are all p.R175H, so `genelit ask` and `genelit variant` agree on which papers name it.
 """
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ from dataclasses import dataclass, field
 
 from genelit.agent.entities import Entities
 from genelit.errors import BadInputError
+from genelit.index.variant_mentions import find_mentions, mention_key
 from genelit.sequence.genes import GeneTable
-from genelit.sequence.variants import parse_protein_variant, three_letter
+from genelit.sequence.variants import parse_protein_variant
 
 _RELATION = r"(?:associated|interacting|binding|related|regulated|regulating|induced|inducible|dependent|containing|like)"
 _PARTNER = r"(?:protein|deubiquitinase|kinase|helicase|domain|RING|factor|activator|complex|subunit|phosphatase|gene|target)"
@@ -40,14 +43,17 @@ class Term:
 
     label: str  # as shown to users, e.g. 'BRCA1' or 'TP53 p.Arg175His'
     kind: str  # 'gene' or 'variant'
-    pattern: re.Pattern[str]
+    pattern: re.Pattern[str] | None = None  # a gene's names
     mask: re.Pattern[str] | None = None
     synonyms: tuple[str, ...] = ()  # aliases and previous symbols, for lexical expansion
+    key: str = ""  # a variant's normalised mention key, e.g. 'p.R175H'
 
     def found_in(self, text: str) -> bool:
+        if self.key:
+            return self.key in {m.key for m in find_mentions(text)}
         if self.mask is not None:
             text = self.mask.sub(" ", text)
-        return self.pattern.search(text) is not None
+        return self.pattern is not None and self.pattern.search(text) is not None
 
 
 @dataclass
@@ -98,19 +104,18 @@ def gene_term(symbol: str, genes: GeneTable) -> Term:
 
 
 def variant_term(hgvs: str, gene: str | None) -> Term | None:
-    """All written forms of a protein change; None when the change is not a simple substitution."""
+    """Every written form of a protein change, by its mention key; None when the change is not a simple substitution."""
     try:
         variant = parse_protein_variant(hgvs)
     except BadInputError:  # an entity the grammar cannot read simply has no term
         return None
     if variant.kind not in ("missense", "nonsense", "synonymous") or len(variant.ref) != 1:
         return None
-    ref = f"(?:{variant.ref}|{three_letter(variant.ref)})"
-    alt_letter = "X|\\*" if variant.alt == "*" else variant.alt
-    alt = f"(?:{alt_letter}|{three_letter(variant.alt)})"
-    pattern = re.compile(rf"(?<![\w])(?:p\.)?{ref}-?{variant.position}-?{alt}(?![a-z\d])", re.I)
+    found = mention_key(variant.hgvs)
+    if found is None:
+        return None
     label = f"{gene} {variant.hgvs}" if gene else variant.hgvs
-    return Term(label=label, kind="variant", pattern=pattern)
+    return Term(label=label, kind="variant", key=found[1])
 
 
 def focus_of(entities: Entities, genes: GeneTable) -> Focus:
