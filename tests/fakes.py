@@ -237,6 +237,30 @@ class RecordingSleep:
         self.delays.append(seconds)
 
 
+class HashingEmbedder:
+    """Stands in for the sentence-transformers model behind the `embed` seam: unit float32 vectors of its width (384),
+    the same text always the same vector, and texts that share words (and word pairs) close in cosine, so a copied
+    line scores 1.0 and an unrelated one near 0. It knows no synonyms: tests that need meaning use the real model."""
+
+    dim = 384
+
+    def __call__(self, texts: list[str]):
+        import hashlib
+
+        import numpy as np
+
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            words = re.findall(r"[a-z0-9]+", text.lower())
+            for gram in words + [f"{a} {b}" for a, b in zip(words, words[1:])]:
+                digest = hashlib.blake2b(gram.encode(), digest_size=8).digest()
+                out[row, int.from_bytes(digest[:4], "little") % self.dim] += 1.0 if digest[4] & 1 else -1.0
+            norm = float(np.linalg.norm(out[row]))
+            if norm:
+                out[row] /= norm
+        return out
+
+
 def scripted_chat_model(*replies: object):
     """A LangChain chat model that returns the given replies in order, like simonw/llm's mock model.
 

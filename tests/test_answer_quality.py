@@ -23,7 +23,7 @@ from genelit.sequence.genes import GeneTable
 from genelit.settings import AnswerSettings, EmbeddingSettings, Settings
 from genelit.text.sentences import finding_score, split, split_text
 from genelit.types import Evidence, ModelOutput, Paper
-from tests.fakes import ARTICLE, FakeProvider, grounded_reply, scripted_chat_model, write_xml
+from tests.fakes import ARTICLE, FakeProvider, HashingEmbedder, grounded_reply, scripted_chat_model, write_xml
 
 BAP1 = ("BRCA1-associated protein 1 (BAP1) is emerging as an intensively studied cancer-associated gene. "
         "BAP1 loss was found in 60% of mesotheliomas.")
@@ -38,9 +38,11 @@ def genes() -> GeneTable:
     return GeneTable()
 
 
-@pytest.fixture(scope="module")
-def embed():
-    return Embedder(EmbeddingSettings()).embed
+@pytest.fixture(scope="module", params=["model", "hashing"])
+def embed(request: pytest.FixtureRequest):
+    """The real embedding model, and a fake with no weights (tests/fakes.py), so the evidence and support logic is
+    tested on a checkout that has neither the weights nor ../shared."""
+    return Embedder(EmbeddingSettings()).embed if request.param == "model" else HashingEmbedder()
 
 
 def paper(pmid: str, abstract: str, title: str = "") -> Evidence:
