@@ -115,6 +115,18 @@ def test_bioasq_extractive_scores_each_type_and_saves_every_answer(tmp_path: Pat
         assert figures[kind]["extractive"]["n"] == 2
         assert abs(figures[kind]["extractive"]["score"] - sum(mine) / 2) < 1e-3
     assert any(r["score"] > 0 for r in rows)  # the gold documents are indexed: quoting them finds some answers
+    rescored = runner.invoke(app, ["eval", "bioasq", str(golden), "--mode", "extractive", "--scores-from", str(saved), "--json"])
+    assert rescored.exit_code == 0, rescored.output
+    again = json.loads(rescored.output)
+    assert again["distractors"] is None
+    for kind in ("factoid", "list", "summary"):  # the saved answers give the figures the run printed
+        for name in ("n", "score", "second", "supported_share", "words_p50"):
+            assert again["types"][kind]["extractive"][name] == figures[kind]["extractive"][name], (kind, name)
+    stopped = tmp_path / "stopped.jsonl"  # a run stopped part-way: what it kept still gives figures
+    stopped.write_text("".join(line + "\n" for line in saved.read_text().splitlines()[:3]))
+    part = json.loads(runner.invoke(app, ["eval", "bioasq", str(golden), "--mode", "extractive", "--scores-from", str(stopped),
+                                          "--json"]).output)
+    assert sum(modes["extractive"]["n"] for modes in part["types"].values()) == 3
 
 
 def test_bioasq_scoring_reads_the_answer_a_reader_sees() -> None:

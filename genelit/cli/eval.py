@@ -18,7 +18,7 @@ from genelit.cli.app import (
     exit_2_on_user_error,
 )
 from genelit.errors import BadInputError
-from genelit.eval.bioasq import TYPES, run_bioasq
+from genelit.eval.bioasq import TYPES, rescore_saved, run_bioasq
 from genelit.eval.evidence_kinds import papers_for, read_labels, run_evidence_kinds
 from genelit.eval.geneturing import OnlineLookups, run_geneturing
 from genelit.eval.mentions import Split, run_mention_eval
@@ -109,11 +109,16 @@ def eval_bioasq(
     distractors: Annotated[int, typer.Option("--distractors", min=0, help="Sample abstracts indexed beside the gold documents.")] = 1000,
     distractor_file: DistractorFileOpt = None,
     save: Annotated[Path | None, typer.Option("--save", help="Write every answer (one JSON line each) to recompute the scores.")] = None,
+    scores_from: Annotated[Path | None, typer.Option(
+        "--scores-from", help="Give the figures of answers an earlier run saved (--save), stopped or not; answers nothing.")] = None,
     fast: FastOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Per question type: yes/no accuracy and macro-F1, factoid lead accuracy, list recall and precision, summary
     ROUGE-2; supported share, sentences left out, words and latency; the chosen mode beside extractive."""
+    if scores_from is not None:
+        render.show(rescore_saved(scores_from, mode), as_json, render.bioasq_eval)
+        return
     if save is not None:
         check_output(save)
         if save.exists() and save.stat().st_size:  # answers an earlier, perhaps stopped, run kept: never overwritten

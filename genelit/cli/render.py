@@ -499,7 +499,8 @@ def pubmedqa_eval(result: PubMedQAEval, name: str) -> None:
 
 
 def bioasq_eval(result: BioASQEval) -> None:
-    table = Table(title=f"BioASQ on {escape(result.file)}: {result.distractors:,} distractors", title_justify="left")
+    among = f"{result.distractors:,} distractors" if result.distractors is not None else "rescored from saved answers"
+    table = Table(title=f"BioASQ on {escape(result.file)}: {among}", title_justify="left")
     for column in ("type: score (second)", "mode", "n", "score", "second", "supported", "left out", "words", "p50 s"):
         table.add_column(column, justify="left" if column.startswith("type") or column == "mode" else "right")
     for kind, modes in result.types.items():

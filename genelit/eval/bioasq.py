@@ -56,7 +56,7 @@ class ModeScores(BaseModel):
 class BioASQEval(BaseModel):
     file: str
     mode: str = Field(description="The mode asked for; extractive is always run beside it.")
-    distractors: int
+    distractors: int | None = Field(description="Sample abstracts indexed beside the gold ones; None when rescored from saved answers.")
     types: dict[str, dict[str, ModeScores]] = Field(default_factory=dict, description="Type -> mode -> figures.")
     score_names: dict[str, tuple[str, str | None]] = Field(default_factory=dict)
 
@@ -183,6 +183,41 @@ def run_bioasq(path: Path, settings: Settings, mode: str = "pipeline", types: tu
     result = BioASQEval(file=path.name, mode=mode, distractors=n_extra, score_names=SCORE_NAMES)
     for (kind, m), got in sorted(rows.items()):
         result.types.setdefault(kind, {})[m] = _figures(kind, got, [q for q in questions if q["type"] == kind])
+    return result
+
+
+def rescore_saved(saved: Path, mode: str = "pipeline") -> BioASQEval:
+    """The figures of a saved run (`--save`), without answering again: a run stopped part-way still gives its figures.
+    Only questions answered in both modes count, so each figure keeps its extractive baseline on the same questions.
+    Yes/no macro-F1 needs the verdict labels, which the saved rows do not keep: it is left out."""
+    if not saved.is_file():
+        raise BadInputError(f"no saved answers at {saved}", "name the file an `eval bioasq --save` run wrote")
+    try:
+        rows = [json.loads(line) for line in saved.read_text(encoding="utf-8").splitlines() if line.strip()]
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise BadInputError(f"{saved} is not a file of saved answers ({exc})", "name the file `eval bioasq --save` wrote") from None
+    modes = {r["mode"] for r in rows}
+    both = {r["id"] for r in rows if r["mode"] == mode} & ({r["id"] for r in rows if r["mode"] == "extractive"}
+                                                          if len(modes) > 1 else {r["id"] for r in rows})
+    if not both:
+        raise BadInputError(f"{saved}: no question was answered in {' and '.join(sorted(modes | {mode}))}",
+                            "rescore a file that `eval bioasq --save` wrote")
+    result = BioASQEval(file=saved.name, mode=mode, distractors=None, score_names=SCORE_NAMES)
+    grouped: dict[tuple[str, str], list[dict]] = {}
+    for r in rows:
+        if r["id"] in both:
+            grouped.setdefault((r["type"], r["mode"]), []).append(r)
+    for (kind, m), got in sorted(grouped.items()):
+        shares = [r["supported_share"] for r in got if r["supported_share"] is not None]
+        seconds = [r["second"] for r in got if r["second"] is not None]
+        texts = [plain(Answer(question=r["question"], text=r["answer"], mode=r["mode"])) for r in got]
+        result.types.setdefault(kind, {})[m] = ModeScores(
+            n=len(got), score=round(statistics.mean(r["score"] for r in got), 4),
+            second=round(statistics.mean(seconds), 4) if kind == "list" and seconds else None,
+            supported_share=round(statistics.mean(shares), 4) if shares else None,
+            dropped_per_answer=round(statistics.mean(len(r["dropped"]) for r in got), 2),
+            words_p50=statistics.median(len(t.split()) for t in texts),
+            latency_s_p50=round(statistics.median(r["seconds"] for r in got), 2))
     return result
 
 
