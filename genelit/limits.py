@@ -13,6 +13,7 @@ from genelit.errors import BadInputError, clip
 MAX_POSITION = 1_000_000_000
 MAX_YEAR = 9999
 SEARCH_K = 200  # papers one search may return, on every face and in the Python API
+MODEL_SEARCH_K = 20  # papers one search may return to a language model: twenty quoted abstracts fill a 4k-token context
 VARIANTS_PER_CALL = 50
 VARIANT_CHARS = 100
 QUESTION_CHARS = 2000

@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from genelit.errors import BadInputError, MissingResourceError
+from genelit.limits import MODEL_SEARCH_K
 from genelit.tools.base import EvidenceLedger, Tool
 from genelit.types import (
     Annotation,
@@ -24,6 +25,7 @@ from genelit.types import (
     PairwiseAlignment,
     Paper,
     ScanSummary,
+    ScorerName,
     SnpRecord,
     UnscoredVariant,
     VariantLiterature,
@@ -80,7 +82,7 @@ class OnlineBackends:
 
 class SearchArgs(BaseModel):
     query: str = Field(description="What to look for in PubMed abstracts, in plain words.")
-    k: int = Field(5, ge=1, le=20, description="How many papers.")
+    k: int = Field(5, ge=1, le=MODEL_SEARCH_K, description="How many papers.")
     year: str | None = Field(None, description="Optional year filter: YYYY, YYYY-YYYY, YYYY- or -YYYY.")
 
 
@@ -95,7 +97,7 @@ class GeneArgs(BaseModel):
 class VariantArgs(BaseModel):
     gene: str = Field(description="Gene symbol, e.g. TP53.")
     variant: str = Field(description="Protein variant, e.g. p.Arg175His or R175H.")
-    scorer: str | None = Field(None, description="Optional scorer: calibrated, esm2, blosum62, grantham.")
+    scorer: ScorerName | None = Field(None, description="Optional scorer: calibrated, esm2, blosum62, grantham.")
 
 
 class VariantLiteratureArgs(BaseModel):
