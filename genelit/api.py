@@ -192,6 +192,10 @@ class Assistant:
         """(gene, where the sequence came from, protein sequence)."""
         return self.sequences.protein(gene, fasta)
 
+    def fetch_sequences(self, genes: list[str]) -> list[StoredProtein]:
+        """Fetch the genes' RefSeq proteins from NCBI into the local store (online once; needs the Entrez email)."""
+        return self.sequences.fetch(genes)
+
     def add_sequences(self, path: Path, translate: bool = False, replace: bool = False) -> list[StoredProtein]:
         """Store the proteins of a FASTA file by gene, for later variant scoring offline. DNA is refused unless
         `translate`; two different sequences for one gene in the file are refused unless `replace`."""

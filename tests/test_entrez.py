@@ -147,3 +147,9 @@ def test_gene_summary_and_refseq_protein_online(tmp_path, monkeypatch: pytest.Mo
         fetches = len(state.requests)
         assert assistant.protein("DYNC1LI2")[1].startswith("local store:")  # cached, no new request
         assert len(state.requests) == fetches
+        fetched = CliRunner().invoke(app, ["--data-dir", str(tmp_path), "seq", "fetch", "DYNC1LI2", "--json"])
+        assert fetched.exit_code == 0, fetched.output  # issue 25: the one-command route; a stored protein is kept
+        assert json.loads(fetched.output)[0]["gene"] == "DYNC1LI2" and len(state.requests) == fetches
+    monkeypatch.delenv("GENELIT_ENTREZ__EMAIL")
+    offline = CliRunner().invoke(app, ["--data-dir", str(tmp_path / "fresh"), "seq", "fetch", "TP53"])
+    assert offline.exit_code == 2 and "GENELIT_ENTREZ__EMAIL" in offline.output

@@ -54,6 +54,17 @@ def seq_add(
     render.show(assistant(ctx).add_sequences(path, translate, replace), as_json, render.stored_proteins)
 
 
+@seq_app.command("fetch", epilog="Example:\n\n  GENELIT_ENTREZ__EMAIL=you@lab.org genelit seq fetch TP53 BRCA1")
+@exit_2_on_user_error
+def seq_fetch(
+    ctx: typer.Context,
+    genes: Annotated[list[str], typer.Argument(help="Gene symbols (or unambiguous aliases).")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Fetch each gene's RefSeq protein from NCBI once and store it, so its variants are scored offline from then on."""
+    render.show(assistant(ctx).fetch_sequences(genes), as_json, render.stored_proteins)
+
+
 @app.command("variant", epilog="Examples:\n\n  genelit variant TP53 p.R175H\n\n  genelit variant BRCA1 C61G R71G --scorer esm2 --json\n\n"
              "  genelit variant BRCA1 c.181T>G --cds BRCA1_mRNA.gb")
 @exit_2_on_user_error

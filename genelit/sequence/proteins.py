@@ -80,6 +80,9 @@ class SequenceStore:
             return None
         return stored.read_text().split(maxsplit=1)[0].lstrip(">")
 
+    def has(self, symbol: str) -> bool:
+        return self._path(symbol).exists()
+
     def put(self, symbol: str, accession: str, sequence: str) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         target = self._path(symbol)
@@ -118,5 +121,5 @@ class SequenceStore:
         raise MissingResourceError(
             f"no protein sequence for {gene.symbol} on this machine",
             f"add one with `genelit seq add FILE.fasta` (header like '>NP_000537.3 {gene.symbol}'), pass --fasta, "
-            "or set GENELIT_ENTREZ__EMAIL to fetch the RefSeq protein online",
+            f"or fetch the RefSeq protein once with GENELIT_ENTREZ__EMAIL=you@lab.org genelit seq fetch {gene.symbol}",
         )

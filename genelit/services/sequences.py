@@ -17,7 +17,7 @@ from genelit.sequence.align import align_pair, map_to_reference
 from genelit.sequence.annotation import annotate
 from genelit.sequence.coding import cds_from_file, coding_consequence
 from genelit.sequence.genes import GeneTable, with_ncbi_summaries
-from genelit.sequence.io import SequenceRecord, from_string, iter_records, records_from_string
+from genelit.sequence.io import SequenceRecord, from_string, iter_records, records_from_string, validate
 from genelit.sequence.ncbi_gene import FILE_NAME, update_gene_info
 from genelit.sequence.proteins import SequenceStore
 from genelit.sequence.scan import SaturationScan, parse_region, scan, summarise
@@ -109,6 +109,23 @@ class Sequences:
         resolved = self.gene_one(gene)
         source, sequence = self.store.get(resolved, fasta)
         return resolved, source, sequence
+
+    def fetch(self, genes: list[str]) -> list[StoredProtein]:
+        """Fetch each gene's RefSeq protein from NCBI into the store (once: a stored one is kept), so that its variants
+        are scored offline from then on. The one-command route to `genelit variant` on a fresh install."""
+        self._entrez()  # no email: one clear error before any gene is looked at
+        found = []
+        for name in genes:
+            gene = self.gene_one(name)
+            if self.store.has(gene.symbol):
+                source, sequence = self.store.get(gene)
+                accession = source.removeprefix("local store:")
+            else:
+                accession, sequence = self._fetch_protein_online(gene)
+                sequence = validate(sequence, "protein", accession, self.settings.sequence.max_length)
+                self.store.put(gene.symbol, accession, sequence)
+            found.append(StoredProtein(gene=gene.symbol, accession=accession, length=len(sequence)))
+        return found
 
     def add(self, path: Path, translate: bool = False, replace: bool = False) -> list[StoredProtein]:
         """Store the proteins of a FASTA file by gene, for later variant scoring offline."""
