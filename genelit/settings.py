@@ -140,6 +140,10 @@ class RetrievalSettings(Section):
         60, ge=1, description="Chunks each retriever contributes before fusion; more helps recall, costs latency."
     )
     rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant (Cormack et al. 2009 use 60).")
+    lexical_engine: Literal["bm25s", "tantivy"] = Field(
+        "bm25s", description="BM25 engine: bm25s (in memory; quickest to build below about 1M chunks) or tantivy "
+        "(on-disk segments: 0.12x bm25s's build memory at 1M abstracts; `pip install tantivy`, in the scale extra)."
+    )
     variants_in_papers: int = Field(
         100, ge=1, le=200, description="Papers `variants-in QUERY` counts the variants of: the search's top ones (at most SEARCH_K)."
     )

@@ -55,6 +55,31 @@ def test_filters_apply_to_both_retrievers(small_index: Settings) -> None:
     assert journal_hits and {h.paper.journal for h in journal_hits} == {journal}
 
 
+def test_tantivy_ranks_as_bm25s_does_and_filters_alike(small_index: Settings, tmp_path: Path) -> None:
+    """Issue 26: the on-disk engine behind the same lexical seam. Built from the manifest, saved, reloaded; the same
+    known item first, top tens mostly shared with bm25s, and filters kept."""
+    import shutil
+
+    data = tmp_path / "copy"
+    shutil.copytree(small_index.data_dir, data)
+    settings = Settings(data_dir=data, retrieval=small_index.retrieval.model_copy(update={"lexical_engine": "tantivy"}))
+    tantivy_side, bm25s_side = Assistant(settings), Assistant(Settings(data_dir=data))
+    tantivy_side.index.refresh_lexical()  # what a writer does: build and save
+    assert (data / "index" / "tantivy").is_dir() and tantivy_side.index_stats().lexical_current
+    paper = tantivy_side.index.manifest.papers(["17942999"])["17942999"]
+    only_bm25 = ("bm25",)
+    assert tantivy_side.search(paper.title, k=5, retrievers=only_bm25)[0].id == "PMID:17942999"
+    shared = []
+    for query in ("pitch processing in the brain", "factor VIII gene therapy", "patients with cancer", "stroke rehabilitation"):
+        ours = [h.id for h in tantivy_side.search(query, k=10, retrievers=only_bm25)]
+        theirs = [h.id for h in bm25s_side.search(query, k=10, retrievers=only_bm25)]
+        assert ours and theirs
+        shared.append(len(set(ours) & set(theirs)) / len(theirs))
+    assert sum(shared) / len(shared) >= 0.7, shared
+    hits = Assistant(settings).search("brain", k=20, year="2014-2015", retrievers=only_bm25)  # reloaded from disk
+    assert hits and all(h.paper.year in (2014, 2015) for h in hits)
+
+
 @pytest.mark.parametrize("year", ["20x5", "2020-2010", "-", "201"])
 def test_bad_filters_are_rejected(small_index: Settings, year: str) -> None:
     with pytest.raises(BadInputError, match="year filter"):

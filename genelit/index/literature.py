@@ -8,6 +8,7 @@ with a clear message instead of interleaving batches with the first.
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,7 +16,7 @@ from pathlib import Path
 from genelit.errors import IndexConflictError, MissingResourceError
 from genelit.index.chunking import pmid_of
 from genelit.index.embeddings import Embedder
-from genelit.index.lexical import LexicalIndex
+from genelit.index.lexical import LexicalIndex, TantivyLexical
 from genelit.index.manifest import Manifest
 from genelit.index.store import BUILD_HINT, VectorStore
 from genelit.settings import Settings
@@ -42,7 +43,7 @@ class LiteratureIndex:
         self._manifest: Manifest | None = None
         self._store: VectorStore | None = None
         self._embedder: Embedder | None = None
-        self._lexical: LexicalIndex | None = None
+        self._lexical: LexicalIndex | TantivyLexical | None = None
 
     # -- parts ------------------------------------------------------------------------
     @property
@@ -71,21 +72,33 @@ class LiteratureIndex:
 
     @property
     def lexical_folder(self) -> Path:
-        return self.folder / "bm25"
+        return self.folder / ("bm25" if self.settings.retrieval.lexical_engine == "bm25s" else "tantivy")
 
-    def lexical(self) -> LexicalIndex:
-        """The BM25 index for the manifest's current generation, rebuilt in memory if the saved one is stale."""
+    def _load_lexical(self) -> LexicalIndex | TantivyLexical | None:
+        engine = LexicalIndex if self.settings.retrieval.lexical_engine == "bm25s" else TantivyLexical
+        return engine.load(self.lexical_folder)
+
+    def _build_lexical(self, scratch: Path) -> LexicalIndex | TantivyLexical:
+        if self.settings.retrieval.lexical_engine == "bm25s":
+            return LexicalIndex.build(self.manifest)
+        return TantivyLexical.build(self.manifest, scratch)
+
+    def lexical(self) -> LexicalIndex | TantivyLexical:
+        """The BM25 index for the manifest's current generation, rebuilt (unsaved) if the saved one is stale."""
         generation = self.manifest.generation
         if self._lexical is None or self._lexical.generation != generation:
-            saved = LexicalIndex.load(self.lexical_folder)
-            self._lexical = saved if saved is not None and saved.generation == generation else LexicalIndex.build(self.manifest)
+            saved = self._load_lexical()
+            if saved is not None and saved.generation == generation:
+                self._lexical = saved
+            else:  # a reader may not write the index's folder: a stale tantivy index is rebuilt in a scratch folder
+                self._lexical = self._build_lexical(Path(tempfile.mkdtemp(prefix="genelit-lexical-")) / "index")
         return self._lexical
 
     def refresh_lexical(self) -> None:
         """Rebuild and save the lexical index if the manifest moved on (writers call this)."""
-        saved = LexicalIndex.load(self.lexical_folder)
+        saved = self._load_lexical()
         if saved is None or saved.generation != self.manifest.generation:
-            self._lexical = LexicalIndex.build(self.manifest)
+            self._lexical = self._build_lexical(self.lexical_folder.with_name(self.lexical_folder.name + ".tmp"))
             self._lexical.save(self.lexical_folder)
 
     # -- state ------------------------------------------------------------------------
@@ -153,7 +166,7 @@ class LiteratureIndex:
             raise self._missing()
         m = self.manifest.stats()
         recorded = self.store.recorded_model()
-        saved = LexicalIndex.load(self.lexical_folder)
+        saved = self._load_lexical()
         return IndexStats(
             location=self.store.location,
             papers=m.papers,
@@ -178,5 +191,6 @@ class LiteratureIndex:
                 self._manifest = None
             for name in ("manifest.sqlite", "manifest.sqlite-wal", "manifest.sqlite-shm"):
                 (self.folder / name).unlink(missing_ok=True)
-            shutil.rmtree(self.lexical_folder, ignore_errors=True)
+            for engine in ("bm25", "tantivy"):
+                shutil.rmtree(self.folder / engine, ignore_errors=True)
             self._lexical = None
