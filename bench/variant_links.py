@@ -53,19 +53,22 @@ def main() -> None:
     by_pmid = {p.pmid: p for p in papers}
     with LABELS.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    right = first_right = linked = 0
-    for row in rows:
-        paper = by_pmid[row["pmid"]]
-        mention = next((m for m in linker.mentions(paper) if m.start == int(row["start"])), None)  # None: no longer taken
-        assert mention is None or mention.key == row["key"], f"PMID {row['pmid']}: the mention at {row['start']} is now {mention}"
-        gene = mention.gene if mention is not None else None
-        linked += gene is not None
-        right += gene is not None and gene == row["gene"]
-        first_right += _first_gene(linker, paper) == row["gene"]
-    print(f"labelled mentions: {len(rows)} (seed-drawn from the linked mentions of the sample file's {len(papers):,} abstracts)")
-    print(f"genelit linker: {right}/{linked} linked correctly, precision {right / max(linked, 1):.3f}")
-    print(f"baseline (first gene the abstract names): {first_right}/{len(rows)}, precision {first_right / len(rows):.3f}")
-    print(f"ratio: {ratio(right / max(linked, 1), first_right / len(rows))}")
+    print(f"labelled mentions: {len(rows)}, seed-drawn from the linked mentions of the sample file's {len(papers):,} abstracts")
+    for drawn in dict.fromkeys(row["drawn"] for row in rows):
+        right = first_right = linked = 0
+        chosen = [row for row in rows if row["drawn"] == drawn]
+        for row in chosen:
+            paper = by_pmid[row["pmid"]]
+            mention = next((m for m in linker.mentions(paper) if m.start == int(row["start"])), None)  # None: no longer taken
+            assert mention is None or mention.key == row["key"], f"PMID {row['pmid']}: the mention at {row['start']} is now {mention}"
+            gene = mention.gene if mention is not None else None
+            linked += gene is not None
+            right += gene is not None and gene == row["gene"]
+            first_right += _first_gene(linker, paper) == row["gene"]
+        print(f"{drawn}: {len(chosen)} mentions")
+        print(f"  genelit linker: {right}/{linked} linked correctly, precision {right / max(linked, 1):.3f}")
+        print(f"  baseline (first gene the abstract names): {first_right}/{len(chosen)}, precision {first_right / len(chosen):.3f}")
+        print(f"  ratio: {ratio(right / max(linked, 1), first_right / len(chosen))}")
 
 
 if __name__ == "__main__":
