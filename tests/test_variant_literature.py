@@ -103,6 +103,13 @@ def test_a_mitochondrial_change_goes_to_a_mitochondrial_gene_or_none() -> None:
     assert [(m.key, m.gene) for m in linker.mentions(nuclear_only)] == [("m.3243A>G", None)]  # no mitochondrial gene named
 
 
+def test_a_gene_written_right_after_the_change_owns_it_and_chemistry_is_no_deletion() -> None:
+    linker = VariantLinker(GeneTable())
+    paper = _paper("7", "Sotorasib with BCL-XL inhibitors", "AMG510 may work with MEK and BCL2L1 inhibitors in tumours with the "
+                   "G12C KRAS mutation. We measured Δ9-THC and Δ9-tetrahydrocannabinol levels.")
+    assert [(m.key, m.gene) for m in linker.mentions(paper)] == [("p.G12C", "KRAS")]
+
+
 def test_a_gene_written_by_its_full_name_is_linked() -> None:
     linker = VariantLinker(GeneTable())
     paper = _paper("4", "Resistance in lung cancer", "Mutations of the epidermal growth factor receptor such as L858R respond.")

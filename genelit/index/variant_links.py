@@ -125,7 +125,7 @@ class VariantLinker:
     def _owner(self, mention: VariantMention, named: list[tuple[int, str]], text: str, sentence: tuple[int, int],
                previous: tuple[int, int]) -> str | None:
         """The gene the mention's own sentence gives it: the one it is said to be 'of' or 'in' ("rs1049057) of
-        IL1R1"), else the nearest named before it, else after it; where its sentence names no gene before it, the
+        IL1R1") or the one written right after it ("G12C KRAS"), else the nearest named before it, else after it; where its sentence names no gene before it, the
         sentence before counts too. Genes further away are left out: there they are as often bystanders."""
         if mention.kind == "protein" and _OTHER_ORGANISM.search(text):  # a virus's or a microbe's protein: no human gene's
             return None
@@ -144,8 +144,8 @@ class VariantLinker:
             return None
         allowed = set(candidates)
         after = [(at - mention.start, s) for at, s in near if s in allowed and at >= mention.start]
-        if after and _OWNED_BY.search(text[mention.end : mention.start + after[0][0]]):
-            return after[0][1]
+        if after and (_OWNED_BY.search(between := text[mention.end : mention.start + after[0][0]]) or not between.strip(" -")):
+            return after[0][1]  # "rs1049057) of IL1R1", or the gene right after it: "the G12C KRAS mutation"
         before = [(mention.start - at, s) for at, s in near if s in allowed and at < mention.start]
         return min(before or after)[1]
 

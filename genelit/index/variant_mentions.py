@@ -273,6 +273,8 @@ def find_mentions(text: str) -> list[VariantMention]:
             if _refused(kind, written, text, start, end):
                 continue
             key = build(m)
+            if written.startswith("Δ") and text[end : end + 1] == "-":  # Δ9-THC: chemical nomenclature, no deletion
+                continue
             if key is not None and not _EARLY_STOP.match(key):
                 found.append(VariantMention(start, end, written, kind, key))
     found.sort(key=lambda v: (v.start, -(v.end - v.start)))
