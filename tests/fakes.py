@@ -265,8 +265,9 @@ def scripted_chat_model(*replies: object):
     """A LangChain chat model that returns the given replies in order, like simonw/llm's mock model.
 
     Each reply is an AIMessage, a string, or a callable taking the messages and returning one of those.
-    It records every list of messages it was sent, and bind_tools/bind return the same object so the
-    script carries on, as a real model's bound copy would.
+    It records every list of messages it was sent. bind_tools/bind return a bound copy, as a real model's do (a
+    RunnableBinding that passes the bound arguments to every call), and record what was bound; the copy runs the same
+    script, so a test scripts the conversation once.
     """
     from langchain_core.language_models.chat_models import BaseChatModel
     from langchain_core.messages import AIMessage
@@ -277,6 +278,7 @@ def scripted_chat_model(*replies: object):
         seen: list = []
         bound_tools: list = []
         bound_kwargs: dict = {}
+        called_with: list = []  # the bound arguments each call arrived with, as an endpoint would receive them
 
         @property
         def _llm_type(self) -> str:
@@ -287,14 +289,15 @@ def scripted_chat_model(*replies: object):
 
         def bind_tools(self, tools, **kwargs):
             self.bound_tools = list(tools)
-            return self
+            return super().bind(tools=self.bound_tools, **kwargs)
 
         def bind(self, **kwargs):
             self.bound_kwargs = kwargs
-            return self
+            return super().bind(**kwargs)
 
         def _generate(self, messages, stop=None, run_manager=None, **kwargs) -> ChatResult:
             self.seen.append(list(messages))
+            self.called_with.append(kwargs)
             if not self.script:
                 raise AssertionError("the scripted chat model ran out of replies")
             reply = self.script.pop(0)
@@ -307,6 +310,7 @@ def scripted_chat_model(*replies: object):
     model = ScriptedChatModel()
     model.script = list(replies)
     model.seen = []
+    model.called_with = []
     return model
 
 

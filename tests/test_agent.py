@@ -62,6 +62,7 @@ def test_agent_loop_runs_tools_in_every_format(assistant: Assistant) -> None:
     m1 = next(c for c in answer.citations if c.id == "M1")
     assert m1.input == "TP53 p.Arg175His" and m1.weights_hash and "calibrated" in m1.model
     assert {t["function"]["name"] for t in model.bound_tools} >= {"search_literature", "score_variant", "gene_info"}
+    assert all(call["tools"] == model.bound_tools for call in model.called_with)  # every turn carries the tools, as HTTP would
 
 
 def test_agent_step_limit_then_final_answer(assistant: Assistant) -> None:
