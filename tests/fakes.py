@@ -151,17 +151,27 @@ def _handler(state: FakeNCBI) -> type[http.server.BaseHTTPRequestHandler]:
             return json.dumps({"result": {"uids": ids, **{i: known[i] for i in ids}}}).encode()
 
         def _search_records(self, params: dict[str, str]) -> bytes:
-            """esearch of ClinVar as its text search behaves: every quoted phrase and GENE[gene] must occur in the record."""
+            """esearch as Entrez's text search behaves: each quoted phrase must occur as whole words, any case, in one of
+            the record's values (not in its field names), and GENE[gene] must be one of the record's genes."""
             import json
             import re as regex
 
+            def values(node: object) -> list[str]:
+                if isinstance(node, dict):
+                    return [v for item in node.values() for v in values(item)]
+                if isinstance(node, list):
+                    return [v for item in node for v in values(item)]
+                return [str(node)]
+
             term = params["term"]
             phrases = regex.findall(r'"([^"]+)"', term)
-            genes = regex.findall(r"(\w+)\[gene\]", term)
+            genes = {g.upper() for g in regex.findall(r"(\w+)\[gene\]", term)}
             hits = []
             for uid, doc in state.records[params["db"]].items():
-                text = json.dumps(doc)
-                if all(p in text for p in phrases) and all(g in text for g in genes):
+                texts = values(doc)
+                own = {str(g.get("symbol") or g.get("name") or "").upper() for g in doc.get("genes", [])}
+                said = all(any(regex.search(rf"(?<!\w){regex.escape(p)}(?!\w)", t, regex.I) for t in texts) for p in phrases)
+                if said and genes <= own:
                     hits.append(uid)
             return json.dumps({"esearchresult": {"count": str(len(hits)), "idlist": hits}}).encode()
 
