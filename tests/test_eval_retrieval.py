@@ -27,10 +27,11 @@ def test_eval_retrieval_json(tmp_path: Path) -> None:
     for name in ("bm25", "dense", "hybrid"):
         scores = report[name]
         assert set(scores) == {"recall@1", "recall@10", "mrr"}
-        assert 0 <= scores["recall@1"] <= scores["recall@10"] <= 1
-        assert scores["mrr"] >= scores["recall@1"] - 1e-9
-    # Questions are written about their abstracts: among 55 documents most must be found.
-    assert report["hybrid"]["recall@10"] >= 0.8
+        # Questions are written about their abstracts: among 55 documents each retriever finds most of them, and most
+        # first; the figures are fifteenths, as fifteen questions give (a scorer off by one question would show here).
+        assert scores["recall@10"] >= 0.8 and scores["recall@1"] >= 0.5, (name, scores)
+        assert abs(scores["recall@1"] * 15 - round(scores["recall@1"] * 15)) < 1e-6
+        assert scores["recall@1"] <= scores["mrr"] <= scores["recall@1"] + (1 - scores["recall@1"]) / 2 + 1e-9
     assert report["query_ms_p50"] > 0
     # The evaluation's temporary index leaves the user's own index alone.
     assert not (tmp_path / "data" / "index").exists()
