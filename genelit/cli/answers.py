@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
+from genelit.cli import output as writes
 from genelit.cli import render
 from genelit.cli.app import FastOpt, JsonOpt, ModeOpt, app, assistant, exit_2_on_user_error, out, print_error
 from genelit.errors import GenelitError
@@ -107,6 +108,6 @@ def report(
     """A cited evidence summary: summary, background, genes, findings, variants, open questions, methods, figures."""
     helper = assistant(ctx, fast)
     browser = helper.settings.answer.report_browser
-    render.check_report_paths(output, bib, ris, browser)
+    writes.check_report_paths(output, bib, ris, browser)
     result = helper.report(topic, mode, on_event=render.tool_events(not as_json))
-    render.save_report(result, output, bib, ris, as_json, browser, helper.settings.answer.report_page_size)
+    writes.save_report(result, output, bib, ris, as_json, browser, helper.settings.answer.report_page_size)

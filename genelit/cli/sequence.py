@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from genelit.cli import output as writes
 from genelit.cli import render, render_variants
 from genelit.cli.app import CdsOpt, FastaOpt, JsonOpt, ScorerOpt, app, assistant, err, exit_2_on_user_error, genes_app, out, seq_app
 from genelit.errors import BadInputError
@@ -131,7 +132,7 @@ def annotate(
     if orfs + meta + single > 1:
         raise BadInputError("--orfs, --meta and --single choose one method", "give at most one of them")
     method: GeneMethod = "orfs" if orfs else "meta" if meta else "single" if single else "auto"
-    render.save_annotations(assistant(ctx).annotate_each(path, seq, table, min_orf, method), output, proteins, as_json)
+    writes.save_annotations(assistant(ctx).annotate_each(path, seq, table, min_orf, method), output, proteins, as_json)
 
 
 @app.command("align", epilog="Examples:\n\n  genelit align MKTAYIAKQRQISFVKSHFSRQ MKTAYIAKQRISFVKSHFSRQ\n\n"
