@@ -412,6 +412,12 @@ class Settings(BaseSettings):
     def history_path(self) -> Path:
         return self.data_dir / "history.sqlite"
 
+    @property
+    def fallback_history_path(self) -> Path:
+        """Where a user keeps answers given from a data directory they cannot write: one log per such directory."""
+        key = hashlib.sha256(str(self.data_dir.resolve()).encode()).hexdigest()[:12]
+        return Path(platformdirs.user_state_dir("genelit")) / f"history-{key}.sqlite"
+
     def with_llm(self, model: str | None = None, base_url: str | None = None, api_key: str | None = None) -> Settings:
         """These settings with another model (`--model`, `--base-url`, `--api-key-env`).
 

@@ -303,6 +303,9 @@ def test_a_read_only_index_serves_another_user(read_only_copy: Path) -> None:
     if command is None:
         pytest.skip("needs root, setpriv and a system Python of this version to run as another user")
     shared_copy = read_only_copy
+    state = Path(tempfile.mkdtemp(prefix="genelit-state-", dir="/tmp"))  # the other user's own state folder
+    os.chown(state, 65534, 65534)
+    command = [*command[:-3], f"XDG_STATE_HOME={state}", *command[-3:]]
 
     def run(*argv: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run([*command, "--data-dir", str(shared_copy), *argv], capture_output=True, text=True, timeout=300,
@@ -315,6 +318,9 @@ def test_a_read_only_index_serves_another_user(read_only_copy: Path) -> None:
     assert search.returncode == 0 and len(json.loads(search.stdout)) == 2, search.stderr[-2000:]
     answer = run("ask", "How does language experience shape pitch processing?", "--mode", "extractive", "--json")
     assert answer.returncode == 0 and json.loads(answer.stdout)["citations"], answer.stderr[-2000:]
+    kept = run("logs", "-n", "1", "--json")  # the shared folder stays untouched; the answer is kept in the user's own
+    assert kept.returncode == 0 and json.loads(kept.stdout)[0]["answer"]["question"].startswith("How does language"), kept.stderr
+    assert not (shared_copy / "history.sqlite").exists() and list(state.rglob("history-*.sqlite"))
     write = run("index", "files", str(shared("pubmed_xml/biopython_Entrez/pubmed2.xml")))
     assert write.returncode == 2 and "is read-only for this user" in write.stderr and TRACEBACK not in write.stderr
 

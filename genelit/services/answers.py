@@ -27,7 +27,7 @@ class Answers:
         self.ncbi = ncbi
         self.llm: ChatProvider = llm or LLMProvider(settings.llm, settings.cache_dir)
         self._answerer: Answerer | None = None
-        self.history = History(settings.history_path)
+        self.history = History(settings.history_path, settings.fallback_history_path)
 
     def backends(self) -> Backends:
         """The services' functions, shaped as the tools call them."""

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
@@ -16,6 +18,8 @@ from pathlib import Path
 
 from genelit.errors import BadInputError
 from genelit.types import Answer, HistoryEntry
+
+log = logging.getLogger(__name__)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS answers (
@@ -34,10 +38,23 @@ CREATE TABLE IF NOT EXISTS answers (
 
 
 class History:
-    """The answer log in `path`; each call opens its own connection, so server threads can share one History."""
+    """The answer log in `path`; each call opens its own connection, so server threads can share one History.
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    A data directory this user may not write (a lab's shared, read-only index) keeps the log in `fallback`, under the
+    user's own state folder, instead: keeping an answer must never stop one being given.
+    """
+
+    def __init__(self, path: Path, fallback: Path) -> None:
+        self.primary = path
+        self.fallback = fallback
+
+    @property
+    def path(self) -> Path:
+        """Where answers go: the data directory's log when this user can write there, else the fallback."""
+        folder = self.primary.parent
+        writable = os.access(self.primary, os.W_OK) if self.primary.exists() else (
+            os.access(folder, os.W_OK) if folder.exists() else os.access(_existing_parent(folder), os.W_OK))
+        return self.primary if writable else self.fallback
 
     @contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:
@@ -48,7 +65,14 @@ class History:
                 yield db
 
     def add(self, answer: Answer) -> int:
-        """Keep one answer; returns its id."""
+        """Keep one answer; returns its id, or 0 when it could not be kept (logged: the answer itself stands)."""
+        try:
+            return self._add(answer)
+        except (OSError, sqlite3.Error) as exc:
+            log.warning("answer not kept in the history at %s: %s", self.path, exc)
+            return 0
+
+    def _add(self, answer: Answer) -> int:
         cited = sorted({c.id for c in answer.citations})
         with self._db() as db:
             cursor = db.execute(
@@ -70,3 +94,9 @@ class History:
             rows = db.execute("SELECT id, at, answer_json FROM answers ORDER BY id DESC LIMIT ?", (n,)).fetchall()
         return [HistoryEntry(id=row_id, at=dt.datetime.fromisoformat(at), answer=Answer.model_validate_json(blob))
                 for row_id, at, blob in rows]
+
+
+def _existing_parent(folder: Path) -> Path:
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return folder
