@@ -316,11 +316,13 @@ def test_a_read_only_index_serves_another_user(read_only_copy: Path) -> None:
     assert json.loads(stats.stdout)["papers"] == 120
     search = run("search", "pitch processing", "--k", "2", "--json")
     assert search.returncode == 0 and len(json.loads(search.stdout)) == 2, search.stderr[-2000:]
+    log = shared_copy / "history.sqlite"  # the shared index's own log, if its owner asked questions: never touched
+    before = log.read_bytes() if log.exists() else None
     answer = run("ask", "How does language experience shape pitch processing?", "--mode", "extractive", "--json")
     assert answer.returncode == 0 and json.loads(answer.stdout)["citations"], answer.stderr[-2000:]
     kept = run("logs", "-n", "1", "--json")  # the shared folder stays untouched; the answer is kept in the user's own
     assert kept.returncode == 0 and json.loads(kept.stdout)[0]["answer"]["question"].startswith("How does language"), kept.stderr
-    assert not (shared_copy / "history.sqlite").exists() and list(state.rglob("history-*.sqlite"))
+    assert (log.read_bytes() if log.exists() else None) == before and list(state.rglob("history-*.sqlite"))
     write = run("index", "files", str(shared("pubmed_xml/biopython_Entrez/pubmed2.xml")))
     assert write.returncode == 2 and "is read-only for this user" in write.stderr and TRACEBACK not in write.stderr
 
