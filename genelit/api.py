@@ -17,7 +17,6 @@ from typing import Literal
 from genelit.agent.conversation import Conversation
 from genelit.agent.llm import ChatProvider, LLMProvider
 from genelit.agent.mentions import Focus
-from genelit.errors import BadInputError, MissingResourceError, clip
 from genelit.index.literature import LiteratureIndex
 from genelit.index.medline import Record
 from genelit.index.retriever import BOTH, RetrieverName
@@ -27,6 +26,7 @@ from genelit.sequence.genes import GeneTable
 from genelit.sequence.scan import SaturationScan
 from genelit.sequence.scorers.base import Scorer
 from genelit.services.answers import Answers
+from genelit.services.capabilities import Capabilities
 from genelit.services.literature import BatchCallback, Literature, ProgressCallback
 from genelit.services.ncbi import OnlineRecords
 from genelit.services.sequences import Sequences
@@ -78,7 +78,8 @@ class Assistant:
         self.literature = Literature(self.settings, lambda: self.sequences.genes, self.sequences.store.stored)
         self.ncbi = OnlineRecords(self.settings)
         self.variant_dossiers = Variants(self.sequences, self.literature, self.ncbi)
-        self.answers = Answers(self.settings, self.literature, self.sequences, llm, self.ncbi)
+        self.capabilities = Capabilities(self.settings, self.literature, self.sequences, self.variant_dossiers, self.ncbi)
+        self.answers = Answers(self.settings, self.capabilities, llm)
 
     # -- literature -------------------------------------------------------------------
     @property
@@ -92,13 +93,7 @@ class Assistant:
 
     def paper(self, pmid: str) -> Paper:
         """One indexed paper by PMID ('12345' or 'PMID:12345')."""
-        digits = pmid.strip().upper().removeprefix("PMID:").strip()
-        if not digits.isdigit():
-            raise BadInputError(f"{clip(pmid)!r} is not a PMID", "give the digits, e.g. 12345678")
-        found = self.literature.paper(digits)
-        if found is None:
-            raise MissingResourceError(f"PMID:{digits} is not in the local index", "search for it, or index it first")
-        return found
+        return self.capabilities.get_paper(pmid)
 
     def focus(self, text: str) -> Focus:
         """The genes and variants a question or query names, with their synonyms."""

@@ -39,7 +39,7 @@ def first_pmid(messages) -> str:
 def test_agent_loop_runs_tools_in_every_format(assistant: Assistant) -> None:
     model = scripted_chat_model(
         AIMessage("", tool_calls=[{"name": "search_literature", "args": {"query": "pitch processing in the brain"}, "id": "c1"},
-                                  {"name": "score_variant", "args": {"gene": "TP53", "variant": "R175H"}, "id": "c2"}]),
+                                  {"name": "score_variant", "args": {"gene": "TP53", "variants": ["R175H"]}, "id": "c2"}]),
         '<tool_call>{"name": "gene_info", "arguments": {"name": "TP53"}}</tool_call>',
         '```json\n{"name": "score_variant", "arguments": {"gene": "TP53"}}\n```',
         lambda messages: f"Language experience influences cortical pitch processing [{first_pmid(messages)}, PMID:99999999]. "
@@ -51,7 +51,7 @@ def test_agent_loop_runs_tools_in_every_format(assistant: Assistant) -> None:
     assert answer.mode == "agent"
     assert [c.tool for c in answer.trace] == ["search_literature", "score_variant", "gene_info", "score_variant"]
     assert [c.ok for c in answer.trace] == [True, True, True, False]
-    assert "invalid arguments for score_variant: variant: Field required" in answer.trace[-1].observation
+    assert "invalid arguments for score_variant: variants: Field required" in answer.trace[-1].observation
     assert any("invalid arguments" in str(m.content) for m in model.seen[-1])  # the error went back to the model
     assert answer.unknown_citations == ["PMID:99999999"] and "99999999" not in answer.text
     assert answer.unsupported_sentences == ["This sentence cites nothing at all.", "TP53 R175H is damaging."]
@@ -91,7 +91,7 @@ def test_pipeline_calls_the_tools_its_entities_name(assistant: Assistant) -> Non
     model = scripted_chat_model(grounded_reply(findings=(("p.Arg248Trp", "The model reads TP53 p.Arg248Trp as no computational evidence either way."),)))
     assistant = answering_with(assistant, model, True)
     answer = assistant.ask("Is TP53 p.Arg248Trp damaging?")
-    assert [c.tool for c in answer.trace] == ["search_literature", "gene_info", "score_variant", "variant_literature"]
+    assert [c.tool for c in answer.trace] == ["search_literature", "gene_info", "score_variant"]  # the score in its dossier
     assert [m.id for m in answer.model_outputs] == ["M1", "M2"]
     assert "TP53 p.Arg248Trp" in model.seen[0][1].content
 

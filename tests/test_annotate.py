@@ -20,7 +20,6 @@ from genelit.cli import app
 from genelit.errors import BadInputError
 from genelit.settings import Settings
 from genelit.tools.base import EvidenceLedger
-from genelit.tools.toolbox import Toolbox
 from tests.conftest import shared
 
 runner = CliRunner()
@@ -174,7 +173,7 @@ def test_align_command_and_agent_tool(assistant: Assistant, tmp_path: Path) -> N
     assert result.exit_code == 2 and "give a second sequence, or --ref" in result.stderr
     result = runner.invoke(app, [*base, "ACGTACGTAC", "--ref", str(shared("genbank/NC_005816.fna")), "--preset", "fast"])
     assert result.exit_code == 2 and "no minimap2 preset 'fast'" in result.stderr
-    toolbox = Toolbox(assistant.answers.backends())
+    toolbox = assistant.answers.toolbox
     ledger = EvidenceLedger()
     text = toolbox.align_sequences(ledger, "MKTAYIAKQRQISFVKSHFSRQ", "MKTAYIAKQRISFVKSHFSRQ", "global")
     assert text.startswith("[M1] global alignment (BLOSUM62") and ledger.model_outputs[0].tool == "align_sequences"

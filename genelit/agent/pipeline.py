@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from genelit.agent.entities import Entities
 from genelit.agent.evidence import Candidate
+from genelit.limits import VARIANTS_PER_CALL
 from genelit.tools.base import Events, EvidenceLedger, Tool, call_tool
-from genelit.tools.toolbox import as_data
+from genelit.tools.quoting import as_data
 
 
 def gather(question: str, entities: Entities, tools: dict[str, Tool], ledger: EvidenceLedger, k: int,
@@ -23,12 +24,11 @@ def gather(question: str, entities: Entities, tools: dict[str, Tool], ledger: Ev
     for gene in entities.genes:
         calls.append(("gene_info", {"name": gene}))
     paired_gene = entities.genes[0] if entities.genes else None
-    for variant in entities.variants:
-        if paired_gene:
-            calls.append(("score_variant", {"gene": paired_gene, "variant": variant}))
-            calls.append(("variant_literature", {"gene": paired_gene, "variant": variant}))
-            if "clinvar" in tools:  # offered only online
-                calls.append(("clinvar", {"gene": paired_gene, "variant": variant}))
+    if paired_gene:  # a protein change's dossier holds its score, its papers and (online) ClinVar; a c. change needs its CDS
+        protein = [v for v in entities.variants if not v.startswith("c.")]
+        if protein:
+            calls.append(("score_variant", {"gene": paired_gene, "variants": protein[:VARIANTS_PER_CALL]}))
+        calls += [("variant_literature", {"gene": paired_gene, "variant": v}) for v in entities.variants if v.startswith("c.")]
     for snp in entities.snps:
         calls.append(("variant_literature", {"variant": snp}))
         if "snp" in tools:

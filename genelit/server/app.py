@@ -18,7 +18,7 @@ from contextlib import asynccontextmanager
 from importlib.resources import files
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
@@ -29,11 +29,23 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from genelit import __version__
 from genelit.api import Assistant
 from genelit.errors import BadInputError, GenelitError, IndexConflictError, MissingResourceError, RemoteServiceError, clip
-from genelit.limits import GENE_CHARS, QUERY_CHARS, QUESTION_CHARS, SEARCH_K, TOPIC_CHARS, VARIANT_CHARS, VARIANTS_IN_K, VARIANTS_PER_CALL
+from genelit.limits import TOPIC_CHARS
 from genelit.report.formats import TEXT_FORMATS
 from genelit.report.formats import render as render_report
 from genelit.server.gate import Busy, Cancelled, FairGate
 from genelit.server.jobs import ReportJob, ReportJobs
+from genelit.services.capabilities import (
+    AnyVariant,
+    Capabilities,
+    OptionalGene,
+    PaperCount,
+    Query,
+    Question,
+    TextQuery,
+    VariantCount,
+    Year,
+    arguments_model,
+)
 from genelit.settings import ServerSettings
 from genelit.types import (
     Annotation,
@@ -43,7 +55,6 @@ from genelit.types import (
     Paper,
     ReportMode,
     ScanSummary,
-    ScorerName,
     VariantCounts,
     VariantLiterature,
     VariantReport,
@@ -58,26 +69,14 @@ HTTP_HINTS = {404: "no such page or endpoint; see /docs for the endpoints", 405:
 
 # -- request bodies ---------------------------------------------------------------------
 class AskRequest(BaseModel):
-    question: str = Field(min_length=1, max_length=QUESTION_CHARS, description="The question, in plain words.")
+    question: Question
     mode: ModeChoice | None = Field(None, description="auto (default), agent, pipeline or extractive (no LLM).")
 
 
-class VariantRequest(BaseModel):
-    gene: str = Field(min_length=1, max_length=GENE_CHARS)
-    variants: list[str] = Field(min_length=1, max_length=VARIANTS_PER_CALL, description="HGVS or short forms: p.R175H, R175H, c.524G>A.")
-    scorer: ScorerName | None = None
-
-
-class ScanRequest(BaseModel):
-    gene: str = Field(min_length=1, max_length=GENE_CHARS)
-    region: str | None = Field(None, max_length=40, description="'START-END' in residues; default: the whole protein.")
-    scorer: ScorerName | None = None
-
-
-class AnnotateRequest(BaseModel):
-    sequence: str = Field(min_length=1, description="DNA or protein, raw or FASTA; the limit is server.max_sequence_chars.")
-    table: int | None = Field(None, ge=1, le=33, description="NCBI genetic code; default: 11 for genes, 1 for short ORF scans.")
-    min_orf_aa: int | None = Field(None, ge=1, le=10_000)
+# the capabilities' own parameters, with their limits and descriptions
+VariantRequest = arguments_model(Capabilities.score_variant, "VariantRequest")
+ScanRequest = arguments_model(Capabilities.scan_protein, "ScanRequest")
+AnnotateRequest = arguments_model(Capabilities.annotate_sequence, "AnnotateRequest")
 
 
 class ReportRequest(BaseModel):
@@ -260,7 +259,7 @@ def create_app(assistant: Assistant, settings: ServerSettings | None = None) -> 
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(Guard, settings=settings)  # added last, so it runs first: nothing is read before it passes
     _error_handlers(app)
-    for router in (_page_routes(assistant, gate), _literature_routes(assistant), _sequence_routes(assistant, settings),
+    for router in (_page_routes(assistant, gate), _literature_routes(assistant), _sequence_routes(assistant),
                    _answer_routes(assistant, gate), _report_routes(jobs)):
         app.include_router(router)
     return app
@@ -307,44 +306,43 @@ def _page_routes(assistant: Assistant, gate: FairGate) -> APIRouter:
 
 def _literature_routes(assistant: Assistant) -> APIRouter:
     router = APIRouter()
+    capabilities = assistant.capabilities
 
     @router.get("/api/search")
-    def search(q: Annotated[str, Query(min_length=1, max_length=QUERY_CHARS)], k: Annotated[int, Query(ge=1, le=SEARCH_K)] = 10,
-               year: Annotated[str | None, Query(max_length=9)] = None,
-               journal: Annotated[str | None, Query(max_length=200)] = None) -> list[Evidence]:
+    def search(q: Query, k: PaperCount = 5, year: Year = None,
+               journal: Annotated[str | None, Field(max_length=200, description="Only papers in this journal.")] = None,
+               ) -> list[Evidence]:
         return assistant.search(q, k, year=year, journal=journal)
 
     @router.get("/api/paper/{pmid}")
     def paper(pmid: str) -> Paper:
-        return assistant.paper(pmid)
+        return capabilities.get_paper(pmid)
     return router
 
 
-def _sequence_routes(assistant: Assistant, settings: ServerSettings) -> APIRouter:
+def _sequence_routes(assistant: Assistant) -> APIRouter:
     router = APIRouter()
+    capabilities = assistant.capabilities
 
     @router.get("/api/gene/{symbol}")
     def gene(symbol: str) -> GeneMatch:
-        return assistant.gene(symbol)
+        return capabilities.gene_info(symbol)
 
     @router.post("/api/variant")
-    def variant(body: VariantRequest) -> VariantReport:
-        return assistant.variants(body.gene, body.variants, scorer=body.scorer)
+    def variant(body: VariantRequest) -> VariantReport:  # type: ignore[valid-type]
+        return capabilities.score_variant(**vars(body))
 
     @router.get("/api/variant-literature")
-    def variant_literature(variant: Annotated[str, Query(min_length=1, max_length=VARIANT_CHARS)],
-                           gene: Annotated[str | None, Query(max_length=GENE_CHARS)] = None) -> VariantLiterature:
-        return assistant.variant_literature(gene, variant)
+    def variant_literature(variant: AnyVariant, gene: OptionalGene = None) -> VariantLiterature:
+        return capabilities.variant_literature(variant, gene)
 
     @router.get("/api/variants-in")
-    def variants_in(query: Annotated[str | None, Query(max_length=2000)] = None,
-                    gene: Annotated[str | None, Query(max_length=GENE_CHARS)] = None,
-                    k: Annotated[int, Query(ge=1, le=VARIANTS_IN_K)] = 20) -> VariantCounts:
-        return assistant.variants_in(query, gene, k)
+    def variants_in(query: TextQuery = None, gene: OptionalGene = None, k: VariantCount = 20) -> VariantCounts:
+        return capabilities.variants_in(query, gene, k)
 
     @router.post("/api/scan", response_model=None)
-    def scan(body: ScanRequest, format: Literal["json", "png", "csv"] = "json") -> ScanResult | Response:
-        result = assistant.scan(body.gene, body.region, body.scorer)
+    def scan(body: ScanRequest, format: Literal["json", "png", "csv"] = "json") -> ScanResult | Response:  # type: ignore[valid-type]
+        result = capabilities.scan_protein(**vars(body))
         if format == "csv":
             return Response(result.csv_text(), media_type="text/csv")
         png = result.png()
@@ -353,11 +351,8 @@ def _sequence_routes(assistant: Assistant, settings: ServerSettings) -> APIRoute
         return ScanResult(summary=result.summary, png_base64=base64.b64encode(png).decode("ascii"), csv=result.csv_text())
 
     @router.post("/api/annotate")
-    def annotate(body: AnnotateRequest) -> list[Annotation]:
-        if len(body.sequence) > settings.max_sequence_chars:
-            raise BadInputError(f"the sequence is {len(body.sequence):,} characters, over the limit of {settings.max_sequence_chars:,}",
-                                "annotate a shorter piece, or use the CLI for whole genomes")
-        return assistant.annotate(sequence=body.sequence, table=body.table, min_orf_aa=body.min_orf_aa)
+    def annotate(body: AnnotateRequest) -> list[Annotation]:  # type: ignore[valid-type]
+        return capabilities.annotate_sequence(**vars(body))
     return router
 
 

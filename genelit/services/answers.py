@@ -5,69 +5,37 @@ from __future__ import annotations
 from genelit.agent.answer import Answerer
 from genelit.agent.conversation import Conversation
 from genelit.agent.llm import ChatProvider, LLMProvider
+from genelit.services.capabilities import Capabilities
 from genelit.services.history import History
-from genelit.services.literature import Literature
-from genelit.services.ncbi import OnlineRecords
 from genelit.services.reports import ReportBuilder
-from genelit.services.sequences import Sequences
+from genelit.services.toolbox import Toolbox
 from genelit.settings import Settings
 from genelit.tools.base import Events
-from genelit.tools.toolbox import Backends, OnlineBackends, Toolbox
-from genelit.types import Answer, Report, UnscoredVariant, VariantScore
+from genelit.types import Answer, Report
 
 
 class Answers:
     """Builds the answerer on first use; `llm` replaces the configured model (a test's scripted one, say)."""
 
-    def __init__(self, settings: Settings, literature: Literature, sequences: Sequences, llm: ChatProvider | None = None,
-                 ncbi: OnlineRecords | None = None) -> None:
+    def __init__(self, settings: Settings, capabilities: Capabilities, llm: ChatProvider | None = None) -> None:
         self.settings = settings
-        self.literature = literature
-        self.sequences = sequences
-        self.ncbi = ncbi
+        self.capabilities = capabilities
+        self.literature = capabilities.literature
+        self.sequences = capabilities.sequences
         self.llm: ChatProvider = llm or LLMProvider(settings.llm, settings.cache_dir)
         self._answerer: Answerer | None = None
         self.history = History(settings.history_path, settings.fallback_history_path)
 
-    def backends(self) -> Backends:
-        """The services' functions, shaped as the tools call them."""
-        sequences = self.sequences
-
-        def score_one(gene: str, variant: str, scorer: str | None) -> VariantScore | UnscoredVariant:
-            return sequences.score(gene, [variant], scorer)[0]
-
-        return Backends(
-            search=lambda query, k, year: self.literature.search(query, k, year=year),
-            get_paper=self.literature.paper,
-            gene=sequences.gene,
-            score=score_one,
-            scan=lambda gene, region: sequences.scan(gene, region).summary,
-            annotate=lambda sequence, table: sequences.annotate(
-                sequence=sequence, table=table, min_orf_aa=self.settings.sequence.question_min_orf_aa
-            ),
-            align=sequences.align,
-            variant_literature=lambda gene, variant: self.literature.variant_literature(
-                sequences.gene_one(gene).symbol if gene else None, variant
-            ),
-            gene_source=sequences.genes.source,
-            online=self._online_backends(),
-        )
-
-    def _online_backends(self) -> OnlineBackends | None:
-        ncbi = self.ncbi
-        if ncbi is None or not ncbi.online:
-            return None
-        return OnlineBackends(
-            clinvar=lambda gene, variant: ncbi.clinvar(self.sequences.gene_one(gene).symbol, variant),
-            snp=ncbi.snp,
-            blast=lambda sequence, program, database: ncbi.blast(self.sequences.one(sequence, "query"), program, database),
-        )
+    @property
+    def toolbox(self) -> Toolbox:
+        """The capabilities as the model's tools."""
+        return Toolbox(self.capabilities, self.settings.sequence.question_min_orf_aa)
 
     @property
     def answerer(self) -> Answerer:
         if self._answerer is None:
             self._answerer = Answerer(
-                Toolbox(self.backends()).tools(),
+                self.toolbox.tools(),
                 self.llm,
                 lambda: self.sequences.genes,
                 self.literature.embed,

@@ -28,7 +28,7 @@ from genelit.text import require_text
 from genelit.text.citations import UNSUPPORTED, citation_ids, without_citations
 from genelit.text.sentences import split_text
 from genelit.tools.base import Events, EvidenceLedger
-from genelit.tools.toolbox import score_reading
+from genelit.tools.quoting import score_reading
 from genelit.types import Evidence, Figure, Report, ReportSection, SectionKind, UnscoredVariant, VariantScore
 
 LITERATURE_SECTIONS: list[tuple[SectionKind, str, str]] = [

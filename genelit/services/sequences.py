@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
 
-from genelit.errors import BadInputError, MissingResourceError
+from genelit.errors import BadInputError, MissingResourceError, RemoteServiceError
 from genelit.index.entrez import EntrezClient
 from genelit.sequence.align import align_pair, map_to_reference
 from genelit.sequence.annotation import annotate
@@ -182,7 +182,7 @@ class Sequences:
         unscored = ""
         try:
             resolved, source, sequence = self.protein(gene, fasta)
-        except MissingResourceError as exc:  # the literature and the databases still have their say in the dossier
+        except (MissingResourceError, RemoteServiceError) as exc:  # the literature and the databases still have their say
             resolved, source, sequence = self.gene_one(gene), NO_PROTEIN, ""
             unscored = f"{exc.message} ({exc.hint})"
         results: list[VariantScore | UnscoredVariant] = [UnscoredVariant(variant=text, error=unscored) for text in protein_texts]
