@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from genelit.agent.grounded import Line, assemble, name_fails, prompt, response_format, schema
+from genelit.agent.grounded import Line, assemble, name_fails, prompt, response_format, schema, subjects
 from tests.fakes import scripted_chat_model
 
 LINES = [Line("E1", "PMID:1", "Marfan syndrome is caused by mutations in FBN1."),
@@ -40,12 +40,30 @@ def test_a_reply_assembles_into_a_cited_lead_and_findings() -> None:
                          {"evidence": "E2", "name": "fibrillin"},  # its paper lacks it; M1's summary has it
                          {"evidence": "E1", "name": "Marfan syndrome"}]}
     out = assemble(json.dumps(reply), "list", "Which genes are mutated in Marfan syndrome?", LINES, TEXTS)
-    assert out.lead == "Answer: FBN1 [PMID:1], TGFBR2 [PMID:2] and fibrillin [M1]."
+    assert out.lead == "Answer: FBN1 [PMID:1] and fibrillin [M1]."
     assert out.findings == ["Mutations in FBN1 cause Marfan syndrome [PMID:1]."]
-    assert [(d.sentence, d.reason) for d in out.dropped] == [("SMAD3", "PMID:2 does not name it (no smad3)"),
-                                                             ("Marfan syndrome", "restates the question")]
-    assert [r.supported for r in out.records] == [True, True, False, True, False]
+    assert [(d.sentence, d.reason) for d in out.dropped] == [
+        ("TGFBR2", "PMID:2 is about something else (it does not name Marfan)"),  # a Loeys-Dietz paper
+        ("SMAD3", "PMID:2 does not name it (no smad3)"), ("Marfan syndrome", "restates the question")]
+    assert [r.supported for r in out.records] == [True, False, False, True, False]
     assert out.text.endswith("[M1].\nMutations in FBN1 cause Marfan syndrome [PMID:1].")
+
+
+def test_a_name_from_a_paper_on_another_subject_is_no_answer_and_on_subject_findings_lead() -> None:
+    """Seen on the BioASQ dev set: "Which kinase does PD98059 inhibit?" answered "Avapritinib" from a paper on
+    avapritinib; the right line (PD98059 is a MEK inhibitor) came third."""
+    lines = [Line("E1", "PMID:5", "Avapritinib is a kinase inhibitor that targets KIT."),
+             Line("E2", "PMID:6", "PD98059 is a reversible MEK inhibitor.")]
+    texts = {"PMID:5": lines[0].text, "PMID:6": lines[1].text}
+    question = "Which kinase does PD98059 inhibit?"
+    assert subjects(question) == ["PD98059"] and subjects("What is the mode of action of primaquine?") == []
+    reply = {"findings": [{"evidence": "E1", "claim": "Avapritinib inhibits KIT"}, {"evidence": "E2", "claim": "PD98059 inhibits MEK"}],
+             "answer": {"evidence": "E1", "name": "Avapritinib"}}
+    out = assemble(json.dumps(reply), "factoid", question, lines, texts)
+    assert out.lead == "" and out.dropped[0].reason == "PMID:5 is about something else (it does not name PD98059)"
+    assert out.findings == ["PD98059 inhibits MEK [PMID:6].", "Avapritinib inhibits KIT [PMID:5]."]
+    moved = assemble(json.dumps({"findings": [], "answer": {"evidence": "E1", "name": "MEK"}}), "factoid", question, lines, texts)
+    assert moved.lead == "Answer: MEK [PMID:6]."  # cited to the offered line whose paper names it and the subject
 
 
 def test_names_must_be_names_and_replies_must_be_json() -> None:

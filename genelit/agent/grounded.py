@@ -162,9 +162,34 @@ def _defined_as_asked(name: str, source: str, asked: set[str]) -> bool:
     return bool(after and after.group(1).lower() in asked)
 
 
+# A question's opening words, capitalised only because they open it.
+_OPENERS = {"which", "what", "who", "whom", "whose", "where", "when", "why", "how", "is", "are", "was", "were", "does", "do",
+            "did", "can", "could", "should", "list", "name", "describe", "give", "in", "the", "a", "an", "i"}
+
+
+def subjects(question: str) -> list[str]:
+    """The question's names (PD98059, Milvexian, EMA, Covid-19, rHDL-apoE3): words written as names, with a digit or a
+    capital (one owed only to opening the question does not count). An answer drawn from a paper that names none of
+    them answers another question ("Which kinase does PD98059 inhibit?" is not answered by a paper on avapritinib)."""
+    found = []
+    for token in question.split():
+        word = token.strip("?.,;:!()[]\"'’“”")
+        if len(word) < 2 or word.lower() in _OPENERS:
+            continue
+        if re.search(r"[\dA-Z]", word):
+            found.append(word)
+    return found
+
+
+def names_a_subject(source: str, names: list[str]) -> bool:
+    """Whether `source` names any of the question's `names` (all of a name's parts, as whole words), or there are none."""
+    have = set(_words(source))
+    return not names or any(all(part in have for part in _words(name)) for name in names)
+
+
 def name_fails(name: str, question: str, source: str, source_id: str) -> str:
-    """Why `name` is no answer backed by `source`, or '': its words must all be in the cited text, and it must say
-    more than the question does."""
+    """Why `name` is no answer backed by `source`, or '': its words must all be in the cited text, it must say more
+    than the question does, and the cited text must name what the question is about."""
     words = _words(name)
     if not words:
         return "names nothing"
@@ -177,7 +202,12 @@ def name_fails(name: str, question: str, source: str, source_id: str) -> str:
         return "restates the question (another name for its subject)"
     have = set(_words(source))
     missing = [w for w in words if w not in have]
-    return f"{source_id} does not name it (no {', '.join(missing)})" if missing else ""
+    if missing:
+        return f"{source_id} does not name it (no {', '.join(missing)})"
+    asked_about = subjects(question)
+    if source_id.startswith("PMID:") and not names_a_subject(source, asked_about):  # a tool ran on the question's own names
+        return f"{source_id} is about something else (it does not name {' or '.join(asked_about)})"
+    return ""
 
 
 def draft(chat_model: Any, question: str, kind: QuestionKind, lines: list[Line], texts: dict[str, str], verdict: str,
@@ -236,7 +266,7 @@ def assemble(reply: str, kind: QuestionKind, question: str, lines: list[Line], t
         name, line = tied
         seen.add(name.lower())
         why = name_fails(name, question, texts.get(line.cites, line.text), line.cites)
-        if why.startswith(f"{line.cites} does not name it"):  # the wrong line picked: cite the offered one that names it
+        if why.startswith(f"{line.cites} "):  # the wrong line picked: cite the offered one that names it, and the subject
             line = next((o for o in lines if not name_fails(name, question, texts.get(o.cites, o.text), o.cites)), line)
             why = name_fails(name, question, texts.get(line.cites, line.text), line.cites)
         out.records.append(SentenceSupport(sentence=name, cited=[line.cites], supported_by=[] if why else [line.cites],
@@ -247,6 +277,8 @@ def assemble(reply: str, kind: QuestionKind, question: str, lines: list[Line], t
             named.append(f"{name} [{line.cites}]")
     if named:
         out.lead = "Answer: " + (named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]) + "."
+    asked_about = subjects(question)
+    on_subject: list[bool] = []
     for value in list(data.get("findings") or [])[: MOST_FINDINGS[kind]]:
         tied = _tied(value, "claim", by_label)
         if tied is None:
@@ -260,6 +292,9 @@ def assemble(reply: str, kind: QuestionKind, question: str, lines: list[Line], t
                 continue
             claim, line = " ".join(copied.text.split()), copied
         out.findings.append(f"{claim.rstrip('.!?')} [{line.cites}].")
+        on_subject.append(names_a_subject(texts.get(line.cites, line.text), asked_about))
+    # what names the question's subject reads first: with no "Answer:" line, the first finding is the answer's lead
+    out.findings = [f for _, f in sorted(zip(on_subject, out.findings, strict=True), key=lambda pair: not pair[0])]
     return out
 
 
