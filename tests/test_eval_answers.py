@@ -110,6 +110,7 @@ def test_bioasq_extractive_scores_each_type_and_saves_every_answer(tmp_path: Pat
     assert set(figures) == {"factoid", "list", "summary"} and all(set(modes) == {"extractive"} for modes in figures.values())
     rows = [json.loads(line) for line in saved.read_text().splitlines()]
     assert [r["id"] for r in rows] == [q["id"] for q in questions]
+    assert all(r["answered_in"] == "extractive" and "extractive mode: no LLM wrote this" in " ".join(r["notes"]) for r in rows)
     for kind in ("factoid", "list", "summary"):
         mine = [r["score"] for r in rows if r["type"] == kind]
         assert figures[kind]["extractive"]["n"] == 2

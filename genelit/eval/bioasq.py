@@ -177,7 +177,8 @@ def run_bioasq(path: Path, settings: Settings, mode: str = "pipeline", types: tu
             rows.setdefault((q["type"], m), []).append((first, second, answer, seconds))
             keep({"id": q.get("id"), "type": q["type"], "mode": m, "question": q["body"], "answer": answer.text,
                   "score": first, "second": second, "seconds": round(seconds, 2),
-                  "supported_share": answer.supported_share, "dropped": [d.model_dump() for d in answer.dropped]})
+                  "supported_share": answer.supported_share, "dropped": [d.model_dump() for d in answer.dropped],
+                  "answered_in": answer.mode, "notes": answer.notes})  # a model that timed out falls back, and says so
             if on_step is not None:
                 on_step(f"answering ({m})", done, len(questions) * len(modes))
     result = BioASQEval(file=path.name, mode=mode, distractors=n_extra, score_names=SCORE_NAMES)
