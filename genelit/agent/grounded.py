@@ -257,6 +257,32 @@ def assemble(reply: str, kind: QuestionKind, question: str, lines: list[Line], t
     by_label = {line.label: line for line in lines}
     out = Assembled()
     offered = [data.get("answer")] if kind == "factoid" else list(data.get("answers") or []) if kind == "list" else []
+    _check_names(offered, question, lines, texts, out)
+    asked_about = subjects(question)
+    on_subject: list[bool] = []
+    for value in list(data.get("findings") or [])[: MOST_FINDINGS[kind]]:
+        tied = _tied(value, "claim", by_label)
+        if tied is None:
+            continue
+        claim, line = tied
+        if len(claim) >= CLAIM_CHARS - 2:  # cut off by the length limit: the line itself when copied, else no claim
+            # the line it copies (whitespace folded; cut off, or run on past its end), under whichever label it gave
+            copied = next((o for o in (line, *lines) if _copies(claim, " ".join(o.text.split()))), None)
+            if copied is None:
+                out.dropped.append(DroppedSentence(sentence=claim, reason="cut off at the length limit"))
+                continue
+            claim, line = " ".join(copied.text.split()), copied
+        out.findings.append(f"{claim.rstrip('.!?')} [{line.cites}].")
+        on_subject.append(names_a_subject(texts.get(line.cites, line.text), asked_about))
+    # what names the question's subject reads first: with no "Answer:" line, the first finding is the answer's lead
+    out.findings = [f for _, f in sorted(zip(on_subject, out.findings, strict=True), key=lambda pair: not pair[0])]
+    return out
+
+
+def _check_names(offered: list[Any], question: str, lines: list[Line], texts: dict[str, str], out: Assembled) -> None:
+    """Each name offered, checked against the paper it cites (or moved to the offered line whose paper names it);
+    the names that pass make `out`'s "Answer:" line, and each one that fails is a dropped sentence saying why."""
+    by_label = {line.label: line for line in lines}
     named: list[str] = []
     seen: set[str] = set()
     for value in offered:
@@ -277,25 +303,6 @@ def assemble(reply: str, kind: QuestionKind, question: str, lines: list[Line], t
             named.append(f"{name} [{line.cites}]")
     if named:
         out.lead = "Answer: " + (named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]) + "."
-    asked_about = subjects(question)
-    on_subject: list[bool] = []
-    for value in list(data.get("findings") or [])[: MOST_FINDINGS[kind]]:
-        tied = _tied(value, "claim", by_label)
-        if tied is None:
-            continue
-        claim, line = tied
-        if len(claim) >= CLAIM_CHARS - 2:  # cut off by the length limit: the line itself when copied, else no claim
-            # the line it copies (whitespace folded; cut off, or run on past its end), under whichever label it gave
-            copied = next((o for o in (line, *lines) if _copies(claim, " ".join(o.text.split()))), None)
-            if copied is None:
-                out.dropped.append(DroppedSentence(sentence=claim, reason="cut off at the length limit"))
-                continue
-            claim, line = " ".join(copied.text.split()), copied
-        out.findings.append(f"{claim.rstrip('.!?')} [{line.cites}].")
-        on_subject.append(names_a_subject(texts.get(line.cites, line.text), asked_about))
-    # what names the question's subject reads first: with no "Answer:" line, the first finding is the answer's lead
-    out.findings = [f for _, f in sorted(zip(on_subject, out.findings, strict=True), key=lambda pair: not pair[0])]
-    return out
 
 
 def fill_with_quotes(draft: str, lines: list[Line], words: int) -> str:

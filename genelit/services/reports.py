@@ -13,6 +13,7 @@ import datetime as dt
 import re
 import time
 from collections import Counter
+from dataclasses import dataclass, field
 
 from genelit.agent.answer import NOT_ANSWERED, Answerer
 from genelit.agent.concepts import COVERAGE_NOTE, coverage_line, uncovered
@@ -80,6 +81,19 @@ class _Budget:
         return time.perf_counter() - self.started + self.slowest <= self.seconds
 
 
+@dataclass
+class _Gathered:
+    """What a report's literature sections have gathered so far: the papers, the sentences already used (the next
+    section does not repeat them), the modes that ran, and the report's notes."""
+
+    wanted: str
+    budget: _Budget
+    papers: dict[str, Evidence] = field(default_factory=dict)
+    used: set[str] = field(default_factory=set)
+    ran: str = ""
+    notes: list[str] = field(default_factory=list)
+
+
 class ReportBuilder:
     """Writes one report from the services an Assistant holds."""
 
@@ -100,75 +114,74 @@ class ReportBuilder:
             raise BadInputError("empty topic", "name a gene, a variant or a question, e.g. 'TP53 missense variants'")
         self.literature.index.require()
         started = time.perf_counter()
-        ledger = EvidenceLedger()  # the gene and variant sections' model outputs, cited as [Mn]
-        entities = extract(topic, self.sequences.genes)
-        papers: dict[str, Evidence] = {}
-        used: set[str] = set()
-        sections: list[ReportSection] = []
-        ran = ""
-        notes: list[str] = []
-        budget = _Budget(self.settings.answer.report_budget_s, started)
         wanted = self.answerer.resolve_mode(mode)
-        if wanted == "agent":
-            wanted = "pipeline"  # sections are planned here: one LLM call each, no tool loop
-        for number, (kind, title, template) in enumerate(LITERATURE_SECTIONS, 1):
-            section_mode = wanted if wanted == "extractive" or budget.allows_another() else "extractive"
-            if section_mode != wanted and not budget.noted:
-                budget.noted = True
-                notes.append(f"the {budget.seconds:g} s budget for LLM-written sections ran out before '{title}'; "
-                             "from there on the sections quote their evidence (extractive)")
-            self.emit("step", f"section {number} of {len(LITERATURE_SECTIONS)}: {title} ({section_mode})")
-            t0 = time.perf_counter()
-            answer = self.answerer.answer(template.format(topic=topic), section_mode, on_event=self.emit, literature_only=True,
-                                          exclude=used, search_k=self.settings.answer.report_search_k, fill=False)
-            if answer.mode != "extractive":
-                budget.section_took(time.perf_counter() - t0)
-            if answer.text.endswith(NOT_ANSWERED):  # abstained (the topic's disease unmentioned, or weak evidence): say so
-                text, dropped = NOT_ANSWERED, 0
-            else:
-                text, dropped = supported_only(answer.text)
-            dropped += len(answer.dropped)  # the answer's own checks left these out already
-            section_notes = [n for n in answer.notes if not n.startswith(("extractive mode", "removed citations"))
-                             and not n.endswith(COVERAGE_NOTE)]  # said once, above the report
-            if dropped:
-                section_notes.append(f"left out {dropped} sentence(s) that the cited papers do not support")
-            if section_mode != wanted:
-                section_notes.append(f"quoted, not written: the {budget.seconds:g} s the model may spend on a report was "
-                                     "spent before this section")
-            if answer.mode != "extractive" and not text:  # nothing the model wrote held up: quote the evidence instead
-                self.emit("step", f"section {number}: no supported sentence from the model; quoting the evidence")
-                answer = self.answerer.answer(template.format(topic=topic), "extractive", literature_only=True, exclude=used,
-                                              search_k=self.settings.answer.report_search_k)
-                text = answer.text
-                section_notes.append("the model's draft had no supported sentence, so this section quotes the evidence")
-            ran = answer.mode if ran in ("", answer.mode) else "mixed"
-            papers.update({e.id: e for e in answer.evidence})
-            used |= set(answer.evidence_sentences)
-            sections.append(ReportSection(kind=kind, title=title, text=text, supported_share=answer.supported_share,
-                                          dropped=dropped, notes=section_notes))
-        missing = uncovered(topic, [e.paper for e in papers.values()])
+        gathered = _Gathered(wanted="pipeline" if wanted == "agent" else wanted,  # one LLM call a section, no tool loop
+                             budget=_Budget(self.settings.answer.report_budget_s, started))
+        sections = [self._literature_section(number, spec, topic, gathered) for number, spec in enumerate(LITERATURE_SECTIONS, 1)]
+        missing = uncovered(topic, [e.paper for e in gathered.papers.values()])
         if missing:  # said first, in the summary and above the report, rather than padded over with what is there
-            notes.insert(0, coverage_line(missing))
+            gathered.notes.insert(0, coverage_line(missing))
             sections[0] = sections[0].model_copy(update={"text": f"{coverage_line(missing)}\n\n{sections[0].text}".strip()})
+        ledger = EvidenceLedger()  # the gene and variant sections' model outputs, cited as [Mn]
         figures: list[Figure] = []
-        gene = entities.genes[0] if entities.genes else None
-        if gene is not None:
+        entities = extract(topic, self.sequences.genes)
+        if entities.genes:
             sections.insert(2, self._genes_section(entities.genes, ledger))
-            variants_section, variant_figures = self._variants(gene, entities.variants, list(papers.values()), ledger, notes)
+            variants_section, figures = self._variants(entities.genes[0], entities.variants, list(gathered.papers.values()),
+                                                       ledger, gathered.notes)
             sections.insert(4, variants_section)
-            figures += variant_figures
-        references = number_references([s.text for s in sections], papers)
+        references = number_references([s.text for s in sections], gathered.papers)
         if matplotlib_missing():
-            notes.append("figures of years and scans need matplotlib: install genelit's plot extra")
+            gathered.notes.append("figures of years and scans need matplotlib: install genelit's plot extra")
         else:
             cited_ids = {r.id for r in references}
-            figures.insert(0, years_figure([e.paper.year for e in papers.values()],
-                                           [e.paper.year for pid, e in papers.items() if pid in cited_ids]))
-        sections.append(self._methods(ran, len(papers)))
+            figures.insert(0, years_figure([e.paper.year for e in gathered.papers.values()],
+                                           [e.paper.year for pid, e in gathered.papers.items() if pid in cited_ids]))
+        sections.append(self._methods(gathered.ran, len(gathered.papers)))
         return Report(topic=topic, title=f"{topic[0].upper()}{topic[1:]}: an evidence summary",
-                      created=dt.datetime.now().isoformat(timespec="seconds"), mode=ran, sections=sections,
-                      references=references, model_outputs=list(ledger.model_outputs), figures=figures, notes=notes,
+                      created=dt.datetime.now().isoformat(timespec="seconds"), mode=gathered.ran, sections=sections,
+                      references=references, model_outputs=list(ledger.model_outputs), figures=figures, notes=gathered.notes,
                       seconds=round(time.perf_counter() - started, 2), settings_hash=self.settings.fingerprint())
+
+    def _literature_section(self, number: int, spec: tuple[SectionKind, str, str], topic: str, gathered: _Gathered) -> ReportSection:
+        """One section answered from the literature, by the model while the budget lasts, else quoted; it adds its
+        papers and sentences to `gathered`, so the next section does not repeat them."""
+        kind, title, template = spec
+        budget, wanted = gathered.budget, gathered.wanted
+        section_mode = wanted if wanted == "extractive" or budget.allows_another() else "extractive"
+        if section_mode != wanted and not budget.noted:
+            budget.noted = True
+            gathered.notes.append(f"the {budget.seconds:g} s budget for LLM-written sections ran out before '{title}'; "
+                                  "from there on the sections quote their evidence (extractive)")
+        self.emit("step", f"section {number} of {len(LITERATURE_SECTIONS)}: {title} ({section_mode})")
+        t0 = time.perf_counter()
+        answer = self.answerer.answer(template.format(topic=topic), section_mode, on_event=self.emit, literature_only=True,
+                                      exclude=gathered.used, search_k=self.settings.answer.report_search_k, fill=False)
+        if answer.mode != "extractive":
+            budget.section_took(time.perf_counter() - t0)
+        if answer.text.endswith(NOT_ANSWERED):  # abstained (the topic's disease unmentioned, or weak evidence): say so
+            text, dropped = NOT_ANSWERED, 0
+        else:
+            text, dropped = supported_only(answer.text)
+        dropped += len(answer.dropped)  # the answer's own checks left these out already
+        notes = [n for n in answer.notes if not n.startswith(("extractive mode", "removed citations"))
+                 and not n.endswith(COVERAGE_NOTE)]  # said once, above the report
+        if dropped:
+            notes.append(f"left out {dropped} sentence(s) that the cited papers do not support")
+        if section_mode != wanted:
+            notes.append(f"quoted, not written: the {budget.seconds:g} s the model may spend on a report was spent before "
+                         "this section")
+        if answer.mode != "extractive" and not text:  # nothing the model wrote held up: quote the evidence instead
+            self.emit("step", f"section {number}: no supported sentence from the model; quoting the evidence")
+            answer = self.answerer.answer(template.format(topic=topic), "extractive", literature_only=True,
+                                          exclude=gathered.used, search_k=self.settings.answer.report_search_k)
+            text = answer.text
+            notes.append("the model's draft had no supported sentence, so this section quotes the evidence")
+        gathered.ran = answer.mode if gathered.ran in ("", answer.mode) else "mixed"
+        gathered.papers.update({e.id: e for e in answer.evidence})
+        gathered.used |= set(answer.evidence_sentences)
+        return ReportSection(kind=kind, title=title, text=text, supported_share=answer.supported_share, dropped=dropped,
+                             notes=notes)
 
     def _genes_section(self, symbols: list[str], ledger: EvidenceLedger) -> ReportSection:
         """HGNC facts of each gene the topic names, each cited as the lookup that gave it."""
