@@ -10,8 +10,8 @@ from typer.testing import CliRunner
 
 from genelit.cli import app
 from genelit.errors import BadInputError, RemoteServiceError
-from genelit.index import entrez
-from genelit.index.entrez import EntrezClient, RateLimiter, parse_date, process_limiter
+from genelit.ncbi import entrez
+from genelit.ncbi.entrez import EntrezClient, RateLimiter, parse_date, process_limiter
 from genelit.settings import EntrezSettings
 from genelit.types import Paper
 from tests.conftest import shared

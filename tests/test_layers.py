@@ -15,6 +15,7 @@ LAYERS: list[set[str]] = [
     {"settings", "gff"},
     {"keys", "sequence"},
     {"index", "tools"},  # the literature index (which links variants to genes); the tools' contract
+    {"ncbi"},  # NCBI online: E-utilities, ClinVar, dbSNP, BLAST, the gene table's download
     {"agent"},  # answers: evidence, drafting, checks
     {"report"},  # rendering only
     {"services"},  # orchestration over index, sequence, agent and report

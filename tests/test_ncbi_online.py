@@ -13,7 +13,7 @@ from genelit.api import Assistant
 from genelit.cli import app
 from genelit.errors import BadInputError, MissingResourceError, RemoteServiceError
 from genelit.eval.geneturing import OnlineLookups, run_geneturing
-from genelit.index.ncbi_records import NCBIRecords
+from genelit.ncbi.records import NCBIRecords
 from genelit.settings import EntrezSettings, Settings
 from genelit.types import Paper
 from tests.conftest import shared

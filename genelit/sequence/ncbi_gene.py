@@ -1,4 +1,4 @@
-"""NCBI Gene's human table (Homo_sapiens.gene_info.gz), downloaded once and read offline.
+"""NCBI Gene's human table (Homo_sapiens.gene_info.gz), read offline (genelit/ncbi/gene_info.py downloads it).
 
 HGNC, which ships with genelit, has approved symbols but, in the packaged table, no chromosomal locations and
 fewer synonyms than NCBI Gene collects from the literature (IMD20 for FCGR3A, 15-LOX for ALOX15). Merging
@@ -10,20 +10,13 @@ from __future__ import annotations
 
 import csv
 import gzip
-import os
-import shutil
-import tempfile
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from genelit.errors import BadInputError, RemoteServiceError
+from genelit.errors import BadInputError
 
-GENE_INFO_URL = "https://ftp.ncbi.nlm.nih.gov/gene/DATA/GENE_INFO/Mammalia/Homo_sapiens.gene_info.gz"
 FILE_NAME = "Homo_sapiens.gene_info.gz"
 COLUMNS = ("GeneID", "Symbol", "Synonyms", "map_location", "type_of_gene", "description")
-DOWNLOAD_TIMEOUT_S = 120
 
 
 @dataclass(frozen=True)
@@ -64,29 +57,3 @@ def read_gene_info(path: Path, shown_as: str | None = None) -> dict[str, NcbiGen
     if not genes:
         raise BadInputError(f"{name} has no genes in it", f"give {FILE_NAME} as NCBI publishes it")
     return genes
-
-
-def update_gene_info(source: str | None, folder: Path) -> tuple[Path, int]:
-    """Fetch (a URL, default NCBI's) or copy (a path) the table, check that it parses, and put it in `folder`.
-    The old copy stays until the new one has been checked; returns the path and the number of genes."""
-    folder.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=folder, prefix=".gene-info-") as scratch:
-        staged = Path(scratch) / FILE_NAME
-        where = source or GENE_INFO_URL
-        if where.startswith(("http://", "https://")):
-            try:
-                with urllib.request.urlopen(where, timeout=DOWNLOAD_TIMEOUT_S) as response, staged.open("wb") as out:
-                    shutil.copyfileobj(response, out)
-            except (urllib.error.URLError, TimeoutError, OSError) as exc:
-                reason = getattr(exc, "reason", exc)
-                raise RemoteServiceError(f"could not download {where}: {reason}",
-                                         f"download {FILE_NAME} elsewhere and pass it with --from PATH") from None
-        else:
-            path = Path(where).expanduser()
-            if not path.is_file():
-                raise BadInputError(f"no file {where}", f"give the path of {FILE_NAME}, or a URL")
-            shutil.copyfile(path, staged)
-        count = len(read_gene_info(staged, shown_as=where))
-        target = folder / FILE_NAME
-        os.replace(staged, target)
-    return target, count

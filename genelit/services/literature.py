@@ -13,7 +13,6 @@ from genelit.agent.concepts import uncovered
 from genelit.agent.entities import extract
 from genelit.agent.mentions import Focus, focus_of
 from genelit.errors import BadInputError, clip
-from genelit.index.entrez import EntrezClient, parse_date
 from genelit.index.ingest import Embedded, Ingestor, IngestStopped
 from genelit.index.literature import LiteratureIndex
 from genelit.index.manifest import MENTIONS_KEY, Manifest
@@ -24,6 +23,7 @@ from genelit.index.variant_evidence import direction, evidence_kind
 from genelit.index.variant_links import ReferenceProtein, VariantLinker
 from genelit.index.variant_mentions import MENTIONS_VERSION, mention_key
 from genelit.limits import SEARCH_K
+from genelit.ncbi.entrez import EntrezClient, parse_date
 from genelit.packages import pip_download
 from genelit.sequence.genes import GeneTable
 from genelit.settings import Settings

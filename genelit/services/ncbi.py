@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from genelit.errors import BadInputError, MissingResourceError
-from genelit.index.ncbi_records import NCBIRecords
+from genelit.ncbi.records import NCBIRecords
 from genelit.sequence.io import SequenceRecord
 from genelit.sequence.variants import parse_protein_variant
 from genelit.settings import Settings

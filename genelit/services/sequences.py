@@ -12,13 +12,14 @@ from pathlib import Path
 from typing import Literal
 
 from genelit.errors import BadInputError, MissingResourceError, RemoteServiceError
-from genelit.index.entrez import EntrezClient
+from genelit.ncbi.entrez import EntrezClient
+from genelit.ncbi.gene_info import update_gene_info
 from genelit.sequence.align import align_pair, map_to_reference
 from genelit.sequence.annotation import annotate
 from genelit.sequence.coding import cds_from_file, coding_consequence
 from genelit.sequence.genes import GeneTable, with_ncbi_summaries
 from genelit.sequence.io import SequenceRecord, from_string, iter_records, records_from_string, validate
-from genelit.sequence.ncbi_gene import FILE_NAME, update_gene_info
+from genelit.sequence.ncbi_gene import FILE_NAME
 from genelit.sequence.proteins import SequenceStore
 from genelit.sequence.scan import SaturationScan, parse_region, scan, summarise
 from genelit.sequence.scorers.base import Scorer

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from genelit.errors import BadInputError, RemoteServiceError
-from genelit.index.entrez import EntrezClient, RateLimiter
+from genelit.ncbi.entrez import EntrezClient, RateLimiter
 from genelit.settings import EntrezSettings
 from genelit.types import BLAST_PROGRAMS, AlleleFrequency, BlastHit, BlastResult, ClinVarRecord, PopulationData, SnpRecord
 
