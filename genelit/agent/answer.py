@@ -21,10 +21,10 @@ import numpy as np
 
 from genelit.agent import grounded
 from genelit.agent.concepts import COVERAGE_NOTE, coverage_line, uncovered
-from genelit.agent.entities import extract
+from genelit.agent.entities import Entities
 from genelit.agent.evidence import Candidate, EvidencePool
 from genelit.agent.llm import ChatProvider
-from genelit.agent.mentions import focus_of
+from genelit.agent.mentions import Focus
 from genelit.agent.pipeline import evidence_block, extractive_digest, gather
 from genelit.agent.prompts import PIPELINE_TEMPLATE, SHAPES, SYSTEM, VERDICT_HINT
 from genelit.agent.questions import question_kind
@@ -33,7 +33,6 @@ from genelit.agent.runner import reply_to, run_agent, token_usage
 from genelit.agent.support import SupportChecker, supported_share
 from genelit.agent.verdict import decide, is_yes_no
 from genelit.errors import BadInputError
-from genelit.sequence.genes import GeneTable
 from genelit.settings import AnswerSettings, LLMSettings
 from genelit.text import require_text
 from genelit.text.citations import check_citations, citation_ids, citations_before_stops
@@ -81,12 +80,12 @@ class _Run:
 class Answerer:
     """Holds the tools and the model; `answer` runs one question."""
 
-    def __init__(self, tools: list[Tool], llm: ChatProvider, genes: Callable[[], GeneTable],
+    def __init__(self, tools: list[Tool], llm: ChatProvider, read: Callable[[str], tuple[Entities, Focus]],
                  embed: Callable[[list[str]], np.ndarray], settings: AnswerSettings, llm_settings: LLMSettings,
                  settings_hash: str) -> None:
         self.tools = {t.name: t for t in tools}
         self.llm = llm
-        self.genes = genes
+        self.read = read  # a question's entities and focus, read once: the search the answer runs reads the same
         self.embed = embed
         self.settings = settings
         self.limits = llm_settings
@@ -114,8 +113,7 @@ class Answerer:
         run = _Run(question, ledger or EvidenceLedger(), on_event or (lambda _kind, _text: None), self.resolve_mode(mode),
                    self.settings.fill_words if fill else 0, streaming=on_event is not None and self.limits.stream)
         started = time.perf_counter()
-        entities = extract(question, self.genes())
-        focus = focus_of(entities, self.genes())
+        entities, focus = self.read(question)
         draft = self._draft_agent(run, history) if run.mode == "agent" else ""
         if run.mode in ("pipeline", "extractive"):
             t0 = time.perf_counter()

@@ -37,7 +37,7 @@ class Answers:
             self._answerer = Answerer(
                 self.toolbox.tools(),
                 self.llm,
-                lambda: self.sequences.genes,
+                self.literature.read,
                 self.literature.embed,
                 self.settings.answer,
                 self.settings.llm,

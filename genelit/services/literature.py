@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from genelit.agent.concepts import uncovered
-from genelit.agent.entities import extract
+from genelit.agent.entities import Entities, extract
 from genelit.agent.mentions import Focus, focus_of
 from genelit.errors import BadInputError, clip
 from genelit.index.ingest import Embedded, Ingestor, IngestStopped
@@ -48,6 +49,7 @@ from genelit.types import (
 ProgressCallback = Callable[[int, int], None]
 CLASSIFY_PAPERS = 50  # papers naming a variant read for kind and direction; a hotspot in all of PubMed has thousands
 HOTSPOT_PAPERS = 10  # papers naming any change at a residue that mark it as a studied hotspot in the index
+READ_KEPT = 64  # questions and queries whose reading is kept: a report asks five, a server answers several at once
 BatchCallback = Callable[[IngestReport], None]
 
 
@@ -60,11 +62,29 @@ class Literature:
         self.reference = reference  # stored proteins, which settle which gene a protein change belongs to
         self.index = LiteratureIndex(settings)
         self.retriever = HybridRetriever(self.index, settings.retrieval)
+        self._read: dict[tuple[int, str], tuple[Entities, Focus]] = {}
+        self._reading = threading.Lock()  # the server answers from several threads
+
+    def read(self, text: str) -> tuple[Entities, Focus]:
+        """What a question or query names (genes, variants, rsIDs, sequences) and its focus: those genes and variants
+        with their synonyms and what does not count as a mention. Kept for the last few texts, so a question is read
+        once although its answer and the search the answer runs both need it."""
+        genes = self.genes()
+        key = (id(genes), text)
+        with self._reading:
+            known = self._read.get(key)
+        if known is None:
+            entities = extract(text or "", genes)
+            known = (entities, focus_of(entities, genes))
+            with self._reading:
+                self._read[key] = known
+                while len(self._read) > READ_KEPT:
+                    self._read.pop(next(iter(self._read)))
+        return known
 
     def focus(self, text: str) -> Focus:
         """The genes and variants a question or query names, with their synonyms and what does not count as a mention."""
-        genes = self.genes()
-        return focus_of(extract(text or "", genes), genes)
+        return self.read(text)[1]
 
     def search(
         self,
