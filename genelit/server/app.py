@@ -16,9 +16,9 @@ import socket
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from importlib.resources import files
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
@@ -239,7 +239,8 @@ class CancelOnClose(StreamingResponse):
 
 def create_app(assistant: Assistant, settings: ServerSettings | None = None) -> FastAPI:
     """The app over one Assistant: one index, one model registry and one LLM line for every request. Each domain's
-    routes are built by its own function below, over the same Assistant."""
+    routes are a router below; a route gets the Assistant, its capabilities, the LLM line or the report jobs by
+    dependency (a test may override any of them)."""
     settings = settings or assistant.settings.server
     gate = FairGate(settings.llm_queue)
     jobs = ReportJobs(assistant, gate, settings)
@@ -259,8 +260,8 @@ def create_app(assistant: Assistant, settings: ServerSettings | None = None) -> 
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(Guard, settings=settings)  # added last, so it runs first: nothing is read before it passes
     _error_handlers(app)
-    for router in (_page_routes(assistant, gate), _literature_routes(assistant), _sequence_routes(assistant),
-                   _answer_routes(assistant, gate), _report_routes(jobs)):
+    app.state.assistant, app.state.gate, app.state.jobs = assistant, gate, jobs  # what the routes depend on
+    for router in (pages, literature, sequences, answers, reports):
         app.include_router(router)
     return app
 
@@ -286,153 +287,179 @@ def _error_handlers(app: FastAPI) -> None:
         return response
 
 
-def _page_routes(assistant: Assistant, gate: FairGate) -> APIRouter:
-    router = APIRouter()
-
-    @router.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def page() -> str:
-        return (PAGE / "index.html").read_text(encoding="utf-8")
-
-    @router.get("/page/{name}", include_in_schema=False)
-    def page_asset(name: Literal["app.js", "app.css"]) -> Response:
-        media = "text/javascript" if name.endswith(".js") else "text/css"
-        return Response((PAGE / name).read_text(encoding="utf-8"), media_type=media)
-
-    @router.get("/healthz")
-    def healthz() -> dict[str, Any]:
-        return {"status": "ok", "version": __version__, "papers": assistant.index_stats().papers, "llm_in_line": gate.in_line}
-    return router
+# -- what a route depends on: the app's one Assistant, its LLM line and its report jobs (app.state, set by create_app)
+def _assistant(request: Request) -> Assistant:
+    return cast(Assistant, request.app.state.assistant)
 
 
-def _literature_routes(assistant: Assistant) -> APIRouter:
-    router = APIRouter()
-    capabilities = assistant.capabilities
-
-    @router.get("/api/search")
-    def search(q: Query, k: PaperCount = 5, year: Year = None,
-               journal: Annotated[str | None, Field(max_length=200, description="Only papers in this journal.")] = None,
-               ) -> list[Evidence]:
-        return assistant.search(q, k, year=year, journal=journal)
-
-    @router.get("/api/paper/{pmid}")
-    def paper(pmid: str) -> Paper:
-        return capabilities.get_paper(pmid)
-    return router
+def _capabilities(request: Request) -> Capabilities:
+    return _assistant(request).capabilities
 
 
-def _sequence_routes(assistant: Assistant) -> APIRouter:
-    router = APIRouter()
-    capabilities = assistant.capabilities
-
-    @router.get("/api/gene/{symbol}")
-    def gene(symbol: str) -> GeneMatch:
-        return capabilities.gene_info(symbol)
-
-    @router.post("/api/variant")
-    def variant(body: VariantRequest) -> VariantReport:  # type: ignore[valid-type]
-        return capabilities.score_variant(**vars(body))
-
-    @router.get("/api/variant-literature")
-    def variant_literature(variant: AnyVariant, gene: OptionalGene = None) -> VariantLiterature:
-        return capabilities.variant_literature(variant, gene)
-
-    @router.get("/api/variants-in")
-    def variants_in(query: TextQuery = None, gene: OptionalGene = None, k: VariantCount = 20) -> VariantCounts:
-        return capabilities.variants_in(query, gene, k)
-
-    @router.post("/api/scan", response_model=None)
-    def scan(body: ScanRequest, format: Literal["json", "png", "csv"] = "json") -> ScanResult | Response:  # type: ignore[valid-type]
-        result = capabilities.scan_protein(**vars(body))
-        if format == "csv":
-            return Response(result.csv_text(), media_type="text/csv")
-        png = result.png()
-        if format == "png":
-            return Response(png, media_type="image/png")
-        return ScanResult(summary=result.summary, png_base64=base64.b64encode(png).decode("ascii"), csv=result.csv_text())
-
-    @router.post("/api/annotate")
-    def annotate(body: AnnotateRequest) -> list[Annotation]:  # type: ignore[valid-type]
-        return capabilities.annotate_sequence(**vars(body))
-    return router
+def _gate(request: Request) -> FairGate:
+    return cast(FairGate, request.app.state.gate)
 
 
-def _answer_routes(assistant: Assistant, gate: FairGate) -> APIRouter:
-    router = APIRouter()
-
-    @router.post("/api/ask", response_class=StreamingResponse,
-              responses={200: {"content": {"text/event-stream": {}},
-                               "description": "Events 'step', 'tool', 'observation', then 'answer' (an Answer) or 'error'."}})
-    async def ask(body: AskRequest) -> StreamingResponse:
-        mode = assistant.resolve_mode(body.mode)
-        ticket = gate.enter(mode != "extractive")  # Busy here is a 503 before the stream opens
-        events: asyncio.Queue[tuple[str, str] | None] = asyncio.Queue()
-        loop = asyncio.get_running_loop()
-
-        def put(item: tuple[str, str] | None) -> None:
-            loop.call_soon_threadsafe(events.put_nowait, item)
-
-        def on_event(kind: str, text: str) -> None:
-            ticket.check()  # a client that has gone stops the answer here, before its next stage
-            put((kind, text))
-
-        def work() -> None:
-            try:
-                if ticket.number is not None and gate.in_line > 1:
-                    put(("step", f"waiting for the language model ({gate.in_line - 1} job(s) in line)"))
-                with gate.turn(ticket):
-                    answer = assistant.ask(body.question, mode, on_event=on_event)
-                put(("answer", answer.model_dump_json()))
-            except Cancelled:
-                log.info("an ask was abandoned by its client: %r", clip(body.question, 80))
-            except GenelitError as exc:
-                put(("error", json.dumps({"error": exc.message, "hint": exc.hint})))
-            except Exception:
-                log.exception("answering %r failed", body.question)
-                put(("error", json.dumps({"error": "internal error while answering (see the server's log)", "hint": None})))
-            finally:
-                put(None)
-
-        loop.run_in_executor(None, work)
-
-        async def stream() -> AsyncIterator[str]:
-            while (item := await events.get()) is not None:
-                kind, data = item
-                payload = data if kind in ("answer", "error") else json.dumps({"text": data})
-                yield f"event: {kind}\ndata: {payload}\n\n"
-
-        return CancelOnClose(stream(), lambda: gate.cancel(ticket), media_type="text/event-stream",
-                             headers={"Cache-Control": "no-store"})
-    return router
+def _jobs(request: Request) -> ReportJobs:
+    return cast(ReportJobs, request.app.state.jobs)
 
 
-def _report_routes(jobs: ReportJobs) -> APIRouter:
-    router = APIRouter()
+TheAssistant = Annotated[Assistant, Depends(_assistant)]
+TheCapabilities = Annotated[Capabilities, Depends(_capabilities)]
+TheGate = Annotated[FairGate, Depends(_gate)]
+TheJobs = Annotated[ReportJobs, Depends(_jobs)]
 
-    @router.post("/api/report", status_code=202)
-    def start_report(body: ReportRequest) -> JobView:
-        return _job_view(jobs.submit(body.topic, body.mode))
+pages = APIRouter()
 
-    @router.get("/api/report/{job_id}")
-    def report_status(job_id: str) -> JobView:
-        return _job_view(_job(jobs, job_id))
 
-    @router.delete("/api/report/{job_id}")
-    def cancel_report(job_id: str) -> JobView:
-        """Stop a running job at its next stage, or forget a finished one."""
-        job = jobs.cancel(job_id)
-        if job is None:
-            raise MissingResourceError(f"no report job {job_id!r}", "finished jobs are kept a while, then dropped")
-        return _job_view(job)
+@pages.get("/", response_class=HTMLResponse, include_in_schema=False)
+def page() -> str:
+    return (PAGE / "index.html").read_text(encoding="utf-8")
 
-    @router.get("/api/report/{job_id}/download")
-    def report_download(job_id: str, format: Literal["html", "md", "bib", "ris"] = "html") -> Response:
-        job = _job(jobs, job_id)
-        if job.report is None:
-            raise BadInputError(f"report {job_id} is {job.status}", "wait until its status is 'done'")
-        filename = f"genelit-report-{job_id}.{format}"
-        return Response(render_report(job.report, format), media_type=TEXT_FORMATS[format].media_type,
-                        headers={"Content-Disposition": f'attachment; filename="{filename}"'})
-    return router
+
+@pages.get("/page/{name}", include_in_schema=False)
+def page_asset(name: Literal["app.js", "app.css"]) -> Response:
+    media = "text/javascript" if name.endswith(".js") else "text/css"
+    return Response((PAGE / name).read_text(encoding="utf-8"), media_type=media)
+
+
+@pages.get("/healthz")
+def healthz(assistant: TheAssistant, gate: TheGate) -> dict[str, Any]:
+    return {"status": "ok", "version": __version__, "papers": assistant.index_stats().papers, "llm_in_line": gate.in_line}
+
+
+literature = APIRouter()
+
+
+@literature.get("/api/search")
+def search(assistant: TheAssistant, q: Query, k: PaperCount = 5, year: Year = None,
+           journal: Annotated[str | None, Field(max_length=200, description="Only papers in this journal.")] = None,
+           ) -> list[Evidence]:
+    return assistant.search(q, k, year=year, journal=journal)
+
+
+@literature.get("/api/paper/{pmid}")
+def paper(capabilities: TheCapabilities, pmid: str) -> Paper:
+    return capabilities.get_paper(pmid)
+
+
+sequences = APIRouter()
+
+
+@sequences.get("/api/gene/{symbol}")
+def gene(capabilities: TheCapabilities, symbol: str) -> GeneMatch:
+    return capabilities.gene_info(symbol)
+
+
+@sequences.post("/api/variant")
+def variant(capabilities: TheCapabilities, body: VariantRequest) -> VariantReport:  # type: ignore[valid-type]
+    return capabilities.score_variant(**vars(body))
+
+
+@sequences.get("/api/variant-literature")
+def variant_literature(capabilities: TheCapabilities, variant: AnyVariant, gene: OptionalGene = None) -> VariantLiterature:
+    return capabilities.variant_literature(variant, gene)
+
+
+@sequences.get("/api/variants-in")
+def variants_in(capabilities: TheCapabilities, query: TextQuery = None, gene: OptionalGene = None, k: VariantCount = 20) -> VariantCounts:
+    return capabilities.variants_in(query, gene, k)
+
+
+@sequences.post("/api/scan", response_model=None)
+def scan(capabilities: TheCapabilities, body: ScanRequest, format: Literal["json", "png", "csv"] = "json") -> ScanResult | Response:  # type: ignore[valid-type]
+    result = capabilities.scan_protein(**vars(body))
+    if format == "csv":
+        return Response(result.csv_text(), media_type="text/csv")
+    png = result.png()
+    if format == "png":
+        return Response(png, media_type="image/png")
+    return ScanResult(summary=result.summary, png_base64=base64.b64encode(png).decode("ascii"), csv=result.csv_text())
+
+
+@sequences.post("/api/annotate")
+def annotate(capabilities: TheCapabilities, body: AnnotateRequest) -> list[Annotation]:  # type: ignore[valid-type]
+    return capabilities.annotate_sequence(**vars(body))
+
+
+answers = APIRouter()
+
+
+@answers.post("/api/ask", response_class=StreamingResponse,
+          responses={200: {"content": {"text/event-stream": {}},
+                           "description": "Events 'step', 'tool', 'observation', then 'answer' (an Answer) or 'error'."}})
+async def ask(assistant: TheAssistant, gate: TheGate, body: AskRequest) -> StreamingResponse:
+    mode = assistant.resolve_mode(body.mode)
+    ticket = gate.enter(mode != "extractive")  # Busy here is a 503 before the stream opens
+    events: asyncio.Queue[tuple[str, str] | None] = asyncio.Queue()
+    loop = asyncio.get_running_loop()
+
+    def put(item: tuple[str, str] | None) -> None:
+        loop.call_soon_threadsafe(events.put_nowait, item)
+
+    def on_event(kind: str, text: str) -> None:
+        ticket.check()  # a client that has gone stops the answer here, before its next stage
+        put((kind, text))
+
+    def work() -> None:
+        try:
+            if ticket.number is not None and gate.in_line > 1:
+                put(("step", f"waiting for the language model ({gate.in_line - 1} job(s) in line)"))
+            with gate.turn(ticket):
+                answer = assistant.ask(body.question, mode, on_event=on_event)
+            put(("answer", answer.model_dump_json()))
+        except Cancelled:
+            log.info("an ask was abandoned by its client: %r", clip(body.question, 80))
+        except GenelitError as exc:
+            put(("error", json.dumps({"error": exc.message, "hint": exc.hint})))
+        except Exception:
+            log.exception("answering %r failed", body.question)
+            put(("error", json.dumps({"error": "internal error while answering (see the server's log)", "hint": None})))
+        finally:
+            put(None)
+
+    loop.run_in_executor(None, work)
+
+    async def stream() -> AsyncIterator[str]:
+        while (item := await events.get()) is not None:
+            kind, data = item
+            payload = data if kind in ("answer", "error") else json.dumps({"text": data})
+            yield f"event: {kind}\ndata: {payload}\n\n"
+
+    return CancelOnClose(stream(), lambda: gate.cancel(ticket), media_type="text/event-stream",
+                         headers={"Cache-Control": "no-store"})
+
+
+reports = APIRouter()
+
+
+@reports.post("/api/report", status_code=202)
+def start_report(jobs: TheJobs, body: ReportRequest) -> JobView:
+    return _job_view(jobs.submit(body.topic, body.mode))
+
+
+@reports.get("/api/report/{job_id}")
+def report_status(jobs: TheJobs, job_id: str) -> JobView:
+    return _job_view(_job(jobs, job_id))
+
+
+@reports.delete("/api/report/{job_id}")
+def cancel_report(jobs: TheJobs, job_id: str) -> JobView:
+    """Stop a running job at its next stage, or forget a finished one."""
+    job = jobs.cancel(job_id)
+    if job is None:
+        raise MissingResourceError(f"no report job {job_id!r}", "finished jobs are kept a while, then dropped")
+    return _job_view(job)
+
+
+@reports.get("/api/report/{job_id}/download")
+def report_download(jobs: TheJobs, job_id: str, format: Literal["html", "md", "bib", "ris"] = "html") -> Response:
+    job = _job(jobs, job_id)
+    if job.report is None:
+        raise BadInputError(f"report {job_id} is {job.status}", "wait until its status is 'done'")
+    filename = f"genelit-report-{job_id}.{format}"
+    return Response(render_report(job.report, format), media_type=TEXT_FORMATS[format].media_type,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 def _job(jobs: ReportJobs, job_id: str) -> ReportJob:
