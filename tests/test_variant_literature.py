@@ -110,6 +110,27 @@ def test_a_gene_written_right_after_the_change_owns_it_and_chemistry_is_no_delet
     assert [(m.key, m.gene) for m in linker.mentions(paper)] == [("p.G12C", "KRAS")]
 
 
+def test_one_variant_keeps_one_gene_in_a_paper() -> None:
+    """Seen in the labelled sample: a later mention of an rsID drifted to the gene named nearest to it; a genotype
+    after an rsID ('TG-GG') read as the gene TG; 'upregulated in GC' (gastric cancer) read as 'of the GC gene'."""
+    linker = VariantLinker(GeneTable())
+    paper = _paper("8", "BCL2 and MCL1 SNPs in colorectal cancer", "The BCL2 rs2279115 and MCL1 rs9803935 SNPs were typed. "
+                   "MCL1 levels rose, and the rs2279115 genotypes were associated with stage. The rs4771436 TG-GG genotype "
+                   "was common; rs4771436 in ERCC5 gene was correlated with response, and A>G and A>G changes were seen.")
+    assert [(m.key, m.gene) for m in linker.mentions(paper) if m.key.startswith("rs")] == [
+        ("rs2279115", "BCL2"), ("rs9803935", "MCL1"), ("rs2279115", "BCL2"), ("rs4771436", "ERCC5"), ("rs4771436", "ERCC5")]
+    loose = _paper("9", "MST1R in gastric cancer", "The RON Δ160 variant was upregulated in GC cells.")
+    assert [m.gene for m in linker.mentions(loose)] == ["MST1R"]  # five words before 'in' is no 'of/in GENE'
+
+
+def test_a_receptor_status_is_no_gene_and_a_protein_casing_is() -> None:
+    linker = VariantLinker(GeneTable())
+    status = _paper("10", "PIK3CA in breast cancer", "Seven PIK3CA mutations (E545G and D350G) were only detected in HR+ subtypes.")
+    assert [(m.key, m.gene) for m in linker.mentions(status)] == [("p.E545G", "PIK3CA"), ("p.D350G", "PIK3CA")]
+    cased = _paper("11", "Innate immunity SNPs", "TLR4 (rs4986790) or MyD88 (rs4988453 and rs4988457) were typed.")
+    assert [m.gene for m in linker.mentions(cased)] == ["TLR4", "MYD88", "MYD88"]
+
+
 def test_a_gene_written_by_its_full_name_is_linked() -> None:
     linker = VariantLinker(GeneTable())
     paper = _paper("4", "Resistance in lung cancer", "Mutations of the epidermal growth factor receptor such as L858R respond.")

@@ -31,7 +31,9 @@ _MAX_CACHED = 200_000
 _SENTENCE_END = re.compile(r"(?<!\b[A-Za-z])(?<!\bal)(?<!\bvs)(?<!\bFig)(?<!\bNo)[.!?]\s+(?=[A-Z0-9(\[])")
 # What lies between a variant and the gene it belongs to when the gene follows: "rs1049057) of IL1R1",
 # "c.1367delC variant in MLH1", "(rs2237061 and rs2547) of the CXCL14".
-_OWNED_BY = re.compile(r"^[^.;]{0,120}?\b(?:of|in|within)\s+(?:the\s+)?(?:human\s+)?$", re.I)
+_OWNED_BY = re.compile(r"^\W*(?:[\w'-]+\W+){0,4}?(?:of|in|within)\s+(?:the\s+)?(?:human\s+)?$", re.I)
+# A receptor status, not a gene named: "HR+ subtypes", "ER− tumours".
+_STATUS = re.compile(r"[+−](?![\w])|-(?=[\s,;)]|$)")
 # A text about a virus's, a bacterium's or a fungus's proteins: its protein changes (spike E484K, integrase N155H, a
 # fungal SQLE L393F) belong to no human gene, whatever human gene the text also names (ACE2, the human SQLE).
 _OTHER_ORGANISM = re.compile(r"SARS-CoV-2|\bspike\b|\bHIV-?[12]?\b|\bintegrase\b|Mycobacteri|\bH37Rv\b|Trichophyton|"
@@ -63,11 +65,18 @@ class VariantLinker:
             return []
         named = self.genes_named(text)
         ends = [0, *(m.end() for m in _SENTENCE_END.finditer(text)), len(text) + 1]
-        linked = []
+        owners = []
         for m in found:
             sentence = _sentence(ends, m.start)
-            linked.append(replace(m, gene=self._owner(m, named, text, sentence, _sentence(ends, max(sentence[0] - 1, 0)))))
-        return linked
+            owners.append(self._owner(m, named, text, sentence, _sentence(ends, max(sentence[0] - 1, 0))))
+        # One variant, one gene in a paper: the gene a mention is tied to most closely ("BCL2 rs2279115", "rs4771436 in
+        # ERCC5"), else the gene its first mention gives it. A change with no position ('A>G') names no one variant.
+        settled: dict[str, str] = {}
+        for strong in (True, False):
+            for m, (gene, tied) in zip(found, owners, strict=True):
+                if gene is not None and (tied or not strong) and any(ch.isdigit() for ch in m.key):
+                    settled.setdefault(m.key, gene)
+        return [replace(m, gene=settled.get(m.key, gene)) for m, (gene, _) in zip(found, owners, strict=True)]
 
     def genes_named(self, text: str) -> list[tuple[int, str]]:
         """(offset, symbol) of every gene the text names, by symbol or by its full name ("epidermal growth factor
@@ -75,7 +84,7 @@ class VariantLinker:
         named = []
         for word in _WORD.finditer(text):
             symbol = self._symbol(word.group(0))
-            if symbol is not None:
+            if symbol is not None and not _STATUS.match(text, word.end()):
                 named.append((word.start(), symbol))
         words = [(m.start(), m.group(0).lower()) for m in _NAME_WORD.finditer(text)]
         names = self._full_names()
@@ -114,6 +123,9 @@ class VariantLinker:
         gene = self.genes.get(word)
         if gene is not None and (word == upper or word == gene.symbol):
             return gene.symbol
+        if gene is not None and word.upper() == gene.symbol and len(word) >= 4 and word[0].isupper() \
+                and sum(ch.isupper() or ch.isdigit() for ch in word) >= 3:
+            return gene.symbol  # the symbol in a protein's own casing: MyD88, AhRR (not Ras, Notch)
         has_digit = any(ch.isdigit() for ch in word)
         if not (word == upper and (has_digit or len(word) >= 4)) and not (has_digit and len(word) >= 3 and word[1:] == word[1:].upper()):
             return None  # 'p53' and 'HER2' may be synonyms; 'Ras' and 'Notch' are too loose to be sure of
@@ -123,12 +135,13 @@ class VariantLinker:
         return found[1][0].symbol
 
     def _owner(self, mention: VariantMention, named: list[tuple[int, str]], text: str, sentence: tuple[int, int],
-               previous: tuple[int, int]) -> str | None:
+               previous: tuple[int, int]) -> tuple[str | None, bool]:
         """The gene the mention's own sentence gives it: the one it is said to be 'of' or 'in' ("rs1049057) of
         IL1R1") or the one written right after it ("G12C KRAS"), else the nearest named before it, else after it; where its sentence names no gene before it, the
-        sentence before counts too. Genes further away are left out: there they are as often bystanders."""
+        sentence before counts too. Genes further away are left out: there they are as often bystanders. Also says
+        whether the gene is tied to the mention (of it, right after it, or right before it) rather than only near."""
         if mention.kind == "protein" and _OTHER_ORGANISM.search(text):  # a virus's or a microbe's protein: no human gene's
-            return None
+            return None, False
         if mention.key.startswith("m."):  # mitochondrial DNA: only a gene of the mitochondrial genome can own it
             named = [(at, s) for at, s in named if s.startswith(MITOCHONDRIAL)]
         lo, hi = sentence
@@ -136,18 +149,21 @@ class VariantLinker:
         if not any(at < mention.start for at, _ in near):  # none before it in its sentence: the one before, if any
             near += [(at, s) for at, s in named if previous[0] <= at < previous[1]]
         if not near:
-            return None
+            return None, False
         candidates = list(dict.fromkeys(symbol for _, symbol in near))
         if len(candidates) > 1:
             candidates = self._fitting(mention, candidates)
         if not candidates:
-            return None
+            return None, False
         allowed = set(candidates)
-        after = [(at - mention.start, s) for at, s in near if s in allowed and at >= mention.start]
+        after = [(at - mention.start, s) for at, s in near if s in allowed and at >= mention.start
+                 and not (mention.kind != "protein" and len(s) <= 3 and set(s) <= set("ACGT"))]  # 'rs4771436 TG-GG': a genotype
         if after and (_OWNED_BY.search(between := text[mention.end : mention.start + after[0][0]]) or not between.strip(" -")):
-            return after[0][1]  # "rs1049057) of IL1R1", or the gene right after it: "the G12C KRAS mutation"
+            return after[0][1], True  # "rs1049057) of IL1R1", or the gene right after it: "the G12C KRAS mutation"
         before = [(mention.start - at, s) for at, s in near if s in allowed and at < mention.start]
-        return min(before or after)[1]
+        distance, symbol = min(before or after)
+        right_before = bool(before) and len(text[mention.start - distance : mention.start].split()) <= 1  # "BCL2 rs2279115"
+        return symbol, right_before
 
     def _fitting(self, mention: VariantMention, candidates: list[str]) -> list[str]:
         """The candidates a protein change fits: those whose stored protein has the reference residue, when any
