@@ -38,7 +38,7 @@ _STATUS = re.compile(r"[+−](?![\w])|-(?=[\s,;)]|$)")
 # fungal SQLE L393F) belong to no human gene, whatever human gene the text also names (ACE2, the human SQLE).
 _OTHER_ORGANISM = re.compile(r"SARS-CoV-2|\bspike\b|\bHIV-?[12]?\b|\bintegrase\b|Mycobacteri|\bH37Rv\b|Trichophyton|"
                              r"Escherichia|\bE\. coli\b|Saccharomyces|\byeast\b|cyanobacteri|Synechocystis|Plasmodium|"
-                             r"\binfluenza\b|\bbacteri(?:al|um)\b|\bfung(?:al|us)\b", re.I)
+                             r"\binfluenza\b|\bHCV\b|hepatitis C virus|\bNS5[AB]\b|\bbacteri(?:al|um)\b|\bfung(?:al|us)\b", re.I)
 MITOCHONDRIAL = "MT-"  # HGNC's prefix for the 37 genes of the mitochondrial genome (MT-TL1, MT-ND5 ...)
 
 
