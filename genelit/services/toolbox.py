@@ -8,13 +8,14 @@ so. An error caused by the input comes back as an observation the model can act 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Literal
 
 from genelit.errors import BadInputError
 from genelit.limits import MODEL_SEARCH_K
-from genelit.services.capabilities import Capabilities, arguments_model, contract
+from genelit.services.capabilities import BlastProgram, Capabilities, arguments_model, contract
 from genelit.tools.base import EvidenceLedger, Tool
 from genelit.tools.quoting import quote_paper, score_reading
-from genelit.types import ClinVarLookup, Evidence, VariantLiterature, VariantScore
+from genelit.types import ClinVarLookup, Evidence, ScorerName, VariantLiterature, VariantScore
 
 PAPER_IDS = "Returns ids like PMID:123 to cite."
 OUTPUT_ID = "Returns an id like M1 to cite."
@@ -79,8 +80,8 @@ class Toolbox:
         prefix = f"'{name}' is an {match.matched_by} of {len(match.genes)} genes:\n" if match.ambiguous else ""
         return prefix + "\n".join(lines)
 
-    def score_variant(self, ledger: EvidenceLedger, gene: str, variants: list[str], scorer: str | None = None) -> str:
-        report = self.capabilities.score_variant(gene, variants, scorer)  # type: ignore[arg-type]  # the schema checked it
+    def score_variant(self, ledger: EvidenceLedger, gene: str, variants: list[str], scorer: ScorerName | None = None) -> str:
+        report = self.capabilities.score_variant(gene, variants, scorer)
         named = [d for d in report.dossiers if d.literature is not None and d.literature.papers]
         if report.all_failed and not named:
             failure = report.failures[0]
@@ -105,8 +106,8 @@ class Toolbox:
     def variant_literature(self, ledger: EvidenceLedger, variant: str, gene: str | None = None) -> str:
         return _literature_text(ledger, self.capabilities.variant_literature(variant, gene))
 
-    def scan_protein(self, ledger: EvidenceLedger, gene: str, region: str | None = None, scorer: str | None = None) -> str:
-        summary = self.capabilities.scan_protein(gene, region, scorer).summary  # type: ignore[arg-type]  # the schema checked it
+    def scan_protein(self, ledger: EvidenceLedger, gene: str, region: str | None = None, scorer: ScorerName | None = None) -> str:
+        summary = self.capabilities.scan_protein(gene, region, scorer).summary
         least = ", ".join(f"{r}{p}" for p, r, _ in summary.least_tolerant[:5])
         most = ", ".join(f"{r}{p}" for p, r, _ in summary.most_tolerant[:5])
         output_id = ledger.add_model_output("scan_protein", f"{summary.scorer}: {summary.model}", summary.weights_hash,
@@ -138,8 +139,8 @@ class Toolbox:
             lines.append(f"[{output_id}] " + "; ".join(parts))
         return "\n".join(lines)
 
-    def align_sequences(self, ledger: EvidenceLedger, a: str, b: str, mode: str = "global") -> str:
-        result = self.capabilities.align_sequences(a, b, mode)  # type: ignore[arg-type]  # the schema checked it
+    def align_sequences(self, ledger: EvidenceLedger, a: str, b: str, mode: Literal["global", "local"] = "global") -> str:
+        result = self.capabilities.align_sequences(a, b, mode)
         summary = (f"{result.mode} alignment ({result.scoring}): identity {result.identity:.1%}, similarity {result.similarity:.1%}, "
                    f"{result.gaps} gap(s) over {result.columns} columns; covers {result.a_coverage:.0%} of A and "
                    f"{result.b_coverage:.0%} of B")
@@ -157,8 +158,8 @@ class Toolbox:
         output_id = ledger.add_model_output("snp", "NCBI dbSNP (online)", "none", r.rsid, summary)
         return f"[{output_id}] {r.rsid}: {summary}"
 
-    def blast(self, ledger: EvidenceLedger, sequence: str, program: str = "blastn", database: str = "nt") -> str:
-        result = self.capabilities.blast(sequence, program, database)  # type: ignore[arg-type]  # the schema checked it
+    def blast(self, ledger: EvidenceLedger, sequence: str, program: BlastProgram = "blastn", database: str = "nt") -> str:
+        result = self.capabilities.blast(sequence, program, database)
         if not result.hits:
             return f"BLAST ({program} against {database}, RID {result.rid}) found no hits"
         hits = "; ".join(f"{h.title[:80]} ({h.accession}) identity {h.identity:.1%}, coverage {h.coverage:.0%}, "
