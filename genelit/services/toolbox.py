@@ -82,10 +82,9 @@ class Toolbox:
 
     def score_variant(self, ledger: EvidenceLedger, gene: str, variants: list[str], scorer: ScorerName | None = None) -> str:
         report = self.capabilities.score_variant(gene, variants, scorer)
-        named = [d for d in report.dossiers if d.literature is not None and d.literature.papers]
-        if report.all_failed and not named:
+        if report.all_failed and all(d.literature is None for d in report.dossiers):  # nothing could be had at all
             failure = report.failures[0]
-            raise BadInputError(f"{failure.variant}: {failure.error}", "check the gene and the variant, e.g. TP53 p.Arg175His")
+            raise BadInputError(f"{failure.variant}: {failure.error}")  # the error says what to do
         parts = []
         for d in report.dossiers:
             score = d.computational
