@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from genelit.agent.grounded import Line, assemble, name_fails, prompt, response_format, schema, subjects
+from genelit.agent.grounded import Line, assemble, name_fails, names_a_subject, prompt, response_format, schema, subjects
 from tests.fakes import scripted_chat_model
 
 LINES = [Line("E1", "PMID:1", "Marfan syndrome is caused by mutations in FBN1."),
@@ -57,6 +57,7 @@ def test_a_name_from_a_paper_on_another_subject_is_no_answer_and_on_subject_find
     texts = {"PMID:5": lines[0].text, "PMID:6": lines[1].text}
     question = "Which kinase does PD98059 inhibit?"
     assert subjects(question) == ["PD98059"] and subjects("What is the mode of action of primaquine?") == []
+    assert names_a_subject("A tool for Variable Number Tandem Repeats (VNTRs).", subjects("Which tool finds VNTR-associated deletions?"))
     reply = {"findings": [{"evidence": "E1", "claim": "Avapritinib inhibits KIT"}, {"evidence": "E2", "claim": "PD98059 inhibits MEK"}],
              "answer": {"evidence": "E1", "name": "Avapritinib"}}
     out = assemble(json.dumps(reply), "factoid", question, lines, texts)

@@ -182,9 +182,21 @@ def subjects(question: str) -> list[str]:
 
 
 def names_a_subject(source: str, names: list[str]) -> bool:
-    """Whether `source` names any of the question's `names` (all of a name's parts, as whole words), or there are none."""
+    """Whether `source` names any of the question's `names`, or there are none. A name counts by its own parts
+    ("VNTR-associated" by VNTR), each a whole word or, from three letters, the start of one (VNTR in "VNTRs")."""
     have = set(_words(source))
-    return not names or any(all(part in have for part in _words(name)) for name in names)
+
+    def found(part: str) -> bool:
+        return part in have or (len(part) >= 3 and any(word.startswith(part) for word in have))
+
+    return not names or any(all(found(part) for part in _name_parts(name)) for name in names)
+
+
+def _name_parts(name: str) -> list[str]:
+    """The parts of a name that are names themselves: 'VNTR-associated' is VNTR, 'rHDL-apoE3' is rhdl and apoe3."""
+    parts = [part for part in re.split(r"[-/]", name) if re.search(r"[\dA-Z]", part)]
+    words = [w for part in parts or [name] for w in _words(part)]
+    return [w for w in words if len(w) > 1] or words  # "Hampton's" is Hampton
 
 
 def name_fails(name: str, question: str, source: str, source_id: str) -> str:
