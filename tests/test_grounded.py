@@ -57,6 +57,7 @@ def test_a_name_from_a_paper_on_another_subject_is_no_answer_and_on_subject_find
     texts = {"PMID:5": lines[0].text, "PMID:6": lines[1].text}
     question = "Which kinase does PD98059 inhibit?"
     assert subjects(question) == ["PD98059"] and subjects("What is the mode of action of primaquine?") == []
+    assert subjects("What are the symptoms of an incidental durotomy (ID).") == []  # an abbreviation the question defines
     assert names_a_subject("A tool for Variable Number Tandem Repeats (VNTRs).", subjects("Which tool finds VNTR-associated deletions?"))
     reply = {"findings": [{"evidence": "E1", "claim": "Avapritinib inhibits KIT"}, {"evidence": "E2", "claim": "PD98059 inhibits MEK"}],
              "answer": {"evidence": "E1", "name": "Avapritinib"}}

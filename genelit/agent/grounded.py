@@ -174,8 +174,8 @@ def subjects(question: str) -> list[str]:
     found = []
     for token in question.split():
         word = token.strip("?.,;:!()[]\"'’“”")
-        if len(word) < 2 or word.lower() in _OPENERS:
-            continue
+        if len(word) < 2 or word.lower() in _OPENERS or token.strip("?.,;:!").startswith("("):
+            continue  # "(ID)" abbreviates the words before it; a paper may spell them out only
         if re.search(r"[\dA-Z]", word):
             found.append(word)
     return found
