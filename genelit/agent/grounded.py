@@ -168,15 +168,15 @@ _OPENERS = {"which", "what", "who", "whom", "whose", "where", "when", "why", "ho
 
 
 def subjects(question: str) -> list[str]:
-    """The question's names (PD98059, Milvexian, EMA, Covid-19, rHDL-apoE3): words written as names, with a digit or a
-    capital (one owed only to opening the question does not count). An answer drawn from a paper that names none of
+    """The question's names (PD98059, Milvexian, EMA, Covid-19, rHDL-apoE3): words written as names, with a digit, a
+    capital inside, or a capital not owed to opening the question. An answer drawn from a paper that names none of
     them answers another question ("Which kinase does PD98059 inhibit?" is not answered by a paper on avapritinib)."""
     found = []
-    for token in question.split():
+    for position, token in enumerate(question.split()):
         word = token.strip("?.,;:!()[]\"'’“”")
         if len(word) < 2 or word.lower() in _OPENERS or token.strip("?.,;:!").startswith("("):
             continue  # "(ID)" abbreviates the words before it; a paper may spell them out only
-        if re.search(r"[\dA-Z]", word):
+        if re.search(r"\d", word) or re.search(r"[A-Z]", word[1:]) or (position > 0 and word[0].isupper()):
             found.append(word)
     return found
 
