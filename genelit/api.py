@@ -32,7 +32,6 @@ from genelit.services.ncbi import OnlineRecords
 from genelit.services.sequences import Sequences
 from genelit.services.variants import Variants
 from genelit.settings import Settings
-from genelit.text import require_text
 from genelit.tools.base import Events
 from genelit.types import (
     Annotation,
@@ -148,8 +147,7 @@ class Assistant:
     def variants_in(self, query: str | None = None, gene: str | None = None, k: int = 20) -> VariantCounts:
         """The variants most named by the papers a query finds, or linked to one gene; and a note when the index's
         mentions are incomplete (then `remention` fixes it)."""
-        symbol = self.gene_one(gene).symbol if gene else None
-        return self.literature.variants_in(require_text(query, "query") if query is not None else None, symbol, k)
+        return self.capabilities.variants_in(query, gene, k)
 
     def remention(self, on_progress: ProgressCallback | None = None) -> MentionBackfill:
         """Record the variant mentions of every indexed paper again, for indexes built before mentions were recorded
@@ -222,7 +220,7 @@ class Assistant:
     # -- NCBI online ------------------------------------------------------------------
     def clinvar(self, gene: str, variant: str) -> ClinVarLookup:
         """ClinVar's germline classification, review status and conditions for a protein change (online)."""
-        return self.ncbi.clinvar(self.gene_one(gene).symbol, variant)
+        return self.capabilities.clinvar(gene, variant)
 
     def snp(self, rsid: str) -> SnpRecord:
         """dbSNP's record of an rsID: GRCh38 chromosome and position, genes, alleles (online)."""

@@ -24,6 +24,7 @@ from genelit.services.ncbi import OnlineRecords
 from genelit.services.sequences import Sequences
 from genelit.services.variants import Variants
 from genelit.settings import Settings
+from genelit.text import require_text
 from genelit.types import (
     Annotation,
     BlastResult,
@@ -114,7 +115,7 @@ class Capabilities:
     def variants_in(self, query: TextQuery = None, gene: OptionalGene = None, k: VariantCount = 20) -> VariantCounts:
         """The variants most named by the papers a search finds, or linked to one gene, each with its paper count."""
         symbol = self.sequences.gene_one(gene).symbol if gene else None
-        return self.literature.variants_in(query, symbol, k)
+        return self.literature.variants_in(require_text(query, "query") if query is not None else None, symbol, k)
 
     def scan_protein(self, gene: Gene, region: Region = None, scorer: Scorer = None) -> SaturationScan:
         """Score all 19 substitutions at every position of a protein region; the least and most tolerant positions."""
