@@ -97,6 +97,20 @@ def test_a_reply_naming_only_the_question_s_subject_is_asked_again_once() -> Non
     assert "restates the question" in str(model.seen[1][-1].content)  # the second ask says why the first failed
     assert [d.reason for d in out.dropped] == ["restates the question (asked again)"]
     assert [r.supported for r in out.records] == [True]  # the share counts the draft the reader is shown
+    # the second ask allows only names its own line holds, none of them the question's words
+    allowed = model.called_with[1]["extra_body"]["response_format"]["schema"]["properties"]["answer"]["properties"]["name"]
+    assert "FBN1" in allowed["enum"] and "mutations in FBN1" in allowed["enum"]
+    assert not {"Marfan syndrome", "Marfan", "caused by", "TGFBR1"} & set(allowed["enum"])
+    assert "enum" not in model.called_with[0]["extra_body"]["response_format"]["schema"]["properties"]["answer"]["properties"]["name"]
+
+
+def test_candidate_names_run_within_a_sentence_s_commas_and_skip_common_words() -> None:
+    from genelit.agent.grounded import candidate_names
+
+    line = Line("E1", "PMID:1", "Milvexian (BMS-986177) is an active-site inhibitor of factor XIa (FXIa), tested in 50% of cases.")
+    names = candidate_names([line], "Which factor is inhibited by Milvexian?")
+    assert {"factor XIa", "FXIa", "BMS-986177", "50%", "active-site inhibitor"} <= set(names)
+    assert not {"Milvexian", "factor", "inhibitor of factor XIa (FXIa)", "is an active-site", "XIa FXIa"} & set(names)
 
 
 def test_a_claim_cut_off_at_the_length_limit_is_never_shown_as_a_fragment() -> None:

@@ -62,6 +62,9 @@ def test_the_answer_shape_follows_the_kind_of_question() -> None:
     assert question_kind("List the drugs approved for spinal muscular atrophy.") == "list"
     assert question_kind("Describe the mechanism of action of olaparib.") == "summary"
     assert question_kind("What is the role of BRCA1 in DNA repair?") == "summary"
+    assert question_kind("What is an exosome?") == "summary"  # a definition, not a name
+    assert question_kind("What is inhibited by TH1579?") == "factoid"
+    assert question_kind("What is the drug gantenerumab targeting?") == "factoid"
 
 
 def test_diseases_are_found_by_form_and_held_to_the_papers() -> None:

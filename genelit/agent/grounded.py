@@ -93,14 +93,17 @@ def prompt(question: str, kind: QuestionKind, lines: list[Line], verdict: str = 
     return PROMPT.format(question=question, lines=numbered, task=task, rules=RULES)
 
 
-def schema(kind: QuestionKind, labels: list[str]) -> dict[str, Any]:
+def schema(kind: QuestionKind, labels: list[str], names: list[str] | None = None) -> dict[str, Any]:
     """The JSON schema of a draft. The evidence label comes first in each object, so the model picks its line and
     then says what that line says; findings come before names, so the name is drawn from lines already restated
-    (asked for the name first, the 1.5B model often answers with the question's own subject)."""
+    (asked for the name first, the 1.5B model often answers with the question's own subject). `names`, when given,
+    are the only names allowed (the second try, see `candidate_names`)."""
     label = {"type": "string", "enum": labels}
 
     def tied(key: str, chars: int) -> dict[str, Any]:
-        return {"type": "object", "properties": {"evidence": label, key: {"type": "string", "minLength": 2, "maxLength": chars}},
+        words: dict[str, Any] = ({"type": "string", "enum": names} if key == "name" and names
+                                 else {"type": "string", "minLength": 2, "maxLength": chars})
+        return {"type": "object", "properties": {"evidence": label, key: words},
                 "required": ["evidence", key], "additionalProperties": False}
 
     properties: dict[str, Any] = {
@@ -129,6 +132,7 @@ class Assembled:
     findings: list[str] = field(default_factory=list)  # sentences ending in their citation, for the support check
     records: list[SentenceSupport] = field(default_factory=list)  # one per name offered
     dropped: list[DroppedSentence] = field(default_factory=list)
+    picked: list[str] = field(default_factory=list)  # the labels of the lines the reply drew on, findings and names
     unreadable: bool = False  # the reply was not the schema's JSON: said in the answer's notes, never passed over
 
     @property
@@ -229,17 +233,54 @@ def draft(chat_model: Any, question: str, kind: QuestionKind, lines: list[Line],
     sees each reply's JSON as the model writes it."""
     from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
-    fmt = response_format(schema(kind, [line.label for line in lines]), local)
-    bound = chat_model.bind(extra_body={"response_format": fmt})
+    labels = [line.label for line in lines]
+    bound = chat_model.bind(extra_body={"response_format": response_format(schema(kind, labels), local)})
     messages: list[Any] = [SystemMessage(SYSTEM), HumanMessage(prompt(question, kind, lines, verdict))]
     reply = reply_to(bound, messages, on_token)
     first = assemble(str(reply.content or ""), kind, question, lines, texts)
     if first.lead or not first.dropped:
         return first, [reply]
+    # asked again, the model most often repeats the subject: this time it picks among the names its own lines hold
+    picked = [line for line in lines if line.label in first.picked] or lines
+    names = candidate_names(picked, question)
+    if names:
+        bound = chat_model.bind(extra_body={"response_format": response_format(schema(kind, labels, names), local)})
     retry = reply_to(bound, [*messages, AIMessage(str(reply.content or "")), HumanMessage(_retry_note(first))], on_token)
     second = assemble(str(retry.content or ""), kind, question, lines, texts)
     second.dropped = [d.model_copy(update={"reason": f"{d.reason} (asked again)"}) for d in first.dropped] + second.dropped
     return second, [reply, retry]
+
+
+_CHUNK = re.compile(r"[^,;:()\[\]]+")  # a name runs within the commas and brackets of its sentence
+_TOKEN = re.compile(r"[\w%][\w'’/.%+-]*[\w%]|[\w%]")
+MOST_CANDIDATES = 150
+# Words no answer starts or ends with, beyond the search's stopwords: verbs and linking words of abstracts.
+_COMMON = {"which", "also", "may", "can", "could", "using", "used", "based", "however", "respectively", "has", "have",
+           "had", "been", "being", "were", "its", "from", "than", "both", "all", "we", "our", "here", "recently", "thus",
+           "led", "shown", "showed", "found", "including", "between", "after", "during", "only", "most", "more", "other"}
+
+
+def candidate_names(lines: list[Line], question: str) -> list[str]:
+    """Every run of one to four words in `lines` that could be a name answering `question`: it neither starts nor
+    ends with a common word and is not made of the question's own words. Offered as the only choices when the model,
+    asked twice, would name the question's subject again; each one passes `name_fails`'s test that its line holds it."""
+    from bm25s.stopwords import STOPWORDS_EN
+
+    common = set(STOPWORDS_EN) | _COMMON
+    asked = set(_words(question))
+    found: dict[str, None] = {}
+    for line in lines:
+        for chunk in _CHUNK.findall(line.text):
+            tokens = [t.rstrip(".") for t in _TOKEN.findall(chunk)]
+            for start in range(len(tokens)):
+                for end in range(start + 1, min(start + 5, len(tokens) + 1)):
+                    span = tokens[start:end]
+                    if span[0].lower() in common or span[-1].lower() in common:
+                        continue
+                    name = " ".join(span)
+                    if name and not all(w in asked for w in _words(name)) and len(name) < NAME_CHARS:
+                        found.setdefault(name, None)
+    return list(found)[:MOST_CANDIDATES]
 
 
 def _retry_note(first: Assembled) -> str:
@@ -269,6 +310,7 @@ def assemble(reply: str, kind: QuestionKind, question: str, lines: list[Line], t
     by_label = {line.label: line for line in lines}
     out = Assembled()
     offered = [data.get("answer")] if kind == "factoid" else list(data.get("answers") or []) if kind == "list" else []
+    out.picked = [str(v.get("evidence")) for v in [*offered, *list(data.get("findings") or [])] if isinstance(v, dict)]
     _check_names(offered, question, lines, texts, out)
     asked_about = subjects(question)
     on_subject: list[bool] = []

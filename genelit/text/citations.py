@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from genelit.text.sentences import split_text
 
 _BRACKET = re.compile(r"\[([^\[\]]{1,200})\]")
+_SPACED_BRACKET = re.compile(r"\s*\[([^\[\]]{1,200})\]")  # with the space before it, which goes with the citation
 _ID = re.compile(r"^(PMID:\s*\d+|M\d+|ClinVar:\s*VCV\d+)$", re.I)  # papers, model outputs, ClinVar records
 UNSUPPORTED = "[unsupported]"
 
@@ -43,8 +44,10 @@ def citations_before_stops(text: str) -> str:
 
 
 def without_citations(text: str) -> str:
-    """The words of a sentence with its citation brackets and [unsupported] marks taken out."""
-    return _BRACKET.sub(lambda m: "" if m.group(0) == UNSUPPORTED or _ids_in(m.group(1)) is not None else m.group(0), text).strip()
+    """The words of a sentence with its citation brackets and [unsupported] marks taken out, and the space before
+    each: "protein [PMID:1]." reads "protein.", not "protein ."."""
+    return _SPACED_BRACKET.sub(
+        lambda m: "" if m.group(0).strip() == UNSUPPORTED or _ids_in(m.group(1)) is not None else m.group(0), text).strip()
 
 
 def _normalise(raw: str) -> str:
