@@ -30,14 +30,30 @@ _SUMMARY = re.compile(
 # inhibited by TH1579?", "What is the most common pediatric glioma?" and "What is X targeting?" ask for a name).
 _TERM = (r"(?!(?:by|for|of|in|on|to|with|from|used|at|the|called|known|inhibited|associated|caused|most|least|first|"
          r"main|best|predicted)\b)[\w’'.,/()-]+")
-_DEFINITION = re.compile(rf"^\W*what\s+(?:is|are)\s+(?:an?\s+|the\s+)?{_TERM}(?:\s+{_TERM}){{0,3}}(?<!ing)\s*[?.]?\s*$", re.I)
+_DEFINITION = re.compile(rf"^\W*what\s+(?:is|are)\s+(?:an?\s+|the\s+)?({_TERM}(?:\s+{_TERM}){{0,3}})(?<!ing)\s*[?.]?\s*$", re.I)
 
 
 def question_kind(question: str) -> QuestionKind:
     if is_yes_no(question):
         return "yesno"
-    if _SUMMARY.search(question) or _DEFINITION.search(question):
+    if _SUMMARY.search(question) or defined_term(question):
         return "summary"
     if _LIST.search(question):
         return "list"
     return "factoid"
+
+
+def defined_term(question: str) -> str:
+    """The term a "What is X?" question asks to define ("exosome" in "What is an exosome?"), or ''."""
+    match = _DEFINITION.search(question)
+    return " ".join(match.group(1).split()) if match else ""
+
+
+def defines(sentence: str, term: str) -> bool:
+    """Whether `sentence` opens by saying what `term` is: the term (or its plural, or in brackets after its spelled-out
+    name) before an 'is', 'are' or 'refers to' among its first words, alone. "Circular RNAs (circRNAs) are a class of
+    non-coding RNA" defines circRNA; "Exosomes function in signalling" and "Granzyme B and perforin are stored in
+    granules" do not."""
+    head = re.match(r"^(.{0,80}?)\s(?:is|are|was|were|refers?\s+to|represents?)\s", sentence.strip(), re.I)
+    return (bool(term) and bool(head) and " and " not in head.group(1)
+            and bool(re.search(rf"(?<![\w-]){re.escape(term)}(?:e?s)?(?![\w-])", head.group(1), re.I)))
