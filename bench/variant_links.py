@@ -54,9 +54,9 @@ def main() -> None:
     with LABELS.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     print(f"labelled mentions: {len(rows)}, seed-drawn from the linked mentions of the sample file's {len(papers):,} abstracts")
-    for drawn in dict.fromkeys(row["drawn"] for row in rows):
+    groups = {drawn: [row for row in rows if row["drawn"] == drawn] for drawn in dict.fromkeys(row["drawn"] for row in rows)}
+    for drawn, chosen in [*groups.items(), ("all samples", rows)]:
         right = first_right = linked = 0
-        chosen = [row for row in rows if row["drawn"] == drawn]
         for row in chosen:
             paper = by_pmid[row["pmid"]]
             mention = next((m for m in linker.mentions(paper) if m.start == int(row["start"])), None)  # None: no longer taken

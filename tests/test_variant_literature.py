@@ -131,6 +131,21 @@ def test_a_receptor_status_is_no_gene_and_a_protein_casing_is() -> None:
     assert [m.gene for m in linker.mentions(cased)] == ["TLR4", "MYD88", "MYD88"]
 
 
+def test_an_rsid_far_from_any_gene_names_none_and_factor_shorthands_name_theirs() -> None:
+    """Seen in the labelled sample: an imputed SNP given the gene of the sentence before; 'FV rs6025 and rs1800595,
+    and FII rs62623459' given APOE, named earlier; loop 'L7' read as RPL7."""
+    linker = VariantLinker(GeneTable())
+    far = _paper("12", "eQTLs of TMEM163", "The region is an eQTL for TMEM163 and CCNT2. Colocalization supported a shared SNP, "
+                 "rs842357, in linkage disequilibrium with another. TNF gene polymorphisms (rs1800629, rs361525, and "
+                 "rs1799724) were typed.")
+    assert [(m.key, m.gene) for m in linker.mentions(far)] == [
+        ("rs842357", None), ("rs1800629", "TNF"), ("rs361525", "TNF"), ("rs1799724", "TNF")]  # a list is as near as its first
+    factors = _paper("13", "Thrombophilia SNPs", "We typed APOE rs429358, FV rs6025 and rs1800595, and FII rs62623459.")
+    assert [m.gene for m in linker.mentions(factors)] == ["APOE", "F5", "F5", "F2"]
+    loop = _paper("14", "Loop walking", "Screening identified L7 as a hot-spot loop; the P233G mutant was stable.")
+    assert [m.gene for m in linker.mentions(loop)] == [None]
+
+
 def test_a_gene_written_by_its_full_name_is_linked() -> None:
     linker = VariantLinker(GeneTable())
     paper = _paper("4", "Resistance in lung cancer", "Mutations of the epidermal growth factor receptor such as L858R respond.")

@@ -459,7 +459,7 @@ def pubmedqa_eval(result: PubMedQAEval, name: str) -> None:
 def bioasq_eval(result: BioASQEval) -> None:
     among = f"{result.distractors:,} distractors" if result.distractors is not None else "rescored from saved answers"
     table = Table(title=f"BioASQ on {escape(result.file)}: {among}", title_justify="left")
-    for column in ("type: score (second)", "mode", "n", "score", "second", "supported", "left out", "words", "p50 s"):
+    for column in ("type: score (second)", "mode", "n", "score", "second", "supported", "left out", "echoes", "words", "p50 s"):
         table.add_column(column, justify="left" if column.startswith("type") or column == "mode" else "right")
     for kind, modes in result.types.items():
         first_name, second_name = result.score_names.get(kind, ("score", None))
@@ -468,7 +468,7 @@ def bioasq_eval(result: BioASQEval) -> None:
             supported = f"{f.supported_share:.3f}" if f.supported_share is not None else "-"
             second = f"{f.second:.3f}" if f.second is not None else ""
             table.add_row(label, mode, str(f.n), f"{f.score:.3f}", second, supported, f"{f.dropped_per_answer:.2f}",
-                          f"{f.words_p50:.0f}", f"{f.latency_s_p50:.1f}")
+                          str(f.echoes), f"{f.words_p50:.0f}", f"{f.latency_s_p50:.1f}")
     out.print(table)
 
 

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
+from genelit.agent.readable import repeats_the_prompt
 from genelit.errors import BadInputError
 from genelit.eval.jsonfile import read_json
 from genelit.eval.pubmedqa import macro_f1
@@ -49,6 +50,7 @@ class ModeScores(BaseModel):
     second: float | None = Field(None, description="yes/no: macro-F1; list: precision; otherwise none.")
     supported_share: float | None = Field(None, description="Mean share of drafted claims the support check passed.")
     dropped_per_answer: float = Field(0.0, description="Mean drafted sentences left out of the text.")
+    echoes: int = Field(0, description="Shown sentences that repeat genelit's own instructions (there should be none).")
     words_p50: float = 0.0
     latency_s_p50: float = 0.0
 
@@ -209,17 +211,26 @@ def rescore_saved(saved: Path, mode: str = "pipeline") -> BioASQEval:
         if r["id"] in both:
             grouped.setdefault((r["type"], r["mode"]), []).append(r)
     for (kind, m), got in sorted(grouped.items()):
-        shares = [r["supported_share"] for r in got if r["supported_share"] is not None]
         seconds = [r["second"] for r in got if r["second"] is not None]
-        texts = [plain(Answer(question=r["question"], text=r["answer"], mode=r["mode"])) for r in got]
-        result.types.setdefault(kind, {})[m] = ModeScores(
-            n=len(got), score=round(statistics.mean(r["score"] for r in got), 4),
-            second=round(statistics.mean(seconds), 4) if kind == "list" and seconds else None,
-            supported_share=round(statistics.mean(shares), 4) if shares else None,
-            dropped_per_answer=round(statistics.mean(len(r["dropped"]) for r in got), 2),
-            words_p50=statistics.median(len(t.split()) for t in texts),
-            latency_s_p50=round(statistics.median(r["seconds"] for r in got), 2))
+        result.types.setdefault(kind, {})[m] = _mode_scores(
+            [r["score"] for r in got], round(statistics.mean(seconds), 4) if kind == "list" and seconds else None,
+            [r["supported_share"] for r in got], [len(r["dropped"]) for r in got],
+            [plain(Answer(question=r["question"], text=r["answer"], mode=r["mode"])) for r in got], [r["seconds"] for r in got])
     return result
+
+
+def _mode_scores(scores: list[float], second: float | None, shares: list[float | None], dropped: list[int],
+                 texts: list[str], seconds: list[float]) -> ModeScores:
+    """One type's figures in one mode from its answers' scores, supported shares, dropped counts, shown texts
+    (as `plain` gives them) and latencies."""
+    known = [share for share in shares if share is not None]
+    return ModeScores(
+        n=len(scores), score=round(statistics.mean(scores), 4), second=None if second is None else round(second, 4),
+        supported_share=round(statistics.mean(known), 4) if known else None,
+        dropped_per_answer=round(statistics.mean(dropped), 2),
+        echoes=sum(repeats_the_prompt(sentence) for text in texts for sentence in split_text(text)),
+        words_p50=statistics.median(len(text.split()) for text in texts),
+        latency_s_p50=round(statistics.median(seconds), 2))
 
 
 @contextmanager
@@ -247,17 +258,11 @@ def _answers(assistant: Assistant, questions: list[dict], modes: list[str]) -> I
 
 def _figures(kind: str, got: list[tuple[float, float | None, Answer, float]], questions: list[dict]) -> ModeScores:
     answers = [a for _, _, a, _ in got]
-    shares = [a.supported_share for a in answers if a.supported_share is not None]
     second = None
     if kind == "yesno":
         gold = [str(q.get("exact_answer", "")).lower() for q in questions]
         second = macro_f1(gold, [a.verdict.label if a.verdict else "maybe" for a in answers])
     elif kind == "list":
         second = statistics.mean(s for _, s, _, _ in got if s is not None)
-    return ModeScores(
-        n=len(got), score=round(statistics.mean(f for f, _, _, _ in got), 4), second=None if second is None else round(second, 4),
-        supported_share=round(statistics.mean(shares), 4) if shares else None,
-        dropped_per_answer=round(statistics.mean(len(a.dropped) for a in answers), 2),
-        words_p50=statistics.median(len(plain(a).split()) for a in answers),
-        latency_s_p50=round(statistics.median(s for _, _, _, s in got), 2),
-    )
+    return _mode_scores([f for f, _, _, _ in got], second, [a.supported_share for a in answers], [len(a.dropped) for a in answers],
+                        [plain(a) for a in answers], [s for _, _, _, s in got])

@@ -39,6 +39,15 @@ _STATUS = re.compile(r"[+−](?![\w])|-(?=[\s,;)]|$)")
 _OTHER_ORGANISM = re.compile(r"SARS-CoV-2|\bspike\b|\bHIV-?[12]?\b|\bintegrase\b|Mycobacteri|\bH37Rv\b|Trichophyton|"
                              r"Escherichia|\bE\. coli\b|Saccharomyces|\byeast\b|cyanobacteri|Synechocystis|Plasmodium|"
                              r"\binfluenza\b|\bHCV\b|hepatitis C virus|\bNS5[AB]\b|\bbacteri(?:al|um)\b|\bfung(?:al|us)\b", re.I)
+# Protein shorthands that HGNC's synonyms lack or that are too short to trust in general: the coagulation factors in
+# Roman numerals ("FV rs6025", "FII rs62623459") and alpha-synuclein ("A53T aSyn").
+SHORTHANDS = {"FII": "F2", "FV": "F5", "FVII": "F7", "FVIII": "F8", "FIX": "F9", "FX": "F10", "FXI": "F11", "FXII": "F12",
+              "FXIII": "F13A1", "aSyn": "SNCA"}
+# An rsID not tied to a gene is linked to the nearest gene only this many words away in its own sentence (not counting
+# the other rsIDs of a list): further off
+# (another sentence, "a shared SNP, rs842357, in LD with ..." after a sentence on eQTLs of TMEM163 and CCNT2), the
+# gene is as often a bystander of an intergenic or imputed SNP, and a reader would name none.
+RS_REACH_WORDS = 7  # counted from the gene's first word: "tumor necrosis factor-α (TNF-α) gene polymorphisms (" is 6
 MITOCHONDRIAL = "MT-"  # HGNC's prefix for the 37 genes of the mitochondrial genome (MT-TL1, MT-ND5 ...)
 
 
@@ -117,6 +126,8 @@ class VariantLinker:
 
     def _lookup(self, word: str) -> str | None:
         """A gene for a word that names exactly one: symbols in capitals, synonyms with a digit or four letters."""
+        if word in SHORTHANDS:
+            return SHORTHANDS[word]
         if len(word) < 2 or word.upper() in WORD_SYMBOLS:
             return None
         upper = word.upper()
@@ -129,7 +140,7 @@ class VariantLinker:
         has_digit = any(ch.isdigit() for ch in word)
         if not (word == upper and (has_digit or len(word) >= 4)) and not (has_digit and len(word) >= 3 and word[1:] == word[1:].upper()):
             return None  # 'p53' and 'HER2' may be synonyms; 'Ras' and 'Notch' are too loose to be sure of
-        found = self.genes.synonym_of(word)
+        found = self.genes.synonym_of(word) if len(word) > 2 else None  # 'L7' is a loop as often as RPL7
         if found is None or len(found[1]) != 1:
             return None
         return found[1][0].symbol
@@ -162,7 +173,11 @@ class VariantLinker:
             return after[0][1], True  # "rs1049057) of IL1R1", or the gene right after it: "the G12C KRAS mutation"
         before = [(mention.start - at, s) for at, s in near if s in allowed and at < mention.start]
         distance, symbol = min(before or after)
-        right_before = bool(before) and len(text[mention.start - distance : mention.start].split()) <= 1  # "BCL2 rs2279115"
+        between = text[mention.start - distance : mention.start] if before else text[mention.end : mention.start + distance]
+        right_before = bool(before) and len(between.split()) <= 1  # "BCL2 rs2279115"
+        in_sentence = lo <= (mention.start - distance if before else mention.start + distance) < hi
+        if mention.key.startswith("rs") and not right_before and (_words_apart(between) > RS_REACH_WORDS or not in_sentence):
+            return None, False  # an rsID far from any gene: a reader names none
         return symbol, right_before
 
     def _fitting(self, mention: VariantMention, candidates: list[str]) -> list[str]:
@@ -185,6 +200,12 @@ class VariantLinker:
         if symbol not in self._proteins:
             self._proteins[symbol] = self.reference(symbol) if self.reference else None
         return self._proteins[symbol]
+
+
+def _words_apart(between: str) -> int:
+    """The words between a gene and a variant, less the other rsIDs of a list and its 'and's: in "TNF-α gene
+    polymorphisms (rs1800629, rs361525, and rs1799724)" the last is as near TNF as the first."""
+    return sum(1 for w in between.split() if not re.search(r"rs\d+", w) and w.strip("(),;") not in ("and", "or", ""))
 
 
 def _sentence(ends: list[int], at: int) -> tuple[int, int]:

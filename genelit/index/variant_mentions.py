@@ -22,7 +22,7 @@ from genelit.limits import small_int
 from genelit.sequence.variants import THREE_TO_ONE
 
 MentionKind = Literal["protein", "dna", "snp"]
-MENTIONS_VERSION = "3"  # bump when recognition or linking changes, so that `index remention` is offered
+MENTIONS_VERSION = "4"  # bump when recognition or linking changes, so that `index remention` is offered
 # A stop at codon 1-3 is no variant a paper names that way; "T2*" is an MRI relaxation time (three of 110 sampled links).
 _EARLY_STOP = re.compile(r"^p\.[A-Z][1-3]\*$")
 
