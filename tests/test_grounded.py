@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from genelit.agent.grounded import Line, assemble, name_fails, names_a_subject, prompt, response_format, schema, subjects
 from tests.fakes import scripted_chat_model
@@ -114,22 +115,10 @@ def test_a_reply_naming_only_the_question_s_subject_is_asked_again_once() -> Non
     assert "restates the question" in str(model.seen[1][-1].content)  # the second ask says why the first failed
     assert [d.reason for d in out.dropped] == ["restates the question (asked again)"]
     assert [r.supported for r in out.records] == [True]  # the share counts the draft the reader is shown
-
-
-def test_a_factoid_whose_names_all_fail_opens_with_its_best_line_quoted() -> None:
-    from genelit.agent.grounded import draft
-
-    subject_again = json.dumps({"findings": [{"evidence": "E1", "claim": "Marfan syndrome is caused by FBN1 mutations"},
-                                             {"evidence": "E2", "claim": "TGFBR1 mutations cause Loeys-Dietz syndrome"}],
-                                "answer": {"evidence": "E1", "name": "Marfan syndrome"}})
-    model = scripted_chat_model(subject_again, subject_again)
-    out, replies = draft(model, "Which gene is mutated in Marfan syndrome?", "factoid", LINES, TEXTS, "", local=True)
-    assert len(replies) == 2 and out.lead == "Marfan syndrome is caused by mutations in FBN1 [PMID:1]."
-    assert out.findings == ["TGFBR1 mutations cause Loeys-Dietz syndrome [PMID:2]."]  # the quote's restatement goes
-    assert out.text.startswith(out.lead + "\n")
-    model = scripted_chat_model(subject_again, subject_again)
-    summary, _ = draft(model, "Describe Marfan syndrome.", "summary", LINES, TEXTS, "", local=True)
-    assert summary.lead == ""  # only a question that asks for a name is answered by a quote when none passed
+    first, again = (call["extra_body"]["response_format"]["schema"]["properties"]["answer"]["properties"]["name"]
+                    for call in model.called_with)
+    assert "pattern" not in first and again["pattern"].startswith("^[^Mm")  # the restated name's first letter is ruled out
+    assert re.match(again["pattern"], "FBN1") and not re.match(again["pattern"], "marfan syndrome")
 
 
 def test_a_claim_cut_off_at_the_length_limit_is_never_shown_as_a_fragment() -> None:

@@ -93,14 +93,19 @@ def prompt(question: str, kind: QuestionKind, lines: list[Line], verdict: str = 
     return PROMPT.format(question=question, lines=numbered, task=task, rules=RULES)
 
 
-def schema(kind: QuestionKind, labels: list[str]) -> dict[str, Any]:
+def schema(kind: QuestionKind, labels: list[str], avoid: str = "") -> dict[str, Any]:
     """The JSON schema of a draft. The evidence label comes first in each object, so the model picks its line and
     then says what that line says; findings come before names, so the name is drawn from lines already restated
-    (asked for the name first, the 1.5B model often answers with the question's own subject)."""
+    (asked for the name first, the 1.5B model often answers with the question's own subject). `avoid`: letters no
+    name may start with, in either case (those of the names that restated the question on the first try)."""
     label = {"type": "string", "enum": labels}
 
     def tied(key: str, chars: int) -> dict[str, Any]:
-        return {"type": "object", "properties": {"evidence": label, key: {"type": "string", "minLength": 2, "maxLength": chars}},
+        words: dict[str, Any] = {"type": "string", "minLength": 2, "maxLength": chars}
+        if key == "name" and avoid:  # a pattern, as the grammar reads one: no lookahead, so the first letter is ruled out
+            first = "".join(sorted(set(avoid.lower() + avoid.upper())))
+            words = {"type": "string", "pattern": f'^[^{first}"\\\\ ][^"\\\\]{{1,{chars - 1}}}$'}
+        return {"type": "object", "properties": {"evidence": label, key: words},
                 "required": ["evidence", key], "additionalProperties": False}
 
     properties: dict[str, Any] = {
@@ -125,7 +130,7 @@ def response_format(draft_schema: dict[str, Any], local: bool) -> dict[str, Any]
 class Assembled:
     """A grounded draft as answer text, with the checks on its names already made."""
 
-    lead: str = ""  # the "Answer: ..." line, cited, or for a factoid whose names all failed the best line quoted
+    lead: str = ""  # the "Answer: ..." line, cited; "" when the question asks for no name or none passed
     findings: list[str] = field(default_factory=list)  # sentences ending in their citation, for the support check
     records: list[SentenceSupport] = field(default_factory=list)  # one per name offered
     dropped: list[DroppedSentence] = field(default_factory=list)
@@ -242,31 +247,16 @@ def draft(chat_model: Any, question: str, kind: QuestionKind, lines: list[Line],
     reply = reply_to(bound, messages, on_token)
     first = assemble(str(reply.content or ""), kind, question, lines, texts)
     if first.lead or not first.dropped:
-        return _quote_when_unnamed(first, kind, question, lines, texts), [reply]
+        return first, [reply]
+    # asked again, the model most often names the subject again: this time no name may start as the restated ones did
+    avoid = "".join(sorted({d.sentence[0] for d in first.dropped if d.reason.startswith("restates") and d.sentence[0].isalnum()}))
+    if avoid:
+        fmt = response_format(schema(kind, [line.label for line in lines], avoid), local)
+        bound = chat_model.bind(extra_body={"response_format": fmt})
     retry = reply_to(bound, [*messages, AIMessage(str(reply.content or "")), HumanMessage(_retry_note(first))], on_token)
     second = assemble(str(retry.content or ""), kind, question, lines, texts)
     second.dropped = [d.model_copy(update={"reason": f"{d.reason} (asked again)"}) for d in first.dropped] + second.dropped
-    return _quote_when_unnamed(second, kind, question, lines, texts), [reply, retry]
-
-
-def _quote_when_unnamed(drafted: Assembled, kind: QuestionKind, question: str, lines: list[Line],
-                        texts: dict[str, str]) -> Assembled:
-    """A factoid answer whose names all failed opens with the best evidence line, quoted, instead of the model's
-    restatement of some line: on the BioASQ dev set the top-ranked line held the answer for 14 of the 29 questions
-    where no name passed, the model's first finding for 11. A finding that says the same is left out."""
-    if kind != "factoid" or drafted.lead:
-        return drafted
-    asked_about = subjects(question)
-    quotable = [line for line in lines if line.label.startswith("E")]
-    best = next((line for line in quotable if names_a_subject(texts.get(line.cites, line.text), asked_about)),
-                quotable[0] if quotable else None)
-    if best is None:
-        return drafted
-    drafted.lead = f"{' '.join(best.text.split()).rstrip(' .')} [{best.cites}]."  # cited as a drafted sentence is
-    said = set(_words(best.text))
-    drafted.findings = [f for f in drafted.findings
-                        if sum(w in said for w in _words(without_citations(f))) < 0.6 * max(1, len(_words(without_citations(f))))]
-    return drafted
+    return second, [reply, retry]
 
 
 def _retry_note(first: Assembled) -> str:

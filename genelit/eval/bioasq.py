@@ -114,16 +114,23 @@ def _names(text: str, synonyms: list[str]) -> bool:
 
 
 def plain(answer: Answer) -> str:
-    """The answer's text as a reader takes it in: without citations, bullets or the verdict's own line."""
+    """The answer's text as a reader takes it in: without citations, bullets or the verdict's own line, one line each."""
     body = answer.text
     if answer.verdict is not None:
         body = body.removeprefix(answer.verdict.line)
-    return " ".join(without_citations(body).replace("\n- ", " ").split()).lstrip("- ")
+    lines = (" ".join(without_citations(line).split()).removeprefix("- ").strip() for line in body.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def sentences(text: str) -> list[str]:
+    """A plain text's sentences; a line ends one, so a quoted fragment with no full stop does not run into the next
+    line (where it would be credited with the next line's answer)."""
+    return [sentence for line in text.split("\n") for sentence in split_text(line)]
 
 
 def lead(answer: Answer) -> str:
-    sentences = split_text(plain(answer))
-    return sentences[0] if sentences else ""
+    found = sentences(plain(answer))
+    return found[0] if found else ""
 
 
 def _rouge2(text: str, ideals: list[str]) -> float:
@@ -144,8 +151,8 @@ def score_one(q: dict, answer: Answer) -> tuple[float, float | None]:
         items = _synonyms(q.get("exact_answer", []), "list")
         text = plain(answer)
         recall = sum(_names(text, s) for s in items) / len(items) if items else 0.0
-        sentences = split_text(text)
-        precision = sum(any(_names(s, i) for i in items) for s in sentences) / len(sentences) if sentences else 0.0
+        said = sentences(text)
+        precision = sum(any(_names(s, i) for i in items) for s in said) / len(said) if said else 0.0
         return recall, precision
     ideals = q.get("ideal_answer") or []
     return _rouge2(plain(answer), [ideals] if isinstance(ideals, str) else list(ideals)), None
@@ -228,7 +235,7 @@ def _mode_scores(scores: list[float], second: float | None, shares: list[float |
         n=len(scores), score=round(statistics.mean(scores), 4), second=None if second is None else round(second, 4),
         supported_share=round(statistics.mean(known), 4) if known else None,
         dropped_per_answer=round(statistics.mean(dropped), 2),
-        echoes=sum(repeats_the_prompt(sentence) for text in texts for sentence in split_text(text)),
+        echoes=sum(repeats_the_prompt(sentence) for text in texts for sentence in sentences(text)),
         words_p50=statistics.median(len(text.split()) for text in texts),
         latency_s_p50=round(statistics.median(seconds), 2))
 
