@@ -119,6 +119,8 @@ def test_a_reply_naming_only_the_question_s_subject_is_asked_again_once() -> Non
                     for call in model.called_with)
     assert "pattern" not in first and again["pattern"].startswith("^[^Mm")  # the restated name's first letter is ruled out
     assert re.match(again["pattern"], "FBN1") and not re.match(again["pattern"], "marfan syndrome")
+    assert name_fails("a disease", "Hampton's hump is characteristic to which disease?", "a disease", "PMID:1") == \
+        "restates the question"
 
 
 def test_a_claim_cut_off_at_the_length_limit_is_never_shown_as_a_fragment() -> None:

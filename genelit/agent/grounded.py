@@ -174,6 +174,7 @@ def _defined_as_asked(name: str, source: str, asked: set[str]) -> bool:
     return bool(after and after.group(1).lower() in asked)
 
 
+_FILLER = {"a", "an", "the", "of", "in", "and", "or", "to", "for", "with", "its", "their", "this", "that", "these"}
 # A question's opening words, capitalised only because they open it.
 _OPENERS = {"which", "what", "who", "whom", "whose", "where", "when", "why", "how", "is", "are", "was", "were", "does", "do",
             "did", "can", "could", "should", "list", "name", "describe", "give", "in", "the", "a", "an", "i"}
@@ -220,7 +221,7 @@ def name_fails(name: str, question: str, source: str, source_id: str) -> str:
     if len(name.split()) > NAME_WORDS or len(name) >= NAME_CHARS:
         return "a phrase, not a name"
     asked = set(_words(question))
-    if all(w in asked for w in words):
+    if all(w in asked or w in _FILLER for w in words):  # "a disease" asked "which disease?" restates it too
         return "restates the question"
     if _defined_as_asked(name, source, asked):
         return "restates the question (another name for its subject)"
