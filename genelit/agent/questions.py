@@ -55,5 +55,6 @@ def defines(sentence: str, term: str) -> bool:
     non-coding RNA" defines circRNA; "Exosomes function in signalling" and "Granzyme B and perforin are stored in
     granules" do not."""
     head = re.match(r"^(.{0,80}?)\s(?:is|are|was|were|refers?\s+to|represents?)\s", sentence.strip(), re.I)
-    return (bool(term) and bool(head) and " and " not in head.group(1)
-            and bool(re.search(rf"(?<![\w-]){re.escape(term)}(?:e?s)?(?![\w-])", head.group(1), re.I)))
+    if not term or head is None or " and " in head.group(1):
+        return False
+    return bool(re.search(rf"(?<![\w-]){re.escape(term)}(?:e?s)?(?![\w-])", head.group(1), re.I))
