@@ -22,6 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from bm25s.stopwords import STOPWORDS_EN
+
 from genelit.agent.evidence import Candidate
 from genelit.agent.questions import QuestionKind, defined_term, defines
 from genelit.agent.runner import reply_to
@@ -155,9 +157,7 @@ def _words(text: str) -> list[str]:
 
 def _stems(text: str) -> set[str]:
     """A text's content words, cut to five letters so 'approved' meets 'approval'."""
-    from bm25s.stopwords import STOPWORDS_EN
-
-    return {w[:5] for w in _words(text) if len(w) > 2 and w not in STOPWORDS_EN and w not in _OPENERS}
+    return {w[:5] for w in _words(text) if len(w) > 2 and w not in _FILLER and w not in _OPENERS}
 
 
 def _defined_as_asked(name: str, source: str, asked: set[str]) -> bool:
@@ -174,7 +174,7 @@ def _defined_as_asked(name: str, source: str, asked: set[str]) -> bool:
     return bool(after and after.group(1).lower() in asked)
 
 
-_FILLER = {"a", "an", "the", "of", "in", "and", "or", "to", "for", "with", "its", "their", "this", "that", "these"}
+_FILLER = frozenset(STOPWORDS_EN) | {"its"}  # words no name or stem is made of
 # A question's opening words, capitalised only because they open it.
 _OPENERS = {"which", "what", "who", "whom", "whose", "where", "when", "why", "how", "is", "are", "was", "were", "does", "do",
             "did", "can", "could", "should", "list", "name", "describe", "give", "in", "the", "a", "an", "i"}
