@@ -251,7 +251,7 @@ def draft(chat_model: Any, question: str, kind: QuestionKind, lines: list[Line],
         return first, [reply]
     # asked again, the model most often names the subject again: this time no name may start as the restated ones did
     avoid = "".join(sorted({d.sentence[0] for d in first.dropped if d.reason.startswith("restates") and d.sentence[0].isalnum()}))
-    if avoid:
+    if avoid and local:  # checked against llama.cpp's grammar; an endpoint's structured output may refuse a pattern
         fmt = response_format(schema(kind, [line.label for line in lines], avoid), local)
         bound = chat_model.bind(extra_body={"response_format": fmt})
     retry = reply_to(bound, [*messages, AIMessage(str(reply.content or "")), HumanMessage(_retry_note(first))], on_token)
