@@ -146,3 +146,16 @@ def test_a_claim_cut_off_at_the_length_limit_is_never_shown_as_a_fragment() -> N
     out = assemble(json.dumps({"findings": [{"evidence": "E2", "claim": strayed}]}), "summary", "How common are BRCA1 variants?",
                    [spaced], {"PMID:2": spaced.text})
     assert out.findings == [f"{' '.join(spaced.text.split())} [PMID:2]."]
+
+
+def test_quotes_that_fill_a_short_draft_come_from_papers_on_the_question_s_subject() -> None:
+    """Seen on the BioASQ dev set: 'Which signaling pathway does LY294002 inhibit?' was filled with lines on bacterial
+    pathogenesis and PP2A, true of their papers and of no use to the question."""
+    from genelit.agent.grounded import fill_with_quotes
+
+    lines = [Line("E1", "PMID:1", "LY294002 blocks PI3K/AKT signaling in these cells."),
+             Line("E2", "PMID:2", "Host pathways are critical for controlling bacterial infection.")]
+    texts = {"PMID:1": lines[0].text, "PMID:2": lines[1].text}
+    filled = fill_with_quotes("Answer: PI3K/AKT [PMID:1].", lines, 100, "Which signaling pathway does LY294002 inhibit?", texts)
+    assert "LY294002 blocks" in filled and "bacterial" not in filled
+    assert "bacterial" in fill_with_quotes("Answer: PI3K/AKT [PMID:1].", lines, 100)  # no subject named: any line may fill

@@ -216,7 +216,7 @@ class Answerer:
                     return ""
                 if kind == "yesno" or not run.drafted.text.strip():
                     return run.drafted.text  # a verdict stands alone; an empty draft falls back as before
-                return grounded.fill_with_quotes(run.drafted.text, lines, run.fill_words)
+                return grounded.fill_with_quotes(run.drafted.text, lines, run.fill_words, run.question, _citable_texts(run.ledger))
             hint = VERDICT_HINT.format(verdict=verdict.line) if verdict is not None else ""
             ids = sorted({c.paper_id for c in chosen}) + [m.id for m in run.ledger.model_outputs]
             text = PIPELINE_TEMPLATE.format(question=run.question, ids=", ".join(ids), shape=SHAPES[kind],

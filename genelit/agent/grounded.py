@@ -341,10 +341,13 @@ def _check_names(offered: list[Any], question: str, lines: list[Line], texts: di
         out.lead = "Answer: " + (named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]) + "."
 
 
-def fill_with_quotes(draft: str, lines: list[Line], words: int) -> str:
+def fill_with_quotes(draft: str, lines: list[Line], words: int, question: str = "", texts: dict[str, str] | None = None) -> str:
     """`draft` followed by evidence sentences, verbatim and cited, that it does not already say, while the whole stays
     within `words`. Only papers' lines are quoted (E1, E2, ...): each quote is supported by construction; what the
-    model wrote keeps its place first."""
+    model wrote keeps its place first. When the question names something (LY294002), a line from a paper that does
+    not name it is no quote for it: true of its paper, it is padding here."""
+    asked_about = subjects(question)
+    lines = [line for line in lines if names_a_subject((texts or {}).get(line.cites, line.text), asked_about)]
     said = set(_words(draft))
     total = len(without_citations(draft).split())
     out = [draft] if draft.strip() else []
