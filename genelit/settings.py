@@ -99,6 +99,11 @@ class IndexSettings(Section):
     batch_papers: int = Field(
         256, ge=1, description="Papers embedded and committed together; a crash loses at most one batch of work."
     )
+    writers: int = Field(
+        1, ge=1, le=64,
+        description="Writer processes sharing the papers out by PMID, all into one Chroma server (store.chroma_url); "
+        "for builds of millions of papers, where one writer caps the rate (README, Scaling).",
+    )
     split_long: bool = Field(
         False,
         description="Split abstracts longer than the embedding window into overlapping chunks for the dense index. "

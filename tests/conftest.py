@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from genelit.api import Assistant
@@ -23,6 +28,26 @@ def shared(relative: str) -> Path:
     if not path.exists():
         pytest.skip(f"shared data file {path} is not present")
     return path
+
+
+def index_contents(settings: Settings) -> tuple[dict[str, str], dict[str, str], dict[str, np.ndarray]]:
+    """pmid -> content hash, chunk id -> text, chunk id -> vector, read back from the manifest and Chroma."""
+    index = Assistant(settings).index
+    db = index.manifest.db
+    hashes = dict(db.execute("SELECT pmid, content_hash FROM papers"))
+    texts = dict(db.execute("SELECT id, text FROM chunks"))
+    return hashes, texts, index.store.vectors(sorted(texts))
+
+
+
+HIT_QUERIES = ("BRCA1 breast cancer risk", "tumor suppressor p53 mutation", "insulin resistance in obesity",
+               "antibiotic resistance genes in bacteria", "DNA methylation and gene expression")
+
+
+def top_hits(settings: Settings) -> list[list[str]]:
+    """The ten best hits of a few queries on an index: two builds of the same papers must agree on them."""
+    assistant = Assistant(settings)
+    return [[e.id for e in assistant.search(query, k=10)] for query in HIT_QUERIES]
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -63,3 +88,33 @@ def chromium() -> str:
             pytest.fail("Chromium is missing: scripts/test.sh installs it (apt install chromium)")
         pytest.skip("no Chromium on this machine (apt install chromium)")
     return path
+
+
+@pytest.fixture
+def chroma_url(tmp_path: Path):
+    """A real Chroma server (`chroma run`) on a free port, for this test alone."""
+    from genelit.agent.llm import free_port
+
+    chroma = Path(sys.executable).parent / "chroma"
+    if not chroma.exists():
+        pytest.skip("the chroma command is not installed beside this Python")
+    port = free_port()
+    server = subprocess.Popen(
+        [str(chroma), "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1).read()
+            break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                pytest.fail("chroma run did not start")
+            time.sleep(0.2)
+    yield url
+    server.terminate()
+    server.wait(timeout=30)

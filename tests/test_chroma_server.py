@@ -2,45 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
-import pytest
-
-from genelit.agent.llm import free_port
 from genelit.api import Assistant
 from genelit.settings import Settings, StoreSettings
 from tests.conftest import shared
-
-
-@pytest.fixture
-def chroma_url(tmp_path: Path):
-    chroma = Path(sys.executable).parent / "chroma"
-    if not chroma.exists():
-        pytest.skip("the chroma command is not installed beside this Python")
-    port = free_port()
-    server = subprocess.Popen(
-        [str(chroma), "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1).read()
-            break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                pytest.fail("chroma run did not start")
-            time.sleep(0.2)
-    yield url
-    server.terminate()
-    server.wait(timeout=30)
 
 
 def test_index_and_search_through_a_chroma_server(chroma_url: str, tmp_path: Path) -> None:

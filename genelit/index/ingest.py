@@ -5,7 +5,8 @@ Each batch goes through the same three steps:
 2. its vectors are upserted into the store (upsert by id, so a repeat adds nothing);
 3. its papers and chunks are committed to the manifest, which clears `pending`, in one transaction.
 A writer killed anywhere in between leaves ids in `pending`, which the next writer rolls
-back before it starts (`LiteratureIndex.recover`). Papers whose stored content hash is
+back before it starts (`LiteratureIndex.recover`). Several writers may run at once, each on its
+own share of the PMIDs (`genelit.index.parallel`), each marking and clearing its own pending ids. Papers whose stored content hash is
 unchanged are skipped, so running the same file twice, or again after a crash, only does
 the work that is missing.
 """
@@ -118,10 +119,13 @@ class Ingestor:
         self._embedded: dict[tuple[str, int], tuple[list[Chunk], np.ndarray]] = {}  # (pmid, version) -> made elsewhere
         self._batch = _Batch()
 
-    def run(self, records: Iterable[Record | Embedded]) -> IngestReport:
-        """Index the records; read = added + updated + unchanged + superseded + every skip, always."""
+    def run(self, records: Iterable[Record | Embedded], recover: bool = True) -> IngestReport:
+        """Index the records; read = added + updated + unchanged + superseded + every skip, always. One of several
+        parallel writers passes `recover=False`: the process that started them rolled back a killed run's work first,
+        and rolling back now would undo the other writers' batches in flight."""
         started = time.perf_counter()
-        self.report.recovered = self.index.recover()
+        if recover:
+            self.report.recovered = self.index.recover()
         self._batch = _Batch()
         try:
             self._consume(records, started)

@@ -2,7 +2,8 @@
 
 Readers need no lock: the manifest is SQLite in WAL mode and the lexical index is
 swapped in whole. Writers take an exclusive file lock, so a second writer fails at once
-with a clear message instead of interleaving batches with the first.
+with a clear message instead of interleaving batches with the first. Parallel writers
+(`genelit.index.parallel`) are the lock holder's own child processes.
 """
 
 from __future__ import annotations
@@ -37,9 +38,11 @@ def _disk_usage(folder: Path) -> int:
 class LiteratureIndex:
     """Owns the parts of the index; each loads on first use."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, writer: int = 0) -> None:
+        """`writer` numbers this process among parallel writers (genelit.index.parallel); 0 for the one writer."""
         self.settings = settings
         self.folder = settings.index_dir
+        self.writer = writer
         self._manifest: Manifest | None = None
         self._store: VectorStore | None = None
         self._embedder: Embedder | None = None
@@ -55,7 +58,7 @@ class LiteratureIndex:
     @property
     def manifest(self) -> Manifest:
         if self._manifest is None:
-            self._manifest = Manifest(self.folder / "manifest.sqlite", read_only=self.read_only)
+            self._manifest = Manifest(self.folder / "manifest.sqlite", read_only=self.read_only, writer=self.writer)
         return self._manifest
 
     @property
@@ -147,7 +150,7 @@ class LiteratureIndex:
             lock.release()
 
     def recover(self) -> int:
-        """Roll back vectors a killed writer upserted but never committed; returns how many."""
+        """Roll back vectors killed writers upserted but never committed (every writer's); returns how many."""
         pending = self.manifest.pending()
         if not pending:
             return 0
@@ -157,8 +160,7 @@ class LiteratureIndex:
         self.store.delete(pending)
         if pmids:
             self.manifest.delete_papers(pmids)
-        else:
-            self.manifest.clear_pending()
+        self.manifest.clear_pending()
         return len(pending)
 
     def stats(self) -> IndexStats:

@@ -20,6 +20,7 @@ from genelit.index.variant_mentions import MENTIONS_VERSION, VariantMention
 from genelit.types import Chunk, Paper
 
 Mentions = dict[str, list[VariantMention]]  # pmid -> its variant mentions
+BUSY_SECONDS = 300.0  # how long a writer waits for another's transaction before giving up
 MENTIONS_KEY = "variant_mentions"  # meta: the recognition version every stored paper's mentions come from
 
 _SCHEMA = """
@@ -56,7 +57,7 @@ CREATE TABLE IF NOT EXISTS variant_mentions (
 CREATE INDEX IF NOT EXISTS variant_key ON variant_mentions(key, gene);
 CREATE INDEX IF NOT EXISTS variant_gene ON variant_mentions(gene);
 CREATE INDEX IF NOT EXISTS variant_pmid ON variant_mentions(pmid);
-CREATE TABLE IF NOT EXISTS pending (id TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS pending (id TEXT PRIMARY KEY, writer INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
@@ -85,20 +86,26 @@ class ManifestStats:
 class Manifest:
     """Thin, typed access to the manifest database."""
 
-    def __init__(self, path: Path, read_only: bool = False) -> None:
+    def __init__(self, path: Path, read_only: bool = False, writer: int = 0) -> None:
         """Open (or create) the manifest. `read_only` opens an existing one without writing a byte, for an
-        index this user may read but not write: WAL set-up and the schema script both write."""
+        index this user may read but not write: WAL set-up and the schema script both write. `writer` numbers this
+        process among parallel writers: each marks and clears only its own pending ids, so one writer's commit never
+        clears what another has upserted but not yet committed."""
         self.path = path
         self.read_only = read_only
+        self.writer = writer
         try:
             if read_only:
                 self.db = self._open_read_only(path)
                 return
             path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            # parallel writers take turns at the database: a commit waits for another's to end instead of failing
+            self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=BUSY_SECONDS)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.executescript(_SCHEMA)
+            if "writer" not in {row[1] for row in self.db.execute("PRAGMA table_info(pending)")}:  # before parallel writers
+                self.db.execute("ALTER TABLE pending ADD COLUMN writer INTEGER NOT NULL DEFAULT 0")
             if self.get_meta(MENTIONS_KEY) is None and self.stats().papers == 0:
                 self.set_meta(MENTIONS_KEY, MENTIONS_VERSION)  # a new index records mentions from its first paper
         except sqlite3.DatabaseError as exc:
@@ -178,13 +185,14 @@ class Manifest:
         return {r[0] for r in self.db.execute(sql, params)}
 
     def pending(self) -> list[str]:
+        """Every writer's pending ids: recovery runs before any writer starts, so all of them are a killed run's."""
         return [r[0] for r in self.db.execute("SELECT id FROM pending")]
 
     # -- writes -----------------------------------------------------------------------
     def mark_pending(self, ids: Iterable[str]) -> None:
         """Record ids about to be written to the vector store, before they are written."""
         with self._txn():
-            self.db.executemany("INSERT OR IGNORE INTO pending(id) VALUES (?)", [(i,) for i in ids])
+            self.db.executemany("INSERT OR IGNORE INTO pending(id, writer) VALUES (?, ?)", [(i, self.writer) for i in ids])
 
     def mentions_current(self) -> bool:
         """Whether every paper's variant mentions were recorded by this version of the recogniser."""
@@ -288,16 +296,17 @@ class Manifest:
             self._insert_mentions(mentions or {})
             if mentions is None:  # recorded with mentions off: `index remention` fills them in
                 self.set_meta(MENTIONS_KEY, "incomplete")
-            self.db.execute("DELETE FROM pending")
+            self.db.execute("DELETE FROM pending WHERE writer = ?", (self.writer,))
             self._bump()
 
     def delete_papers(self, pmids: list[str]) -> None:
         with self._txn():
             self._remove(pmids)
-            self.db.execute("DELETE FROM pending")
+            self.db.execute("DELETE FROM pending WHERE writer = ?", (self.writer,))
             self._bump()
 
     def clear_pending(self) -> None:
+        """Forget every writer's pending ids (recovery, once their vectors are gone)."""
         self.db.execute("DELETE FROM pending")
 
     def _remove(self, pmids: list[str]) -> None:

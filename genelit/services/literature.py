@@ -18,6 +18,7 @@ from genelit.index.ingest import Embedded, Ingestor, IngestStopped
 from genelit.index.literature import LiteratureIndex
 from genelit.index.manifest import MENTIONS_KEY, Manifest
 from genelit.index.medline import Record, read_records
+from genelit.index.parallel import ParallelIngest
 from genelit.index.retriever import BOTH, HybridRetriever, RetrieverName, SearchFilters
 from genelit.index.sample import Downloader, fetch_sample, sample_path
 from genelit.index.variant_evidence import direction, evidence_kind
@@ -113,8 +114,14 @@ class Literature:
         on_batch: BatchCallback | None = None,
     ) -> IngestReport:
         """Ingest any stream of records under the writer lock."""
+        linker = VariantLinker(self.genes(), self.reference) if self.settings.index.variant_mentions else None
+        parallel = None  # made before the lock is taken: it refuses a setting it cannot write with before anything is
+        if self.settings.index.writers > 1:
+            parallel = ParallelIngest(self.index, source, self.settings, limit=limit, topic=topic, on_batch=on_batch,
+                                      linker=linker)
         with self.index.writing():
-            linker = VariantLinker(self.genes(), self.reference) if self.settings.index.variant_mentions else None
+            if parallel is not None:
+                return parallel.run(records)
             return Ingestor(self.index, source, self.settings.index, limit=limit, topic=topic, on_batch=on_batch,
                             linker=linker).run(records)
 
