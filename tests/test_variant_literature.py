@@ -146,6 +146,14 @@ def test_an_rsid_far_from_any_gene_names_none_and_factor_shorthands_name_theirs(
     assert [m.gene for m in linker.mentions(loop)] == [None]
 
 
+def test_an_rsid_followed_only_by_a_genotype_like_symbol_names_no_gene() -> None:
+    """'GC' after an rsID reads as a genotype, not the gene GC; with no gene before it in reach, the mention has none
+    (this raised ValueError on a perturbed copy in bench/writers.py)."""
+    paper = _paper("15", "", "SNHG5 polymorphisms in gastric cancer. These sites are not explored yet. The results indicate "
+                   "rs61396151 with decreased risk of GC (OR = 0.78).")
+    assert [(m.key, m.gene) for m in VariantLinker(GeneTable()).mentions(paper)] == [("rs61396151", None)]
+
+
 def test_a_gene_written_by_its_full_name_is_linked() -> None:
     linker = VariantLinker(GeneTable())
     paper = _paper("4", "Resistance in lung cancer", "Mutations of the epidermal growth factor receptor such as L858R respond.")

@@ -172,6 +172,8 @@ class VariantLinker:
         if after and (_OWNED_BY.search(between := text[mention.end : mention.start + after[0][0]]) or not between.strip(" -")):
             return after[0][1], True  # "rs1049057) of IL1R1", or the gene right after it: "the G12C KRAS mutation"
         before = [(mention.start - at, s) for at, s in near if s in allowed and at < mention.start]
+        if not (before or after):  # only a genotype after it ('rs4771436 TG'), and no gene before it
+            return None, False
         distance, symbol = min(before or after)
         between = text[mention.start - distance : mention.start] if before else text[mention.end : mention.start + distance]
         right_before = bool(before) and len(between.split()) <= 1  # "BCL2 rs2279115"
