@@ -9,7 +9,8 @@ BM25), which is what caps a build once GPUs embed:
   their vector the source's plus seeded noise, renormalised (cosine about 0.98 with the source).
 
     python -m bench.writers --n 50000 --writers 1,2,4     # the writer table; 1 writer (in process) is the baseline
-    python -m bench.writers --build 1000000 --writers 2   # a million abstracts end to end, then query latency
+    python -m bench.writers --build 1000000 --writers 2 --keep DIR  # a million abstracts end to end, then query latency
+    python -m bench.writers --build 1000000 --writers 2 --keep DIR --update 30000  # then a daily update's worth
 
 Each run starts its own Chroma server and writes a new index, in its own process.
 """
@@ -37,6 +38,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench._common import peak_rss_mb, percentile, ratio, run_side, sample_papers
+from genelit.settings import Settings
 from genelit.types import Paper
 
 OUT = Path(__file__).resolve().parent / "out"
@@ -79,14 +81,15 @@ class Corpus:
         self.n = n
         self.make_seconds = 0.0
 
-    def records(self) -> Iterator[object]:
+    def records(self, start: int = 0, changed: int = 0) -> Iterator[object]:
+        """Papers `start` to `n`; then, if asked, `changed` new versions of papers of the sample (a sentence added)."""
         from genelit.index.chunking import chunk_papers
         from genelit.index.ingest import Embedded
 
         rng = random.Random(11)
         noise = np.random.default_rng(11)
         base = len(self.papers)
-        for i in range(self.n):
+        for i in [*range(start, self.n), *range(changed)]:
             started = time.perf_counter()
             source, copy = self.papers[i % base], i // base
             vector = self.vectors[i % base]
@@ -98,6 +101,8 @@ class Corpus:
                 paper = source.model_copy(update={"pmid": str(int(source.pmid) + copy * COPY_STRIDE), "abstract": abstract})
                 vector = vector + noise.normal(0, NOISE, vector.shape).astype(np.float32)
                 vector /= np.linalg.norm(vector)
+            if i < start:  # a new version of a paper already indexed
+                paper = paper.model_copy(update={"abstract": paper.abstract + " This record was revised."})
             chunks = chunk_papers([paper], None, 0, 0, split=False)[0]
             record = Embedded(paper, chunks, vector.reshape(1, -1))
             self.make_seconds += time.perf_counter() - started
@@ -131,6 +136,36 @@ def _peak_mb(pid: int) -> float:
     return 0.0
 
 
+class ChildPeaks:
+    """The largest peak resident memory among this process's children except one (the Chroma server), sampled each
+    second while they run: a child's own ru_maxrss would count the parent's memory at the moment it was forked."""
+
+    def __init__(self, server: int) -> None:
+        import threading
+
+        import psutil
+
+        self.peak_mb = 0.0
+        self._stop = threading.Event()
+
+        def sample() -> None:
+            while not self._stop.wait(1.0):
+                for child in psutil.Process().children(recursive=True):
+                    if child.pid != server:
+                        try:
+                            self.peak_mb = max(self.peak_mb, _peak_mb(child.pid))
+                        except OSError:
+                            pass  # it ended between the listing and the read
+
+        self._thread = threading.Thread(target=sample, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> float:
+        self._stop.set()
+        self._thread.join()
+        return self.peak_mb
+
+
 def _cpu_seconds(pid: int) -> float:
     """User + system CPU a running process has used so far."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -148,22 +183,22 @@ def _queries(limit: int) -> list[str]:
 def build_side(n: int, writers: int, queries: int, keep: Path | None) -> dict:
     """Index `n` papers with `writers` writers into a new Chroma server; then, if asked, time queries on the result."""
     from genelit.api import Assistant
-    from genelit.settings import IndexSettings, RetrievalSettings, Settings, StoreSettings
 
     corpus = Corpus(n)
     folder = keep or Path(tempfile.mkdtemp(prefix="genelit-writers-"))
     shutil.rmtree(folder, ignore_errors=True)
     server, url = _chroma_server(folder / "chroma-server")
     try:
-        settings = Settings(data_dir=folder / "data", store=StoreSettings(chroma_url=url), index=IndexSettings(writers=writers),
-                            retrieval=RetrievalSettings(lexical_engine="tantivy"))
+        settings = _settings(folder, url, writers)
         assistant = Assistant(settings)
         _ = assistant.genes  # the HGNC table the mention linker reads, outside the timed part
         flushed: list[float] = []
         server_cpu, own_cpu = _cpu_seconds(server.pid), resource.getrusage(resource.RUSAGE_SELF)
+        writer_peaks = ChildPeaks(server.pid)
         started = time.perf_counter()
         report = assistant.literature.add_records(corpus.records(), "bench", on_batch=lambda _: flushed.append(time.perf_counter()))
         ended = time.perf_counter()
+        writer_peak = writer_peaks.stop()
         own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu = {"server": _cpu_seconds(server.pid) - server_cpu,
                "driver": own.ru_utime + own.ru_stime - own_cpu.ru_utime - own_cpu.ru_stime,
@@ -173,7 +208,7 @@ def build_side(n: int, writers: int, queries: int, keep: Path | None) -> dict:
                 "parse_seconds": corpus.parse_seconds, "sample_papers": len(corpus.papers),
                 "embed_rate": corpus.embed_rate, "mentions": assistant.index.manifest.mention_count(),
                 "driver_peak_mb": peak_rss_mb(), "cpu_seconds": cpu,
-                "writer_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024 if writers > 1 else None}
+                "writer_peak_mb": writer_peak if writers > 1 else None}
         if queries:
             questions = _queries(queries)
             assistant.search(questions[0], k=10)  # the embedder and the lexical index load outside the timed part
@@ -195,18 +230,68 @@ def build_side(n: int, writers: int, queries: int, keep: Path | None) -> dict:
     return side
 
 
+def update_side(folder: Path, start: int, n: int, changed: int, writers: int) -> dict:
+    """On an index --build kept: tantivy rebuilt whole (timed), then `n - start` new papers and `changed` revised ones
+    indexed, the BM25 update after them timed apart."""
+    from genelit.api import Assistant
+    from genelit.index.lexical import TantivyLexical
+
+    corpus = Corpus(n)
+    server, url = _chroma_server(folder / "chroma-server")
+    try:
+        assistant = Assistant(_settings(folder, url, writers))
+        _ = assistant.genes
+        index = assistant.index
+        started = time.perf_counter()
+        TantivyLexical.build(index.manifest, index.lexical_folder.with_name("tantivy.tmp")).save(index.lexical_folder)
+        rebuild = time.perf_counter() - started
+        flushed: list[float] = []
+        started = time.perf_counter()
+        report = assistant.literature.add_records(corpus.records(start, changed), "update",
+                                                  on_batch=lambda _: flushed.append(time.perf_counter()))
+        ended = time.perf_counter()
+        lexical = index.lexical()
+        return {"papers": index.manifest.stats().papers, "added": report.added, "updated": report.updated,
+                "rebuild_seconds": rebuild, "write_seconds": flushed[-1] - started, "update_seconds": ended - flushed[-1],
+                "lexical_size": lexical.size if isinstance(lexical, TantivyLexical) else None}
+    finally:
+        server.terminate()
+        server.wait(timeout=120)
+
+
+def _settings(folder: Path, url: str, writers: int) -> Settings:
+    from genelit.settings import IndexSettings, RetrievalSettings, StoreSettings
+
+    return Settings(data_dir=folder / "data", store=StoreSettings(chroma_url=url), index=IndexSettings(writers=writers),
+                    retrieval=RetrievalSettings(lexical_engine="tantivy"))
+
+
+def update_report(folder: Path, start: int, new: int, writers: int) -> None:
+    changed = new // 2
+    side = run_side(__file__, "--side", "--n", str(start + new), "--writers", str(writers), "--keep", str(folder),
+                    "--update-from", str(start), "--changed", str(changed))
+    print(f"an update of the {side['papers'] - side['added']:,}-abstract index --build kept: {side['added']:,} new papers, "
+          f"{side['updated']:,} revised, {writers} writers")
+    print(f"  write: {side['write_seconds']:.1f} s; BM25 (tantivy) brought up to date in place: {side['update_seconds']:.1f} s, "
+          f"against {side['rebuild_seconds']:.1f} s to rebuild it whole (ratio {ratio(side['rebuild_seconds'], side['update_seconds'])} faster); "
+          f"{side['lexical_size']:,} chunks in it after")
+    print(json.dumps(side))
+
+
 def writer_table(n: int, counts: list[int]) -> None:
     sides = [run_side(__file__, "--side", "--n", str(n), "--writers", str(k)) for k in counts]
     base = sides[0]["papers"] / sides[0]["write_seconds"]
     print(f"writers into one Chroma server: {n:,} papers, vectors made beforehand, {os.cpu_count()} CPU cores")
     print(f"{'writers':>8}{'seconds':>10}{'abstracts/s':>13}{'vs ' + str(counts[0]):>8}{'BM25 s':>9}"
-          f"{'server peak MB':>16}{'writer peak MB':>16}")
+          f"{'server peak MB':>16}{'writer peak MB':>16}{'CPU s per 1,000: server / writers / driver':>46}")
     for side in sides:
         rate = side["papers"] / side["write_seconds"]
         peak = f"{side['writer_peak_mb']:.0f}" if side["writer_peak_mb"] else "(in driver)"
+        cpu = " / ".join(f"{side['cpu_seconds'][part] * 1000 / side['papers']:.2f}" for part in ("server", "writers", "driver"))
         print(f"{side['writers']:>8}{side['write_seconds']:>10.1f}{rate:>13.1f}{ratio(rate, base):>8}"
-              f"{side['lexical_seconds']:>9.1f}{side['server_peak_mb']:>16.0f}{peak:>16}")
-    print(f"making the records in the driver (copies, noise) took {sides[0]['make_seconds']:.1f} s of each run")
+              f"{side['lexical_seconds']:>9.1f}{side['server_peak_mb']:>16.0f}{peak:>16}{cpu:>46}")
+    print(f"making the records in the driver (copies, noise) took {sides[0]['make_seconds']:.1f} s of each run; the driver's "
+          "CPU includes it and the BM25 build; with 1 writer the driver is the writer")
 
 
 def build_report(n: int, writers: int, keep: Path | None) -> None:
@@ -238,13 +323,23 @@ def main() -> None:
     parser.add_argument("--writers", default="1,2,4", help="writer counts, comma-separated (with --build: one count)")
     parser.add_argument("--build", type=int, help="build an index of this many papers end to end and time queries on it")
     parser.add_argument("--keep", type=Path, help="with --build: keep the index and the server's folder here")
+    parser.add_argument("--update", type=int, help="add this many new papers (and half as many revised) to the index "
+                        "--build kept (--keep FOLDER --build N, N its size), timing the BM25 update against a rebuild")
+    parser.add_argument("--update-from", type=int, help="(internal) the first new paper's number")
+    parser.add_argument("--changed", type=int, default=0, help="(internal) revised papers")
     parser.add_argument("--side", action="store_true", help="(internal) one run, printed as JSON")
     parser.add_argument("--queries", type=int, default=0, help="(internal) questions to time on the finished index")
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     counts = [int(k) for k in args.writers.split(",")]
-    if args.side:
+    if args.side and args.update_from is not None:
+        print(json.dumps(update_side(args.keep, args.update_from, args.n, args.changed, counts[0])))
+    elif args.side:
         print(json.dumps(build_side(args.n, counts[0], args.queries, args.keep)))
+    elif args.update:
+        if not (args.keep and args.build):
+            parser.error("--update needs --keep FOLDER and --build N: the index a --build kept, and its size")
+        update_report(args.keep, args.build, args.update, counts[0])
     elif args.build:
         build_report(args.build, counts[0], args.keep)
     else:

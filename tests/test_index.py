@@ -10,8 +10,10 @@ from genelit.api import Assistant
 from genelit.errors import BadInputError, IndexConflictError, MissingResourceError
 from genelit.index.chunking import chunk_papers
 from genelit.index.embeddings import Embedder
+from genelit.index.lexical import TantivyLexical
 from genelit.settings import EmbeddingSettings, Settings
 from genelit.types import Paper
+from tests.conftest import MEDLINE_SAMPLE
 from tests.fakes import ARTICLE, write_xml
 
 
@@ -78,6 +80,41 @@ def test_tantivy_ranks_as_bm25s_does_and_filters_alike(small_index: Settings, tm
     assert sum(shared) / len(shared) >= 0.7, shared
     hits = Assistant(settings).search("brain", k=20, year="2014-2015", retrievers=only_bm25)  # reloaded from disk
     assert hits and all(h.paper.year in (2014, 2015) for h in hits)
+
+
+def test_tantivy_takes_only_the_papers_that_changed(small_index: Settings, tmp_path: Path) -> None:
+    """Added, updated and deleted papers reach the on-disk BM25 in place (the same folder, no rebuild), and what it
+    then finds is what the manifest holds."""
+    import shutil
+
+    from genelit.index.medline import Deletion
+
+    data = tmp_path / "copy"
+    shutil.copytree(small_index.data_dir, data)
+    settings = Settings(data_dir=data, retrieval=small_index.retrieval.model_copy(update={"lexical_engine": "tantivy"}))
+    assistant = Assistant(settings)
+    assistant.index.refresh_lexical()
+    sentinel = data / "index" / "tantivy" / "sentinel"  # a rebuild would put a new folder in its place
+    sentinel.touch()
+    manifest = assistant.index.manifest
+    gone = manifest.papers(["17942999"])["17942999"]
+    changed = assistant.search("brain", k=1)[0].paper
+    before = {row[0] for row in manifest.db.execute("SELECT pmid FROM papers")}
+    report = assistant.index_files(MEDLINE_SAMPLE, limit=160)
+    new = manifest.papers({row[0] for row in manifest.db.execute("SELECT pmid FROM papers")} - before)
+    assert report.added == len(new) == 40
+    rewritten = changed.model_copy(update={"abstract": changed.abstract + " Quokkas were also studied."})
+    assistant.literature.add_records(iter([rewritten, Deletion(("17942999",))]), "test")
+    assert sentinel.exists()  # updated in place, not rebuilt
+    assert assistant.index_stats().lexical_current
+    reader = Assistant(settings)
+    lexical = reader.index.lexical()
+    assert isinstance(lexical, TantivyLexical) and lexical.size == manifest.stats().chunks == 159
+    only_bm25 = ("bm25",)
+    assert [h.paper.pmid for h in reader.search("quokkas", k=3, retrievers=only_bm25)] == [changed.pmid]
+    assert "PMID:17942999" not in [h.id for h in reader.search(gone.title, k=10, retrievers=only_bm25)]
+    found = [reader.search(paper.title, k=1, retrievers=only_bm25)[0].paper.pmid for paper in list(new.values())[:10]]
+    assert found == list(new)[:10]
 
 
 @pytest.mark.parametrize("year", ["20x5", "2020-2010", "-", "201"])
@@ -152,3 +189,28 @@ def test_long_abstracts_are_split_with_overlap_and_keep_the_title() -> None:
     words = [set(c.text.split()) for c in long_chunks]
     assert all(words[i] & words[i + 1] - {"A", "short", "title"} for i in range(len(words) - 1))
     assert set().union(*words) >= set(long.abstract.split())
+
+
+def test_a_manifest_from_before_parallel_writers_and_in_place_updates_is_upgraded(tmp_path: Path) -> None:
+    """An older manifest gains the writer of each pending id and each paper's generation; changes from before the
+    upgrade are not known, so a lexical index that old is rebuilt rather than updated."""
+    import sqlite3
+
+    from genelit.index.manifest import Manifest
+
+    path = tmp_path / "manifest.sqlite"
+    old = sqlite3.connect(path)
+    old.executescript(
+        "CREATE TABLE papers (pmid TEXT PRIMARY KEY, version INTEGER NOT NULL, content_hash TEXT NOT NULL, year INTEGER, "
+        "journal_key TEXT NOT NULL, paper_json TEXT NOT NULL, source TEXT NOT NULL);"
+        "CREATE TABLE pending (id TEXT PRIMARY KEY);"
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+        "INSERT INTO meta VALUES ('generation', '7'); INSERT INTO pending VALUES ('PMID:1');")
+    old.commit()
+    old.close()
+    manifest = Manifest(path, writer=1)
+    assert manifest.pending() == ["PMID:1"]
+    assert manifest.changed_since(6) is None and manifest.changed_since(7) == []
+    manifest.mark_pending(["PMID:2"])
+    manifest.delete_papers(["2"])  # clears writer 1's pending ids only
+    assert manifest.pending() == ["PMID:1"] and manifest.changed_since(7) == ["2"]

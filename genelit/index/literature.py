@@ -98,11 +98,16 @@ class LiteratureIndex:
         return self._lexical
 
     def refresh_lexical(self) -> None:
-        """Rebuild and save the lexical index if the manifest moved on (writers call this)."""
+        """Bring the saved lexical index up to the manifest (writers call this): tantivy takes only the papers that
+        changed, where the manifest knows them; otherwise it is rebuilt from every chunk and saved."""
         saved = self._load_lexical()
-        if saved is None or saved.generation != self.manifest.generation:
-            self._lexical = self._build_lexical(self.lexical_folder.with_name(self.lexical_folder.name + ".tmp"))
-            self._lexical.save(self.lexical_folder)
+        if saved is not None and saved.generation == self.manifest.generation:
+            return
+        if isinstance(saved, TantivyLexical) and saved.update(self.manifest):
+            self._lexical = saved
+            return
+        self._lexical = self._build_lexical(self.lexical_folder.with_name(self.lexical_folder.name + ".tmp"))
+        self._lexical.save(self.lexical_folder)
 
     # -- state ------------------------------------------------------------------------
     def _missing(self) -> MissingResourceError:

@@ -22,6 +22,7 @@ from genelit.types import Chunk, Paper
 Mentions = dict[str, list[VariantMention]]  # pmid -> its variant mentions
 BUSY_SECONDS = 300.0  # how long a writer waits for another's transaction before giving up
 MENTIONS_KEY = "variant_mentions"  # meta: the recognition version every stored paper's mentions come from
+CHANGES_KEY = "changes_known_since"  # meta: the generation from which every change is recorded (see changed_since)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS papers (
@@ -31,7 +32,8 @@ CREATE TABLE IF NOT EXISTS papers (
     year INTEGER,
     journal_key TEXT NOT NULL,
     paper_json TEXT NOT NULL,
-    source TEXT NOT NULL
+    source TEXT NOT NULL,
+    generation INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS chunks (
     id TEXT PRIMARY KEY,
@@ -58,6 +60,8 @@ CREATE INDEX IF NOT EXISTS variant_key ON variant_mentions(key, gene);
 CREATE INDEX IF NOT EXISTS variant_gene ON variant_mentions(gene);
 CREATE INDEX IF NOT EXISTS variant_pmid ON variant_mentions(pmid);
 CREATE TABLE IF NOT EXISTS pending (id TEXT PRIMARY KEY, writer INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS removed (pmid TEXT NOT NULL, generation INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS removed_generation ON removed(generation);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
@@ -104,13 +108,24 @@ class Manifest:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.executescript(_SCHEMA)
-            if "writer" not in {row[1] for row in self.db.execute("PRAGMA table_info(pending)")}:  # before parallel writers
-                self.db.execute("ALTER TABLE pending ADD COLUMN writer INTEGER NOT NULL DEFAULT 0")
+            self._upgrade()
             if self.get_meta(MENTIONS_KEY) is None and self.stats().papers == 0:
                 self.set_meta(MENTIONS_KEY, MENTIONS_VERSION)  # a new index records mentions from its first paper
         except sqlite3.DatabaseError as exc:
             raise MissingResourceError(f"the index manifest {path} is unreadable or corrupt ({exc})",
                                        "rebuild it: `genelit index reset --yes`, then index again") from None
+
+    def _upgrade(self) -> None:
+        """Add what older manifests lack: the writer of each pending id, and the generation each paper was committed
+        in, which lets an on-disk lexical index apply only what changed. Changes are known from the generation at
+        which the column was added (meta CHANGES_KEY) on; a lexical index older than that is rebuilt whole."""
+        if "writer" not in {row[1] for row in self.db.execute("PRAGMA table_info(pending)")}:
+            self.db.execute("ALTER TABLE pending ADD COLUMN writer INTEGER NOT NULL DEFAULT 0")
+        if "generation" not in {row[1] for row in self.db.execute("PRAGMA table_info(papers)")}:
+            with self._txn():
+                self.db.execute("ALTER TABLE papers ADD COLUMN generation INTEGER NOT NULL DEFAULT 0")
+                self.set_meta(CHANGES_KEY, str(self.generation))
+        self.db.execute("CREATE INDEX IF NOT EXISTS papers_generation ON papers(generation)")
 
     @staticmethod
     def _open_read_only(path: Path) -> sqlite3.Connection:
@@ -183,6 +198,14 @@ class Manifest:
     def filtered_chunk_ids(self, where_sql: str, params: list[object]) -> set[str]:
         sql = f"SELECT c.id FROM chunks c JOIN papers p ON p.pmid = c.pmid WHERE {where_sql}"
         return {r[0] for r in self.db.execute(sql, params)}
+
+    def changed_since(self, generation: int) -> list[str] | None:
+        """The PMIDs committed or removed after `generation`, or None when changes that old are not recorded."""
+        if generation < int(self.get_meta(CHANGES_KEY) or 0):
+            return None
+        rows = self.db.execute("SELECT pmid FROM papers WHERE generation > ? UNION SELECT pmid FROM removed WHERE generation > ?",
+                               (generation, generation))
+        return [r[0] for r in rows]
 
     def pending(self) -> list[str]:
         """Every writer's pending ids: recovery runs before any writer starts, so all of them are a killed run's."""
@@ -277,11 +300,13 @@ class Manifest:
         pmids = [p.pmid for p, _ in items]
         with self._txn():
             self._remove(pmids)
+            generation = self._bump()
             self.db.executemany(
-                "INSERT INTO papers(pmid, version, content_hash, year, journal_key, paper_json, source) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO papers(pmid, version, content_hash, year, journal_key, paper_json, source, generation) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (p.pmid, p.version, content_hash(p), p.year, journal_key(p.journal), p.model_dump_json(), source)
+                    (p.pmid, p.version, content_hash(p), p.year, journal_key(p.journal), p.model_dump_json(), source,
+                     generation)
                     for p, _ in items
                 ],
             )
@@ -297,13 +322,13 @@ class Manifest:
             if mentions is None:  # recorded with mentions off: `index remention` fills them in
                 self.set_meta(MENTIONS_KEY, "incomplete")
             self.db.execute("DELETE FROM pending WHERE writer = ?", (self.writer,))
-            self._bump()
 
     def delete_papers(self, pmids: list[str]) -> None:
         with self._txn():
             self._remove(pmids)
+            generation = self._bump()
+            self.db.executemany("INSERT INTO removed(pmid, generation) VALUES (?, ?)", [(p, generation) for p in pmids])
             self.db.execute("DELETE FROM pending WHERE writer = ?", (self.writer,))
-            self._bump()
 
     def clear_pending(self) -> None:
         """Forget every writer's pending ids (recovery, once their vectors are gone)."""
@@ -313,8 +338,11 @@ class Manifest:
         for table in ("chunks", "mesh", "variant_mentions", "papers"):
             list(self._select_in(f"DELETE FROM {table} WHERE pmid IN ({{marks}})", pmids))
 
-    def _bump(self) -> None:
-        self.set_meta("generation", str(self.generation + 1))
+    def _bump(self) -> int:
+        """The next generation, recorded (inside the caller's transaction)."""
+        generation = self.generation + 1
+        self.set_meta("generation", str(generation))
+        return generation
 
     def _txn(self) -> _Transaction:
         return _Transaction(self.db)
