@@ -148,6 +148,19 @@ def test_a_claim_cut_off_at_the_length_limit_is_never_shown_as_a_fragment() -> N
     assert out.findings == [f"{' '.join(spaced.text.split())} [PMID:2]."]
 
 
+def test_a_claim_that_starts_over_is_the_line_it_copies_or_no_claim() -> None:
+    """Seen: an Evinacumab claim ran into its own first half again and trailed off; it passed the support check."""
+    line = Line("E1", "PMID:1", "Evinacumab lowered LDL cholesterol by 47% in individuals with homozygous familial "
+                                "hypercholesterolemia.")
+    garbled = ("Evinacumab lowered LDL cholesterol by 47% in individuals with homozygous familial Evinacumab lowered "
+               "LDL cholesterol by 47% in indiv her lipids")
+    reworded = "Evinacumab cut LDL cholesterol a lot, and it cut LDL cholesterol a lot, it cut LDL cholesterol a lot"
+    out = assemble(json.dumps({"findings": [{"evidence": "E1", "claim": garbled}, {"evidence": "E1", "claim": reworded}]}),
+                   "summary", "What does evinacumab do?", [line], {"PMID:1": line.text})
+    assert out.findings == [f"{line.text.rstrip('.')} [PMID:1]."]
+    assert [(d.sentence, d.reason) for d in out.dropped] == [(reworded, "repeats itself")]
+
+
 def test_quotes_that_fill_a_short_draft_come_from_papers_on_the_question_s_subject() -> None:
     """Seen on the BioASQ dev set: 'Which signaling pathway does LY294002 inhibit?' was filled with lines on bacterial
     pathogenesis and PP2A, true of their papers and of no use to the question."""

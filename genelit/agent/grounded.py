@@ -34,6 +34,7 @@ from genelit.types import DroppedSentence, SentenceSupport
 NAME_CHARS = 48
 NAME_WORDS = 6  # more words than this is a phrase or a sentence, not a name
 CLAIM_CHARS = 240
+REPEAT_WORDS = 6  # a claim in which a run of this many words comes twice has started over
 MOST_NAMES = 8
 # How many findings each kind of question gets, at most: lists and factoids lead with names, the rest with findings.
 MOST_FINDINGS: dict[QuestionKind, int] = {"factoid": 2, "list": 3, "summary": 4, "yesno": 3}
@@ -274,6 +275,20 @@ def _copies(claim: str, line: str) -> bool:
     return len(os.path.commonprefix([claim, line])) >= 0.9 * len(claim)
 
 
+def _repeated_from(claim: str) -> int | None:
+    """Where a claim starts over: the offset of the second time a run of REPEAT_WORDS words occurs in it, or None.
+    Seen: a copied line that ran into its own first half again and trailed off ('... in indiv her lipids')."""
+    spans = [m.span() for m in re.finditer(r"\w+", claim)]
+    words = [claim[a:b].lower() for a, b in spans]
+    seen: set[tuple[str, ...]] = set()
+    for i in range(len(words) - REPEAT_WORDS + 1):
+        run = tuple(words[i : i + REPEAT_WORDS])
+        if run in seen:
+            return spans[i][0]
+        seen.add(run)
+    return None
+
+
 def assemble(reply: str, kind: QuestionKind, question: str, lines: list[Line], texts: dict[str, str]) -> Assembled:
     """The answer a grounded reply makes. `texts` maps each citable id to the text a name must be found in (a
     paper's title and abstract, a model output's summary). A reply that is not the schema's JSON (an endpoint that
@@ -299,11 +314,14 @@ def assemble(reply: str, kind: QuestionKind, question: str, lines: list[Line], t
         if tied is None:
             continue
         claim, line = tied
-        if len(claim) >= CLAIM_CHARS - 2:  # cut off by the length limit: the line itself when copied, else no claim
+        repeat = _repeated_from(claim)
+        if repeat is not None or len(claim) >= CLAIM_CHARS - 2:  # it starts over, or the length limit cut it off:
             # the line it copies (whitespace folded; cut off, or run on past its end), under whichever label it gave
-            copied = next((o for o in (line, *lines) if _copies(claim, " ".join(o.text.split()))), None)
-            if copied is None:
-                out.dropped.append(DroppedSentence(sentence=claim, reason="cut off at the length limit"))
+            kept = claim[:repeat].rstrip(" ,;") if repeat is not None else claim
+            copied = next((o for o in (line, *lines) if _copies(kept, " ".join(o.text.split()))), None)
+            if copied is None:  # not a copy: no claim
+                reason = "repeats itself" if repeat is not None else "cut off at the length limit"
+                out.dropped.append(DroppedSentence(sentence=claim, reason=reason))
                 continue
             claim, line = " ".join(copied.text.split()), copied
         out.findings.append(f"{claim.rstrip('.!?')} [{line.cites}].")
