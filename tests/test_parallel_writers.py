@@ -3,11 +3,6 @@ whole run part-way resumes with nothing lost and nothing twice."""
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +12,7 @@ from genelit.api import Assistant
 from genelit.errors import MissingResourceError
 from genelit.index.parallel import share_of
 from genelit.settings import IndexSettings, Settings, StoreSettings
-from tests.conftest import MEDLINE_SAMPLE, index_contents, shared, top_hits
+from tests.conftest import MEDLINE_SAMPLE, index_contents, killed_after_first_commit, shared, top_hits
 
 PAPERS = 526  # the MEDLINE sample's papers with abstracts
 
@@ -63,22 +58,9 @@ def test_three_writers_build_the_index_one_writer_builds(one_writer: Settings, c
 
 def test_a_parallel_write_killed_part_way_resumes_exactly(one_writer: Settings, chroma_url: str, tmp_path: Path) -> None:
     data = tmp_path / "killed"
-    env = {**os.environ, "GENELIT_STORE__CHROMA_URL": chroma_url, "GENELIT_INDEX__BATCH_PAPERS": "32"}
-    command = [sys.executable, "-m", "genelit.cli", "--data-dir", str(data), "index", "files", str(MEDLINE_SAMPLE),
-               "--writers", "2", "--json"]
-    run = subprocess.Popen(command, env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    manifest = data / "index" / "manifest.sqlite"
-    deadline = time.monotonic() + 240
-    try:
-        while time.monotonic() < deadline and run.poll() is None:  # the first committed batch, then kill every process
-            if manifest.exists() and Assistant(Settings(data_dir=data)).index.manifest.stats().papers > 0:
-                break
-            time.sleep(0.2)
-    finally:
-        os.killpg(run.pid, signal.SIGKILL)
-        run.wait()
+    killed_at = killed_after_first_commit(data, ["index", "files", str(MEDLINE_SAMPLE), "--writers", "2", "--json"],
+                                          {"GENELIT_STORE__CHROMA_URL": chroma_url, "GENELIT_INDEX__BATCH_PAPERS": "32"})
     settings = _parallel(data, chroma_url)
-    killed_at = Assistant(settings).index.manifest.stats().papers
     assert 0 < killed_at < PAPERS, "the run was meant to be killed part-way"
     resumed = Assistant(settings).index_files(MEDLINE_SAMPLE)
     assert resumed.unchanged >= killed_at - 2 * 32  # committed work is not redone (each writer's batch in flight may be)
