@@ -116,9 +116,11 @@ class ParallelIngest:
             while len(self._done) < self.writers:
                 self._gather(block=True)
         finally:
-            for process in self._processes:
+            for writer, process in enumerate(self._processes):
+                if writer in self._done:
+                    process.join(timeout=60)  # it has committed all it was sent and is exiting
                 if process.is_alive():
-                    process.kill()  # only when the reader failed: a killed writer's batch stays pending, rolled back next run
+                    process.kill()  # the run failed: a killed writer's batch stays pending, rolled back next run
                 process.join()
             for box in (*self._inboxes, self._outbox):
                 box.close()
